@@ -1,0 +1,72 @@
+#!/usr/bin/env node
+/**
+ * The command line: one file per command in commands/, one top-level catch here that turns
+ * typed errors into messages and exit codes (interfaces.md §1).
+ */
+import { realpathSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Command, CommanderError } from 'commander';
+import { CertError, InvalidInputError } from '../errors.js';
+import { formatIssue } from '../issues.js';
+import { TOOL_VERSION } from '../version.js';
+import { COMMANDS } from './commands/index.js';
+import { processIo, type CliIo } from './io.js';
+
+export const EXIT = { ok: 0, usage: 1, invalid: 2, runtime: 3, failed: 4, internal: 70 } as const;
+
+/** Runs the CLI and resolves to the exit code; never calls process.exit. */
+export async function main(argv: string[], io: CliIo = processIo()): Promise<number> {
+  let exitCode: number = EXIT.ok;
+  const program = new Command('cashlogy-cert')
+    .description('Simulate CashlogyConnector, run the chapter 7 checklist against a POS, and write the certification reports.')
+    .version(TOOL_VERSION)
+    .exitOverride()
+    .configureOutput({
+      writeOut: (s) => io.stdout.write(s),
+      writeErr: (s) => io.stderr.write(s),
+    });
+  for (const register of COMMANDS) {
+    register(program, io, (code) => {
+      exitCode = code;
+    });
+  }
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return exitCode;
+  } catch (err) {
+    return reportError(err, io);
+  }
+}
+
+function reportError(err: unknown, io: CliIo): number {
+  if (err instanceof CommanderError) {
+    // --help and --version end through here with code 0.
+    return err.exitCode === 0 ? EXIT.ok : EXIT.usage;
+  }
+  if (err instanceof InvalidInputError) {
+    for (const issue of err.issues) io.stderr.write(formatIssue(issue) + '\n\n');
+    io.stderr.write(`error: ${err.message}\n`);
+    return err.exitCode;
+  }
+  if (err instanceof CertError) {
+    io.stderr.write(`error: ${err.message}\n`);
+    return err.exitCode;
+  }
+  const detail = err instanceof Error ? (err.stack ?? err.message) : String(err);
+  io.stderr.write(`internal error: ${detail}\nThis is a bug in cashlogy-cert; please report it with the command you ran.\n`);
+  return EXIT.internal;
+}
+
+function isEntryPoint(): boolean {
+  const entry = process.argv[1];
+  if (entry === undefined) return false;
+  try {
+    return realpathSync(entry) === realpathSync(fileURLToPath(import.meta.url));
+  } catch {
+    return false;
+  }
+}
+
+if (isEntryPoint()) {
+  process.exitCode = await main(process.argv.slice(2));
+}

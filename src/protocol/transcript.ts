@@ -1,0 +1,28 @@
+/**
+ * The wire transcript: every frame in and out of the simulator, plus human-readable events
+ * (faults that fired, customer/operator actions, state changes). Shape pinned by
+ * interfaces.md §2 (`GET /transcript`); the optional fields are our additions.
+ */
+export type TranscriptDirection = 'in' | 'out' | 'event';
+
+export type TranscriptEventKind =
+  | 'connection' // a client connected or disconnected
+  | 'fault' // an armed fault fired
+  | 'customer' // the simulated customer inserted, cancelled or confirmed
+  | 'operator' // the simulated operator acted (closed the backoffice…)
+  | 'machine' // an operation started/finished, a device error appeared or cleared
+  | 'control'; // the control API or library changed the machine (inventory, reset…)
+
+export interface TranscriptEntry {
+  /** Wall-clock milliseconds since the simulator started or was last reset. */
+  at: number;
+  /** Connection id (1, 2, …); 0 for machine-level events. */
+  conn: number;
+  dir: TranscriptDirection;
+  /** The frame exactly as it crossed the wire (Latin-1 text, CR/LF stripped), or a human sentence for events. */
+  data: string;
+  /** For `event` entries: what kind of event it is. */
+  kind?: TranscriptEventKind;
+  /** For fault events, and for frames a fault altered: the id of the fault. */
+  fault?: string;
+}

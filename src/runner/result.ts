@@ -1,0 +1,111 @@
+/**
+ * The run result: `result.json` (interfaces.md §5), the master copy every report renders
+ * from. Plain data only; the runner builds it, reporters read it, the CLI writes it.
+ */
+import type { Level, Localized, Lang } from '../checklist/types.js';
+import type { IntegrationType, PosAction, PosOutcome } from '../pos/types.js';
+import type { TranscriptEntry } from '../protocol/transcript.js';
+
+export type ItemVerdict = 'pass' | 'fail' | 'error' | 'partial' | 'not-applicable' | 'skipped';
+export type RunVerdict = 'pass' | 'fail' | 'error';
+export type CheckStatus = 'passed' | 'failed' | 'errored' | 'skipped';
+
+export interface CheckResult {
+  /** The expectation kind ("sends", "outcome", "consistency"…) or "step" for a step that broke. */
+  kind: string;
+  /** Index of the step in the item (absent for checks the runner adds, like outcome/wire consistency). */
+  step?: number;
+  status: CheckStatus;
+  /** What was expected, in words ("a frame matching #C#*#*#990#... within 5s"). */
+  expected: string;
+  /** What happened ("#C#1#1#99000#..." at 1.2 s, or "no matching frame"). */
+  actual: string;
+  /** Why it failed, naming the defect; or the reason it was skipped. */
+  message?: string;
+}
+
+export interface ActionRecord {
+  action: PosAction;
+  amount?: number;
+  /** Step name, when the step had one. */
+  name?: string;
+  /** ms since the item start. */
+  startedAt: number;
+  durationMs: number;
+  outcome?: PosOutcome;
+  /** Driver problem (timeout, non-JSON answer, exit code…), when there was one. */
+  error?: string;
+  /** What the POS printed while the action ran (command driver, or the started process). */
+  stdout?: string;
+  stderr?: string;
+}
+
+export interface OperatorAnswer {
+  question: string;
+  answer: 'yes' | 'no' | string;
+  operator: string;
+  at: string;
+}
+
+export interface ItemResult {
+  id: string;
+  /** Title in the run's language. */
+  title: string;
+  titles: Localized;
+  description: Localized;
+  catches: Localized;
+  ref: string;
+  level: Level;
+  tags: string[];
+  verdict: ItemVerdict;
+  /** One sentence: why this verdict (first failing check, the skip or n/a reason…). */
+  reason?: string;
+  durationMs: number;
+  checks: CheckResult[];
+  actions: ActionRecord[];
+  operatorAnswers: OperatorAnswer[];
+  /** Faults that fired during the item, as human sentences. */
+  faults: string[];
+  transcript: TranscriptEntry[];
+}
+
+export interface RunSummary {
+  total: number;
+  pass: number;
+  fail: number;
+  error: number;
+  partial: number;
+  notApplicable: number;
+  skipped: number;
+  requiredFailed: number;
+}
+
+export interface RunResult {
+  schemaVersion: 1;
+  tool: { name: 'cashlogy-cert'; version: string };
+  checklist: { id: string; version: string; sha256: string; file?: string; title?: Localized };
+  pos: {
+    name: string;
+    version: string;
+    integration: IntegrationType;
+    company?: string;
+    email?: string;
+    features?: string[];
+    driver?: string;
+  };
+  seed: number;
+  timeScale: number;
+  lang: Lang;
+  ci: boolean;
+  /** The simulator profile the items ran on. */
+  profile: string;
+  startedAt: string;
+  finishedAt: string;
+  verdict: RunVerdict;
+  /** True when the run was cut short (Ctrl-C); items not run are absent or `skipped`. */
+  interrupted?: boolean;
+  summary: RunSummary;
+  items: ItemResult[];
+  /** Output of the long-running POS process, when one was started. */
+  posOutput?: { stdout: string; stderr: string };
+}

@@ -1,0 +1,100 @@
+/**
+ * The simulator's public handle: what `startSimulator()` returns to a POS vendor's test suite
+ * and to our own runner. The control API (interfaces.md §2) is a thin HTTP face over the
+ * same methods, so both stay in step.
+ */
+import type { FaultSpec, FaultStatus } from '../faults/spec.js';
+import type { TranscriptEntry } from '../protocol/transcript.js';
+
+/** Counts per denomination, keyed by the value in cents written as a string ("2000"). */
+export type DenominationCounts = Record<string, number>;
+
+export interface InventoryCounts {
+  recyclers: DenominationCounts;
+  stacker: DenominationCounts;
+}
+
+export interface OperationView {
+  /** The command code of the blocking or open operation ("C", "B", "A", "G", "P"…). */
+  command: string;
+  /** Connection that started it. */
+  conn: number;
+  /** Amount due for a charge, requested for a dispense (cents). */
+  amount?: number;
+  /** Cash inserted so far in this operation (cents). */
+  inserted?: number;
+  /** Cash dispensed so far in this operation (cents). */
+  dispensed?: number;
+  /** True while the connector shows a screen waiting for a customer or operator. */
+  waitingFor?: 'customer' | 'operator' | null;
+  [extra: string]: unknown;
+}
+
+export interface SimulatorState {
+  initialized: boolean;
+  operation: OperationView | null;
+  inventory: InventoryCounts;
+  totals: { recyclers: number; stacker: number };
+  /** Active device error codes, as `#?#` reports them. */
+  errors: number[];
+  /** Money moved since start or the last reset (cents): conservation is inventory + dispensed = initial + inserted. */
+  ledger: { inserted: number; dispensed: number };
+}
+
+export interface CustomerConfig {
+  mode: 'auto' | 'manual';
+  /** Fixed denominations the automatic customer inserts instead of the smallest covering combination. */
+  pay?: number[];
+  /** Delay before the automatic customer acts, in simulated ms (scaled by the time scale). */
+  delayMs?: number;
+}
+
+export interface SimulatorOptions {
+  /** Default 127.0.0.1. */
+  host?: string;
+  /** Protocol port; default 8092, 0 = any free port. */
+  port?: number;
+  /** Control API/web page port; default 8093, 0 = any free port, null = no control server. */
+  controlPort?: number | null;
+  /** A profile name from `simulator/` ("eur-pos1500"), a path to a profile YAML, or a loaded profile object. */
+  profile?: string | object;
+  /** Multiplies every simulated duration; 0.01 makes them 100x shorter. Default 1. */
+  timeScale?: number;
+  /** Default 'manual'. */
+  customer?: 'auto' | 'manual' | CustomerConfig;
+  /** Seed of the random source behind probabilistic faults. */
+  seed?: number;
+  /** Faults armed before the first connection. */
+  faults?: FaultSpec[];
+}
+
+export interface SimulatorHandle {
+  readonly host: string;
+  readonly port: number;
+  /** null when started with `controlPort: null`. */
+  readonly controlPort: number | null;
+  /** Same shape as `GET /state`. */
+  getState(): SimulatorState;
+  /** Partial set of counts, like `PUT /inventory`. */
+  setInventory(partial: Partial<InventoryCounts>): void;
+  /** Insert denominations (cents) into the open acceptance; throws a SimulatorError with code NOTHING_OPEN otherwise. */
+  insert(denominations: number[]): void;
+  /** Press Cancel on the connector screen. */
+  cancel(): void;
+  /** Press Accept on the connector screen. */
+  confirm(): void;
+  setCustomer(config: CustomerConfig): void;
+  /** Close the open backoffice screen (`#G#` and the other screen commands). */
+  closeBackoffice(): void;
+  /** Arm a fault; returns its id. Armed atomically: it applies to the next matching command. */
+  armFault(spec: FaultSpec): string;
+  listFaults(): FaultStatus[];
+  disarmFault(id: string): boolean;
+  getTranscript(): TranscriptEntry[];
+  /** Live transcript feed; returns an unsubscribe function. */
+  onEntry(listener: (entry: TranscriptEntry) => void): () => void;
+  /** Back to the profile's initial state; faults disarmed; transcript cleared. Open connections stay open. */
+  reset(): void;
+  /** Stop listening, close every connection and the control server. */
+  close(): Promise<void>;
+}
