@@ -1,0 +1,97 @@
+/**
+ * The contract between the fault engine (src/faults/), the machine model (src/machine/) and
+ * the server session (src/server/). Pure data: the engine decides, the machine applies
+ * domain effects, the session applies delivery directives at the socket.
+ *
+ *   connection accepted ──► consult({point:'connect'})  ──► refuse? (session closes it at once)
+ *   frame received ───────► consult({point:'command'})  ──► busy / restart / device-error / door-open /
+ *                                                            power-off / stacker-full (machine applies)
+ *   operation progresses ─► consult({point:'progress'}) ──► note-jam / coin-jam / partial-dispense
+ *   reply about to leave ─► consult({point:'reply'})    ──► Delivery directive on the reply output:
+ *                                                            disconnect / reset / silence / latency /
+ *                                                            split / corrupt / stale-reply
+ */
+import type { FaultSpec, FaultStatus, FaultType } from './spec.js';
+
+/** A moment at which armed faults are consulted. `command` is the code without `#` ("C"). */
+export type FaultOpportunity =
+  | { point: 'connect'; conn: number }
+  | { point: 'command'; conn: number; command: string; frame: string }
+  | {
+      point: 'progress';
+      conn: number;
+      command: string;
+      /** 'accept': cash going in (charge, acceptance, refill); 'dispense': cash coming out. */
+      phase: 'accept' | 'dispense';
+      /** 0..1 of the operation: amount moved / amount due (accept) or requested (dispense). */
+      progress: number;
+      /** Simulated ms since the operation started (unscaled machine time). */
+      elapsedMs: number;
+      /** The denomination about to move (cents) and whether it is a note. */
+      denomination: number;
+      isNote: boolean;
+    }
+  | { point: 'reply'; conn: number; command: string; frame: string };
+
+/** One fault that fired at an opportunity. */
+export interface FiredFault {
+  id: string;
+  type: FaultType;
+  spec: FaultSpec;
+  /** The human sentence for the transcript ("jammed a 20 € note at 40 % of the charge"). */
+  sentence: string;
+}
+
+/** How the session must deliver one reply (transport faults), all optional. */
+export interface Delivery {
+  /** Wall-clock delay before the reply is written (latency). */
+  delayMs?: number;
+  /** Byte offsets at which the reply is cut into separate writes, with a short pause between them (split). */
+  splitAt?: number[];
+  /** Replace the reply with these exact bytes (corrupt, stale-reply). */
+  replaceWith?: string;
+  /** Instead of (or after part of) the reply: 'silence' never answers, 'disconnect' closes (FIN), 'reset' destroys with RST. */
+  drop?: 'silence' | 'disconnect' | 'reset';
+  /** With drop 'disconnect' / 'reset': how many bytes of the reply go out first (mid-reply cut). Default 0. */
+  dropAfterBytes?: number;
+  /** Ids of the faults that shaped this delivery. */
+  faults: string[];
+}
+
+/** Options schema entry, used for validation, the web page's fault panel and the README table. */
+export interface FaultOptionInfo {
+  name: string;
+  kind: 'cents' | 'integer' | 'duration' | 'offsets' | 'string' | 'code';
+  description: string;
+  default?: unknown;
+  required?: boolean;
+}
+
+/** What the registry says about a fault type. */
+export interface FaultInfo {
+  type: FaultType;
+  plane: 'domain' | 'transport';
+  /** One line for help texts and the README table. */
+  summary: string;
+  /** What the POS sees on the wire. */
+  wireEffect: string;
+  options: FaultOptionInfo[];
+}
+
+export type { FaultSpec, FaultStatus };
+
+/**
+ * The fault engine as the machine sees it: deterministic for a given seed and traffic.
+ * Implemented by src/faults/book.ts (`createFaultBook`); tests may pass a scripted one.
+ */
+export interface FaultEngine {
+  /** Which armed faults fire at this opportunity; counts them down. `nowMs` is simulated time. */
+  consult(opportunity: FaultOpportunity, nowMs: number): FiredFault[];
+  /** How to deliver a reply, given the transport faults that fired at its 'reply' point. */
+  deliveryFor(fired: FiredFault[], reply: string, previousReply: string | undefined): Delivery | undefined;
+  arm(spec: unknown): string;
+  disarm(id: string): boolean;
+  list(): FaultStatus[];
+  /** Disarm everything and restart the random source from the seed. */
+  reset(): void;
+}
