@@ -13,3 +13,6 @@ export type {
 export type { PosProfile, PosOutcome, PosAction, IntegrationType } from './pos/types.js';
 export type { RunResult, ItemResult, CheckResult, ItemVerdict, RunVerdict } from './runner/result.js';
 export { CertError, UsageError, InvalidInputError, RuntimeError } from './errors.js';
+export { startSimulator } from './server/start.js';
+export { SimulatorError } from './server/errors.js';
+export type { ProfileView } from './server/types.js';

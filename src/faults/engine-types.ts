@@ -40,6 +40,13 @@ export interface FiredFault {
   spec: FaultSpec;
   /** The human sentence for the transcript ("jammed a 20 € note at 40 % of the charge"). */
   sentence: string;
+  /**
+   * True when the fault fired earlier and is still inside its `for` window (refuse, busy,
+   * silence, latency): it acts again without using up one of its `times`.
+   */
+  continuing?: boolean;
+  /** For transport faults at a 'reply' point: the delivery directive worked out for that reply. */
+  delivery?: Partial<Delivery>;
 }
 
 /** How the session must deliver one reply (transport faults), all optional. */
@@ -65,6 +72,10 @@ export interface FaultOptionInfo {
   description: string;
   default?: unknown;
   required?: boolean;
+  /** For `string` options: the accepted words. */
+  values?: readonly string[];
+  /** Smallest accepted number (cents, integer, code); durations and offsets are never negative. */
+  min?: number;
 }
 
 /** What the registry says about a fault type. */

@@ -66,6 +66,24 @@ export interface SimulatorOptions {
   seed?: number;
   /** Faults armed before the first connection. */
   faults?: FaultSpec[];
+  /** Wall-clock pause between the pieces of a split reply (split fault). Default 40 ms. */
+  splitPauseMs?: number;
+  /** Wall-clock quiet gap after which a bare frame complete at a shorter parameter count is taken as complete. Default 100 ms. */
+  idleFlushMs?: number;
+}
+
+/** What the web page and `GET /profile` need to know about the loaded machine profile. */
+export interface ProfileView {
+  name: string;
+  /** ISO currency code ("EUR"). */
+  currency: string;
+  /** Denominations in cents, ascending. */
+  coins: number[];
+  notes: number[];
+  /** Denominations the recyclers can hold (cents); the others go straight to the stacker. */
+  recyclable: number[];
+  /** Recycler thresholds per denomination ("2000"), for level colours: at or below nearEmpty is near empty, at or above nearFull near full. */
+  levels?: Record<string, { capacity?: number; nearEmpty?: number; nearFull?: number }>;
 }
 
 export interface SimulatorHandle {
@@ -97,4 +115,8 @@ export interface SimulatorHandle {
   reset(): void;
   /** Stop listening, close every connection and the control server. */
   close(): Promise<void>;
+  /** The operator clears device errors (after a jam, a door left open…), like `POST /operator {"clearErrors": true}`. */
+  clearErrors?(): void;
+  /** Denominations and currency of the loaded profile, like `GET /profile`. */
+  getProfile?(): ProfileView;
 }

@@ -8,3 +8,16 @@ import type { CliIo } from '../io.js';
 export type RegisterCommand = (program: Command, io: CliIo, setExitCode: (code: number) => void) => void;
 
 export const COMMANDS: RegisterCommand[] = [];
+
+import { registerSimulate } from './simulate.js';
+COMMANDS.push(registerSimulate);
+import { registerReport } from './report.js';
+COMMANDS.push(registerReport);
+import { registerManual } from './manual.js';
+COMMANDS.push(registerManual);
+import { registerVerify } from './verify.js';
+COMMANDS.push(registerVerify);
+import { registerValidate } from './validate.js';
+COMMANDS.push(registerValidate);
+import { registerRun } from './run.js';
+COMMANDS.push(registerRun);

@@ -1,0 +1,156 @@
+/**
+ * `cashlogy-cert simulate`: run the connector simulator until Ctrl-C, with a live log of the
+ * traffic (human, or one JSON event per line with --json).
+ *
+ *   $ cashlogy-cert simulate --time-scale 0.1 --customer auto
+ *   CashlogyConnector simulator · profile eur-pos1500 · time scale 0.1 · seed 1
+ *     protocol  127.0.0.1:8092   (point the POS here)
+ *     control   http://127.0.0.1:8093/   (web page and control API)
+ *        1.204s  #1  POS → #I#
+ *        1.309s  #1  POS ← #0#2.01#
+ */
+import { Chalk, type ChalkInstance } from 'chalk';
+import type { Command } from 'commander';
+import { UsageError } from '../../errors.js';
+import { loadFaultsFile, parseFaultArg } from '../../faults/cli.js';
+import type { FaultSpec } from '../../faults/spec.js';
+import type { TranscriptEntry } from '../../protocol/transcript.js';
+import { startSimulator } from '../../server/start.js';
+import type { CliIo } from '../io.js';
+import type { RegisterCommand } from './index.js';
+
+interface SimulateFlags {
+  host: string;
+  port: string;
+  controlPort: string;
+  profile: string;
+  timeScale: string;
+  customer: string;
+  seed: string;
+  fault: string[];
+  faults?: string;
+  json?: boolean;
+}
+
+export const registerSimulate: RegisterCommand = (program: Command, io: CliIo, setExitCode: (code: number) => void) => {
+  program
+    .command('simulate')
+    .description('run the CashlogyConnector simulator (TCP protocol port + control API and web page) until Ctrl-C')
+    .option('--host <host>', 'address to bind the protocol and control ports to', '127.0.0.1')
+    .option('--port <port>', 'protocol port (0 = any free port)', '8092')
+    .option('--control-port <port>', 'control API and web page port (0 = any free port, "none" = no control server)', '8093')
+    .option('--profile <name|file>', 'machine profile: a name from simulator/ or a YAML file', 'eur-pos1500')
+    .option('--time-scale <factor>', 'multiply every simulated duration (0.01 = 100x faster)', '1')
+    .option('--customer <mode>', 'simulated customer: auto (pays by itself) or manual (waits for the web page or API)', 'manual')
+    .option('--seed <n>', 'seed of the random source behind probabilistic faults', '1')
+    .option('--fault <spec>', 'arm a fault at start (repeatable), JSON or compact: latency:ms=800, note-jam:on.command=C,on.after=40%', collect, [])
+    .option('--faults <file>', 'arm the faults listed in a YAML or JSON file')
+    .option('--json', 'one JSON event per line on stdout (first line: {"event":"listening",…})')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ cashlogy-cert simulate
+  $ cashlogy-cert simulate --port 0 --control-port 0 --json --time-scale 0.01 --customer auto
+  $ cashlogy-cert simulate --fault 'split:at=3' --fault '{"type":"note-jam","on":{"command":"C","after":"40%"}}'`,
+    )
+    .action(async (flags: SimulateFlags) => {
+      setExitCode(await runSimulate(flags, io));
+    });
+};
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
+async function runSimulate(flags: SimulateFlags, io: CliIo): Promise<number> {
+  const port = parsePort(flags.port, '--port');
+  const controlPort = flags.controlPort === 'none' ? null : parsePort(flags.controlPort, '--control-port');
+  const timeScale = Number(flags.timeScale);
+  if (flags.timeScale.trim() === '' || !Number.isFinite(timeScale) || timeScale <= 0) {
+    throw new UsageError(`--time-scale must be a number greater than 0 (e.g. 0.01), got "${flags.timeScale}"`);
+  }
+  if (flags.customer !== 'auto' && flags.customer !== 'manual') {
+    throw new UsageError(`--customer must be "auto" or "manual", got "${flags.customer}"`);
+  }
+  if (!/^-?\d+$/.test(flags.seed)) throw new UsageError(`--seed must be an integer, got "${flags.seed}"`);
+  const faults: FaultSpec[] = [];
+  if (flags.faults !== undefined) faults.push(...loadFaultsFile(flags.faults));
+  for (const text of flags.fault) faults.push(parseFaultArg(text));
+
+  const sim = await startSimulator({
+    host: flags.host,
+    port,
+    controlPort,
+    profile: flags.profile,
+    timeScale,
+    customer: flags.customer,
+    seed: Number(flags.seed),
+    faults,
+  });
+  const out = (line: string) => io.stdout.write(line + '\n');
+  const useColor = io.stdout.isTTY === true && io.env.NO_COLOR === undefined;
+  const color = new Chalk({ level: useColor ? 1 : 0 });
+
+  if (flags.json) {
+    out(JSON.stringify({ event: 'listening', host: sim.host, port: sim.port, controlPort: sim.controlPort }));
+  } else {
+    const profile = sim.getProfile();
+    out(color.bold(`CashlogyConnector simulator · profile ${profile.name} · time scale ${timeScale} · seed ${flags.seed}`));
+    out(`  protocol  ${sim.host}:${sim.port}   (point the POS here)`);
+    if (sim.controlPort !== null) {
+      out(`  control   http://${urlHost(sim.host)}:${sim.controlPort}/   (web page and control API)`);
+    }
+    out(`  customer  ${flags.customer}${flags.customer === 'manual' ? ' (insert cash from the web page or POST /customer)' : ''}`);
+    for (const fault of sim.listFaults()) out(`  fault     ${fault.id}: ${fault.description}`);
+    out(color.dim('Press Ctrl-C to stop.'));
+  }
+  const unsubscribe = sim.onEntry((entry) => out(flags.json ? jsonLine(entry) : humanLine(entry, color)));
+
+  const signal = await io.interrupted;
+  unsubscribe();
+  await sim.close();
+  if (flags.json) out(JSON.stringify({ event: 'stopped', signal }));
+  else out(color.dim(`stopped (${signal})`));
+  return 0;
+}
+
+function parsePort(text: string, flag: string): number {
+  const n = Number(text);
+  if (!/^\d+$/.test(text) || n > 65535) throw new UsageError(`${flag} must be a port number from 0 to 65535 (0 = any free port), got "${text}"`);
+  return n;
+}
+
+function urlHost(host: string): string {
+  return host.includes(':') ? `[${host}]` : host;
+}
+
+/** One JSON event per transcript entry: "traffic" for frames, the event kind otherwise. */
+function jsonLine(entry: TranscriptEntry): string {
+  if (entry.dir === 'event') {
+    const event: Record<string, unknown> = { event: entry.kind ?? 'event', at: entry.at, conn: entry.conn, text: entry.data };
+    if (entry.fault !== undefined) event.fault = entry.fault;
+    return JSON.stringify(event);
+  }
+  const event: Record<string, unknown> = { event: 'traffic', at: entry.at, conn: entry.conn, dir: entry.dir, data: entry.data };
+  if (entry.fault !== undefined) event.fault = entry.fault;
+  return JSON.stringify(event);
+}
+
+function humanLine(entry: TranscriptEntry, color: ChalkInstance): string {
+  const at = color.dim(`${(entry.at / 1000).toFixed(3).padStart(9)}s`);
+  const who = (entry.conn > 0 ? `#${entry.conn}` : '').padEnd(4);
+  // Latin-1 text may hold control characters (a corrupt fault); show them, don't let them drive the terminal.
+  const data = entry.data.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+  switch (entry.dir) {
+    case 'in':
+      return `${at}  ${who}${color.cyan(`POS → ${data}`)}`;
+    case 'out':
+      return `${at}  ${who}${color.green(`POS ← ${data}`)}${entry.fault ? color.red(` (fault ${entry.fault})`) : ''}`;
+    default: {
+      const kind = entry.kind ?? 'event';
+      const paint = kind === 'fault' ? color.red : kind === 'connection' ? color.dim : color.yellow;
+      return `${at}  ${who}${paint(`[${kind}] ${data}`)}`;
+    }
+  }
+}

@@ -1,0 +1,60 @@
+/**
+ * `reference` driver: the bundled reference POS. By default it runs as a real child process
+ * behind the `http` driver — exactly the path a vendor's POS takes — so the main job tests
+ * the same code a vendor's run uses. `inProcess: true` runs it inside the runner (faster,
+ * for tests).
+ */
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { HttpDriverConfig, PosAction, PosOutcome, ReferenceDriverConfig } from '../pos/types.js';
+import type { DriverContext, PosDriver } from './driver.js';
+import { HttpDriver } from './http.js';
+import { inProcessDriver, type InProcessPos } from './in-process.js';
+import { driverError } from './pos-process.js';
+
+/** argv that starts the reference POS process: the built JS when present, else the TS source through tsx. */
+export function referencePosCommand(integration: string, features: readonly string[]): string[] {
+  const built = fileURLToPath(new URL('../reference-pos/main.js', import.meta.url));
+  const flags = ['--integration', integration, ...(features.length ? ['--features', features.join(',')] : [])];
+  if (existsSync(built)) return [process.execPath, built, ...flags];
+  const source = fileURLToPath(new URL('../reference-pos/main.ts', import.meta.url));
+  return [process.execPath, '--import', import.meta.resolve('tsx'), source, ...flags];
+}
+
+class ReferenceHttpDriver extends HttpDriver {
+  override readonly type = 'reference';
+}
+
+interface ReferencePosModule {
+  createReferencePos(options: { host: string; port: number; integration: string; features: string[] }): InProcessPos | Promise<InProcessPos>;
+}
+
+export function referenceDriver(config: ReferenceDriverConfig, context: DriverContext): PosDriver {
+  if (config.inProcess) {
+    const driver = inProcessDriver(async (target) => {
+      let mod: ReferencePosModule;
+      try {
+        // Loaded on demand: a vendor's run never needs the reference POS in-process.
+        mod = (await import('../reference-pos/index.js')) as unknown as ReferencePosModule;
+      } catch (err) {
+        throw driverError(`the in-process reference POS could not be loaded: ${(err as Error).message}`, err);
+      }
+      const pos = await mod.createReferencePos({ ...target, integration: context.integration, features: context.features });
+      return {
+        perform: (action: PosAction, body) => pos.perform(action, body) as Promise<PosOutcome>,
+        close: () => pos.close(),
+      };
+    }, 'reference');
+    return driver;
+  }
+  const http: HttpDriverConfig = {
+    type: 'http',
+    url: 'http://127.0.0.1:{hookPort}',
+    start: config.start ?? referencePosCommand(context.integration, context.features),
+    ...(config.cwd !== undefined ? { cwd: config.cwd } : {}),
+    ...(config.env !== undefined ? { env: config.env } : {}),
+    ...(config.timeoutsMs !== undefined ? { timeoutsMs: config.timeoutsMs } : {}),
+    readyTimeoutMs: 60_000,
+  };
+  return new ReferenceHttpDriver(http, context);
+}

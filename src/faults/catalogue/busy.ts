@@ -1,0 +1,22 @@
+import { describeTrigger, forMs, forPhrase, momentPhrase, windowSuffix, type FaultDefinition } from '../definition.js';
+
+export const busy: FaultDefinition = {
+  info: {
+    type: 'busy',
+    plane: 'domain',
+    summary: 'The connector answers that it is busy.',
+    wireEffect: 'the command gets #ER:BUSY#; with `for`, every command during that time does',
+    options: [
+      {
+        name: 'for',
+        kind: 'duration',
+        description: 'keep answering #ER:BUSY# for this long (wall clock); without it, one command',
+      },
+    ],
+  },
+  points: ['command'],
+  validate: () => [],
+  windowMs: forMs,
+  describe: (spec) => `answer #ER:BUSY# ${describeTrigger(spec.on, 'command')}${forPhrase(spec['for']) ? ` and keep doing so${forPhrase(spec['for'])}` : ''}`,
+  sentence: (_spec, opportunity, context) => `answered #ER:BUSY# ${momentPhrase(opportunity)}${windowSuffix(context)}`,
+};

@@ -1,0 +1,33 @@
+import { describeTrigger, type FaultDefinition } from '../definition.js';
+import { damage } from '../transport.js';
+
+export const corrupt: FaultDefinition = {
+  info: {
+    type: 'corrupt',
+    plane: 'transport',
+    summary: 'The reply is garbled.',
+    wireEffect: '`bytes` bytes of the reply are replaced by other printable characters chosen from the run\'s seed, or the whole reply is replaced by `with`',
+    options: [
+      { name: 'with', kind: 'string', description: 'send exactly this text instead of the reply' },
+      { name: 'bytes', kind: 'integer', min: 1, default: 1, description: 'how many bytes to damage (when `with` is not given)' },
+    ],
+  },
+  points: ['reply'],
+  validate: () => [],
+  describe(spec) {
+    const how = typeof spec['with'] === 'string' ? `replace the reply with ${JSON.stringify(spec['with'])}` : `damage ${String(spec['bytes'] ?? 1)} byte(s) of the reply`;
+    return `${how} ${describeTrigger(spec.on, 'command')}`;
+  },
+  deliver(spec, reply, _previous, random) {
+    if (typeof spec['with'] === 'string') return { replaceWith: spec['with'] };
+    return { replaceWith: damage(reply, Number(spec['bytes'] ?? 1), random) };
+  },
+  sentence(_spec, opportunity, context) {
+    const command = opportunity.point === 'reply' ? opportunity.command : '?';
+    const became = context.delivery?.replaceWith;
+    if (became === undefined) return `corrupted the reply to #${command}#`;
+    return context.reply !== undefined
+      ? `corrupted the reply to #${command}#: ${context.reply} became ${became}`
+      : `corrupted the reply to #${command}# into ${became}`;
+  },
+};

@@ -1,0 +1,37 @@
+import { parseDuration, formatDuration } from '../../duration.js';
+import { describeTrigger, forMs, forPhrase, windowSuffix, type FaultDefinition } from '../definition.js';
+
+export const latency: FaultDefinition = {
+  info: {
+    type: 'latency',
+    plane: 'transport',
+    summary: 'Replies are delayed.',
+    wireEffect: 'the reply arrives `ms` later (wall clock), ± `jitter` drawn from the run\'s seed',
+    options: [
+      { name: 'ms', kind: 'duration', default: 1000, description: 'delay before the reply is written (wall clock)' },
+      { name: 'jitter', kind: 'duration', default: 0, description: 'add a seeded random amount in [-jitter, +jitter]' },
+      { name: 'for', kind: 'duration', description: 'delay every reply for this long (wall clock); without it, one reply' },
+    ],
+  },
+  points: ['reply'],
+  validate: () => [],
+  windowMs: forMs,
+  describe(spec) {
+    const ms = parseDuration(spec['ms']) ?? 0;
+    const jitter = parseDuration(spec['jitter']) ?? 0;
+    const amount = `${formatDuration(ms)}${jitter > 0 ? ` ± ${formatDuration(jitter)}` : ''}`;
+    const window = forPhrase(spec['for']);
+    return `delay ${window ? `every reply${window} by ${amount}, starting` : `the reply by ${amount}`} ${describeTrigger(spec.on, 'command')}`;
+  },
+  deliver(spec, _reply, _previous, random) {
+    const ms = parseDuration(spec['ms']) ?? 0;
+    const jitter = parseDuration(spec['jitter']) ?? 0;
+    const offset = jitter > 0 ? Math.round((random.next() * 2 - 1) * jitter) : 0;
+    return { delayMs: Math.max(0, ms + offset) };
+  },
+  sentence(_spec, opportunity, context) {
+    const delay = context.delivery?.delayMs ?? 0;
+    const command = opportunity.point === 'reply' ? opportunity.command : '?';
+    return `delayed the reply to #${command}# by ${formatDuration(delay)}${windowSuffix(context)}`;
+  },
+};

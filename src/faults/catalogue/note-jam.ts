@@ -1,0 +1,3 @@
+import { jamDefinition } from '../jam.js';
+
+export const noteJam = jamDefinition('note');

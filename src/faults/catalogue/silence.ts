@@ -1,0 +1,20 @@
+import { describeTrigger, forMs, forPhrase, windowSuffix, type FaultDefinition } from '../definition.js';
+
+export const silence: FaultDefinition = {
+  info: {
+    type: 'silence',
+    plane: 'transport',
+    summary: 'The connector reads the command and never answers.',
+    wireEffect: 'no reply at all; the connection stays open (the POS must time out); with `for`, every reply during that time is withheld',
+    options: [
+      { name: 'for', kind: 'duration', description: 'withhold every reply for this long (wall clock); without it, one reply' },
+    ],
+  },
+  points: ['reply'],
+  validate: () => [],
+  windowMs: forMs,
+  describe: (spec) => `withhold ${forPhrase(spec['for']) ? `every reply${forPhrase(spec['for'])}, starting ` : 'the reply '}${describeTrigger(spec.on, 'command')}`,
+  deliver: () => ({ drop: 'silence' }),
+  sentence: (_spec, opportunity, context) =>
+    `withheld the reply to #${opportunity.point === 'reply' ? opportunity.command : '?'}# (silence)${windowSuffix(context)}`,
+};

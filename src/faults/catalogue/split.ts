@@ -1,0 +1,36 @@
+import { describeTrigger, type FaultDefinition } from '../definition.js';
+import { splitOffsets } from '../transport.js';
+
+export const split: FaultDefinition = {
+  info: {
+    type: 'split',
+    plane: 'transport',
+    summary: 'The reply is sent in pieces, with a short pause between them.',
+    wireEffect: 'the POS receives the reply in several reads, cut at the given byte offsets (default: the middle; "every": one byte per read)',
+    options: [
+      {
+        name: 'at',
+        kind: 'offsets',
+        default: 'middle',
+        description: 'byte offsets where the reply is cut: a number, a list ([3, 7]), "3+7", "middle" or "every"',
+      },
+    ],
+  },
+  points: ['reply'],
+  validate: () => [],
+  describe(spec) {
+    const at = spec['at'];
+    const where = Array.isArray(at) ? `at byte${at.length > 1 ? 's' : ''} ${at.join(', ')}` : at === 'every' ? 'into single bytes' : 'in the middle';
+    return `split the reply ${where} ${describeTrigger(spec.on, 'command')}`;
+  },
+  deliver: (spec, reply) => ({ splitAt: splitOffsets(spec['at'], reply.length) }),
+  sentence(_spec, opportunity, context) {
+    const offsets = context.delivery?.splitAt ?? [];
+    const command = opportunity.point === 'reply' ? opportunity.command : '?';
+    if (offsets.length === 0) return `could not split the reply to #${command}# (too short)`;
+    if (context.reply !== undefined && offsets.length === context.reply.length - 1 && offsets.length > 2) {
+      return `split the reply to #${command}# into single bytes`;
+    }
+    return `split the reply to #${command}# at byte${offsets.length > 1 ? 's' : ''} ${offsets.join(', ')}`;
+  },
+};

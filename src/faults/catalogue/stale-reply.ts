@@ -1,0 +1,24 @@
+import { describeTrigger, type FaultDefinition } from '../definition.js';
+
+export const staleReply: FaultDefinition = {
+  info: {
+    type: 'stale-reply',
+    plane: 'transport',
+    summary: 'The connector answers with the previous reply it sent on that connection.',
+    wireEffect:
+      'the POS reads the previous reply again instead of the real one (which is lost); it waits for a connection that already has a previous reply',
+    options: [],
+  },
+  points: ['reply'],
+  validate: () => [],
+  accepts: (_spec, _opportunity, context) => context.previousReply !== undefined,
+  describe: (spec) => `answer with the previous reply ${describeTrigger(spec.on, 'command that follows another on its connection')}`,
+  deliver: (_spec, _reply, previous) => (previous === undefined ? {} : { replaceWith: previous }),
+  sentence(_spec, opportunity, context) {
+    const command = opportunity.point === 'reply' ? opportunity.command : '?';
+    const stale = context.delivery?.replaceWith;
+    return stale === undefined
+      ? `answered #${command}# with the previous reply`
+      : `answered #${command}# with the previous reply ${stale}${context.reply !== undefined ? ` instead of ${context.reply}` : ''}`;
+  },
+};

@@ -1,0 +1,72 @@
+/**
+ * The POS profile (`pos.yaml`, interfaces.md §4), described once: the loader validates with
+ * it and schema/pos.schema.json is generated from it.
+ */
+import { toJsonSchema, type JsonSchema, type ObjectShape, type Property, type Shape } from '../checklist/shape.js';
+import { INTEGRATION_TYPES, POS_ACTIONS, POS_FEATURES } from './types.js';
+
+const text = (description: string): Shape => ({ kind: 'string', minLength: 1, description });
+const argv = (description: string): Shape => ({ kind: 'array', items: { kind: 'string', minLength: 1 }, minItems: 1, description });
+
+const perAction = (what: string, value: Shape, description: string): Shape => ({
+  kind: 'object',
+  what,
+  description,
+  props: Object.fromEntries(POS_ACTIONS.map((a) => [a, { shape: value }])),
+});
+
+const common: Record<string, Property> = {
+  start: { shape: argv('Optional long-running POS process, e.g. ["node", "pos.js"]; stopped (whole process tree) at the end.') },
+  cwd: { shape: text("Working directory for started processes, relative to this file's folder.") },
+  env: { shape: { kind: 'record', keyPattern: '^[A-Za-z_][A-Za-z0-9_]*$', keyHint: 'environment variable names are letters, digits and _', values: { kind: 'string' }, description: 'Extra environment for started processes and actions.' } },
+  timeouts: { shape: perAction('timeouts', { kind: 'duration' }, 'Per-action timeouts, e.g. {sale: 3m, startup: 90s}.') },
+};
+
+const driver = (what: string, props: Record<string, Property>): ObjectShape => ({ kind: 'object', what, props: { ...common, ...props } });
+
+export const posProfileShape: ObjectShape = {
+  kind: 'object',
+  what: 'a POS profile',
+  description: 'A cashlogy-cert POS profile (interfaces.md §4, docs/checklist-format.md).',
+  props: {
+    name: { shape: text('Product name.'), required: true },
+    version: { shape: { kind: 'string', minLength: 1, description: 'Product version.' }, required: true },
+    company: { shape: text('Vendor.'), required: true },
+    email: { shape: { kind: 'string', pattern: '^[^@\\s]+@[^@\\s]+$', patternHint: 'an e-mail address like integration@acme.example', description: 'Contact for the certification.' }, required: true },
+    integration: { shape: { kind: 'enum', values: INTEGRATION_TYPES, what: 'integration' }, required: true },
+    features: { shape: { kind: 'array', items: { kind: 'enum', values: POS_FEATURES, what: 'feature', strict: false }, unique: true, description: 'What a mixed integration covers.' } },
+    driver: {
+      required: true,
+      shape: {
+        kind: 'tagged',
+        what: 'driver',
+        tag: 'type',
+        description: 'How the runner drives the POS: http | command | manual | reference.',
+        variants: {
+          http: driver('an http driver', {
+            url: { shape: text('Base URL; {hookPort} is substituted.'), required: true },
+            readyTimeout: { shape: { kind: 'duration', description: 'How long to wait for the hook URL to accept connections.' } },
+          }),
+          command: driver('a command driver', {
+            actions: { shape: perAction('actions', argv('argv'), 'argv per action; {amount}, {hookPort}, {action} are substituted.'), required: true },
+          }),
+          manual: driver('a manual driver', {}),
+          reference: driver('a reference driver', {
+            inProcess: { shape: { kind: 'boolean', description: 'Run the reference POS inside the runner process.' } },
+          }),
+        },
+      },
+    },
+  },
+};
+
+export const POS_SCHEMA_ID = 'https://cashlogy-cert.dev/schema/pos.schema.json';
+
+export function posJsonSchema(): JsonSchema {
+  return {
+    $schema: 'https://json-schema.org/draft/2020-12/schema',
+    $id: POS_SCHEMA_ID,
+    title: 'cashlogy-cert POS profile',
+    ...toJsonSchema(posProfileShape),
+  };
+}

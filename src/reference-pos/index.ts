@@ -1,0 +1,31 @@
+/**
+ * The bundled reference POS: a correct CashlogyConnector integration that doubles as sample
+ * code. Use it in-process (`createReferencePos`) or as a separate process behind the `http`
+ * driver (`main.ts`, started by the `reference` driver).
+ */
+import type { IntegrationType, PosOutcome } from '../pos/types.js';
+import { ReferencePos, type ActionBody, type ReferencePosOptions } from './pos.js';
+
+export { ReferencePos, PosRequestError, REFERENCE_POS_ACTIONS } from './pos.js';
+export type { ReferencePosOptions, ActionBody, MoneyResult } from './pos.js';
+export { CashlogyConnection, ConnectionLostError, ReplyTimeoutError, ConnectFailedError, DEFAULT_TIMEOUTS_MS } from './connection.js';
+export type { ConnectionOptions } from './connection.js';
+export { startHookServer } from './hook-server.js';
+export type { HookServer, ActionPerformer } from './hook-server.js';
+export type { Reply } from './replies.js';
+
+/** What the runner's in-process driver needs from a POS. */
+export interface InProcessPos {
+  perform(action: string, body?: ActionBody): Promise<PosOutcome>;
+  close(): Promise<void>;
+}
+
+export interface CreateReferencePosOptions extends Omit<ReferencePosOptions, 'integration' | 'features'> {
+  integration: IntegrationType;
+  features?: readonly string[];
+}
+
+/** The reference POS, in this process, talking to the connector (or simulator) at host:port. */
+export function createReferencePos(options: CreateReferencePosOptions): InProcessPos {
+  return new ReferencePos(options);
+}

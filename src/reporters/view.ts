@@ -1,0 +1,273 @@
+/**
+ * RunResult → view model for the templates. Every label, count, formatted amount, date and
+ * duration is computed here so the Handlebars templates stay free of logic; the templates
+ * only place and escape.
+ */
+import type { Lang } from '../checklist/types.js';
+import type { PosProfile } from '../pos/types.js';
+import type { ActionRecord, CheckResult, ItemResult, ItemVerdict, RunResult } from '../runner/result.js';
+import type { TranscriptEntry } from '../protocol/transcript.js';
+import { currencyOfProfile, formattersFor, stringsFor, type Formatters, type Strings } from './i18n.js';
+import { transcriptFileNames } from './transcript-files.js';
+import { PACKAGE_ROOT } from '../version.js';
+
+/** Lines of transcript shown per item in HTML/Markdown; the bundle keeps the full log. */
+export const TRANSCRIPT_EXCERPT_LINES = 200;
+
+export interface PosView {
+  name: string;
+  version: string;
+  company: string;
+  email: string;
+  integration: string;
+  integrationLabel: string;
+  features: string;
+  driver: string;
+}
+
+export interface TranscriptRowView {
+  time: string;
+  conn: number;
+  dir: string;
+  dirLabel: string;
+  data: string;
+  kind: string;
+  fault: string;
+  isEvent: boolean;
+  isFault: boolean;
+}
+
+export interface TranscriptView {
+  rows: TranscriptRowView[];
+  empty: boolean;
+  /** "12 more lines in transcripts/EXP-01.log", when the excerpt was cut. */
+  truncated: string;
+  file: string;
+}
+
+export interface ActionView {
+  label: string;
+  name: string;
+  amount: string;
+  duration: string;
+  outcome: string;
+  outcomeMessage: string;
+  figures: string;
+  error: string;
+  stdout: string;
+  stderr: string;
+}
+
+export interface CheckView {
+  index: number;
+  kind: string;
+  step: string;
+  status: CheckResult['status'];
+  statusLabel: string;
+  expected: string;
+  actual: string;
+  message: string;
+}
+
+export interface ItemView {
+  id: string;
+  anchor: string;
+  title: string;
+  ref: string;
+  level: string;
+  levelLabel: string;
+  verdict: ItemVerdict;
+  verdictLabel: string;
+  /** fail or error: what the "failed only" filter keeps and the Markdown evidence lists. */
+  failing: boolean;
+  duration: string;
+  reason: string;
+  description: string;
+  catches: string;
+  tags: string;
+  checks: CheckView[];
+  actions: ActionView[];
+  operatorAnswers: { question: string; answer: string; operator: string; at: string }[];
+  faults: string[];
+  transcript: TranscriptView;
+}
+
+export interface ReportView {
+  lang: Lang;
+  s: Strings;
+  pos: PosView;
+  checklist: { id: string; version: string; sha256: string; file: string; title: string };
+  seed: number;
+  tool: string;
+  toolVersion: string;
+  profile: string;
+  timeScale: string;
+  mode: string;
+  started: string;
+  finished: string;
+  duration: string;
+  verdict: RunResult['verdict'];
+  verdictLabel: string;
+  interrupted: boolean;
+  summary: { key: string; label: string; count: number }[];
+  requiredFailed: number;
+  total: number;
+  items: ItemView[];
+  failingItems: ItemView[];
+  failingCount: number;
+  posOutput: { stdout: string; stderr: string } | undefined;
+  generatedBy: string;
+}
+
+export function posView(result: RunResult, pos: PosProfile | undefined, f: Formatters): PosView {
+  const integration = pos?.integration ?? result.pos.integration;
+  return {
+    name: pos?.name ?? result.pos.name,
+    version: pos?.version ?? result.pos.version,
+    company: pos?.company ?? result.pos.company ?? '',
+    email: pos?.email ?? result.pos.email ?? '',
+    integration,
+    integrationLabel: f.t(`integration.${integration}`),
+    features: (pos?.features ?? result.pos.features ?? []).join(', '),
+    driver: pos?.driver.type ?? result.pos.driver ?? '',
+  };
+}
+
+export function buildReportView(result: RunResult, lang: Lang, pos?: PosProfile): ReportView {
+  const f = formattersFor(lang, currencyOfProfile(result.profile));
+  const files = transcriptFileNames(result.items);
+  const items = result.items.map((item) => itemView(item, f, files.get(item.id) ?? ''));
+  const failingItems = items.filter((item) => item.failing);
+  const summary = result.summary;
+  const elapsed = Date.parse(result.finishedAt) - Date.parse(result.startedAt);
+  return {
+    lang,
+    s: stringsFor(lang),
+    pos: posView(result, pos, f),
+    checklist: {
+      id: result.checklist.id,
+      version: result.checklist.version,
+      sha256: result.checklist.sha256,
+      file: displayPath(result.checklist.file ?? ''),
+      title: result.checklist.title?.[lang] ?? '',
+    },
+    seed: result.seed,
+    tool: result.tool.name,
+    toolVersion: result.tool.version,
+    profile: result.profile,
+    timeScale: String(result.timeScale),
+    mode: f.t(result.ci ? 'report.modeCi' : 'report.modeInteractive'),
+    started: f.dateTime(result.startedAt),
+    finished: f.dateTime(result.finishedAt),
+    duration: Number.isFinite(elapsed) ? f.duration(elapsed) : '',
+    verdict: result.verdict,
+    verdictLabel: f.t(`runVerdict.${result.verdict}`),
+    interrupted: result.interrupted === true,
+    summary: (
+      [
+        ['pass', summary.pass],
+        ['fail', summary.fail],
+        ['error', summary.error],
+        ['partial', summary.partial],
+        ['not-applicable', summary.notApplicable],
+        ['skipped', summary.skipped],
+      ] as const
+    ).map(([key, count]) => ({ key, label: f.t(`verdict.${key}`), count })),
+    requiredFailed: summary.requiredFailed,
+    total: summary.total,
+    items,
+    failingItems,
+    failingCount: failingItems.length,
+    posOutput: result.posOutput && (result.posOutput.stdout || result.posOutput.stderr) ? result.posOutput : undefined,
+    generatedBy: f.t('report.generatedBy', { tool: result.tool.name, version: result.tool.version }),
+  };
+}
+
+function itemView(item: ItemResult, f: Formatters, transcriptFile: string): ItemView {
+  const lang = f.lang;
+  return {
+    id: item.id,
+    anchor: `item-${transcriptFile.replace(/\.log$/, '')}`,
+    title: item.titles?.[lang] || item.title,
+    ref: item.ref,
+    level: item.level,
+    levelLabel: f.t(`level.${item.level}`),
+    verdict: item.verdict,
+    verdictLabel: f.t(`verdict.${item.verdict}`),
+    failing: item.verdict === 'fail' || item.verdict === 'error',
+    duration: f.duration(item.durationMs),
+    reason: item.reason ?? '',
+    description: item.description?.[lang] ?? '',
+    catches: item.catches?.[lang] ?? '',
+    tags: item.tags.join(', '),
+    checks: item.checks.map((check, index) => ({
+      index: index + 1,
+      kind: check.kind,
+      step: check.step === undefined ? '' : String(check.step + 1),
+      status: check.status,
+      statusLabel: f.t(`checkStatus.${check.status}`),
+      expected: check.expected,
+      actual: check.actual,
+      message: check.message ?? '',
+    })),
+    actions: item.actions.map((action) => actionView(action, f)),
+    operatorAnswers: item.operatorAnswers.map((a) => ({
+      question: a.question,
+      answer: a.answer,
+      operator: a.operator,
+      at: f.dateTime(a.at),
+    })),
+    faults: item.faults,
+    transcript: transcriptView(item.transcript, f, transcriptFile),
+  };
+}
+
+function actionView(action: ActionRecord, f: Formatters): ActionView {
+  const outcome = action.outcome;
+  const figures: string[] = [];
+  if (outcome) {
+    for (const key of ['paid', 'change', 'owed', 'refunded'] as const) {
+      const value = outcome[key];
+      if (typeof value === 'number') figures.push(`${f.t(`report.${key}`)} ${f.amount(value)}`);
+    }
+  }
+  return {
+    label: f.t(`action.${action.action}`),
+    name: action.name ?? '',
+    amount: action.amount === undefined ? '' : f.amount(action.amount),
+    duration: f.duration(action.durationMs),
+    outcome: outcome ? f.t(`outcome.${outcome.outcome}`) : '',
+    outcomeMessage: typeof outcome?.message === 'string' ? outcome.message : '',
+    figures: figures.join(' · '),
+    error: action.error ?? '',
+    stdout: action.stdout ?? '',
+    stderr: action.stderr ?? '',
+  };
+}
+
+export function transcriptView(entries: readonly TranscriptEntry[], f: Formatters, file: string): TranscriptView {
+  const shown = entries.slice(0, TRANSCRIPT_EXCERPT_LINES);
+  const rest = entries.length - shown.length;
+  return {
+    rows: shown.map((entry) => ({
+      time: f.offset(entry.at),
+      conn: entry.conn,
+      dir: entry.dir,
+      dirLabel: f.t(`dir.${entry.dir}`),
+      data: entry.data,
+      kind: entry.kind ?? '',
+      fault: entry.fault ?? '',
+      isEvent: entry.dir === 'event',
+      isFault: entry.kind === 'fault' || entry.fault !== undefined,
+    })),
+    empty: entries.length === 0,
+    truncated: rest > 0 ? f.t('report.transcriptTruncated', { count: rest, file }) : '',
+    file,
+  };
+}
+
+/** Shipped checklists are shown relative to the package ("checklists/chapter7-express.yaml"), not as a path on the machine that ran them. */
+export function displayPath(file: string): string {
+  const root = PACKAGE_ROOT.endsWith('/') ? PACKAGE_ROOT : `${PACKAGE_ROOT}/`;
+  return file.startsWith(root) ? file.slice(root.length) : file;
+}

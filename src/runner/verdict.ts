@@ -1,0 +1,59 @@
+/**
+ * Verdict rules (pure), written down once here and in docs/runner.md.
+ *
+ * Item verdict from its checks, by precedence:
+ *   1. any check errored                          → error
+ *   2. any check failed                           → fail
+ *   3. any check skipped (operator check in --ci) → skipped
+ *   4. every check passed but the POS never sent a command listed in `underTest` → partial
+ *   5. every check passed                         → pass
+ * An item with no check at all is an error: nothing evaluated is never a pass.
+ *
+ * Run verdict: a required item failed → fail; else a required item errored → error; else pass.
+ * (Recommended/optional items are reported but do not decide the run.)
+ */
+import type { CheckResult, ItemResult, ItemVerdict, RunSummary, RunVerdict } from './result.js';
+
+export function itemVerdict(checks: readonly CheckResult[], sentCommandUnderTest: boolean): { verdict: ItemVerdict; reason: string } {
+  const first = (status: CheckResult['status']) => checks.find((c) => c.status === status);
+  const errored = first('errored');
+  if (errored) return { verdict: 'error', reason: errored.message ?? errored.actual };
+  const failed = first('failed');
+  if (failed) return { verdict: 'fail', reason: failed.message ?? failed.actual };
+  const skipped = first('skipped');
+  if (skipped) return { verdict: 'skipped', reason: skipped.message ?? 'a check was skipped' };
+  if (checks.length === 0) return { verdict: 'error', reason: 'the item has no check: nothing was evaluated' };
+  if (!sentCommandUnderTest) return { verdict: 'partial', reason: 'every check passed, but the POS never sent the command under test' };
+  return { verdict: 'pass', reason: 'every check passed' };
+}
+
+export function runVerdict(items: readonly Pick<ItemResult, 'level' | 'verdict'>[]): RunVerdict {
+  const required = items.filter((i) => i.level === 'required');
+  if (required.some((i) => i.verdict === 'fail')) return 'fail';
+  if (required.some((i) => i.verdict === 'error')) return 'error';
+  return 'pass';
+}
+
+export function summarize(items: readonly Pick<ItemResult, 'level' | 'verdict'>[]): RunSummary {
+  const count = (v: ItemVerdict) => items.filter((i) => i.verdict === v).length;
+  return {
+    total: items.length,
+    pass: count('pass'),
+    fail: count('fail'),
+    error: count('error'),
+    partial: count('partial'),
+    notApplicable: count('not-applicable'),
+    skipped: count('skipped'),
+    requiredFailed: items.filter((i) => i.level === 'required' && i.verdict === 'fail').length,
+  };
+}
+
+/**
+ * A dependency is met unless it failed, errored, was interrupted or was itself skipped for a
+ * dependency. An item skipped only for its operator questions (--ci) passed every automatic
+ * check, so its dependents still run; a not-applicable one does not block either.
+ */
+export function dependencyMet(verdict: ItemVerdict, skippedForDependency: boolean): boolean {
+  if (verdict === 'skipped') return !skippedForDependency;
+  return verdict === 'pass' || verdict === 'partial' || verdict === 'not-applicable';
+}

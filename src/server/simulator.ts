@@ -1,0 +1,285 @@
+/**
+ * The simulator's wiring: one machine model shared by every TCP connection, a fault engine,
+ * a transcript, and (unless `controlPort: null`) the control API and web page.
+ *
+ * The machine model, framer and fault engine come in as `SimulatorParts` so that this file
+ * depends only on their contracts; start.ts plugs in the real ones (and tests may plug in
+ * scripted ones to exercise the transport on its own).
+ */
+import { createServer, type Server, type Socket } from 'node:net';
+import type { Server as HttpServer } from 'node:http';
+import { performance } from 'node:perf_hooks';
+import { RuntimeError, UsageError } from '../errors.js';
+import type { FaultEngine, FaultInfo } from '../faults/engine-types.js';
+import type { FaultSpec } from '../faults/spec.js';
+import type { MachineInput, StepResult } from '../machine/api.js';
+import type { TranscriptEntry } from '../protocol/transcript.js';
+import { createControlServer } from './control-api.js';
+import { SimulatorError } from './errors.js';
+import { MachineHost, type MachineDriver } from './machine-host.js';
+import { Session, type Framer } from './session.js';
+import { TranscriptLog } from './transcript-log.js';
+import type { CustomerConfig, InventoryCounts, ProfileView, SimulatorHandle, SimulatorOptions, SimulatorState } from './types.js';
+import { checkCustomer, checkDenominationList, checkInventory } from './validate.js';
+
+/** The pure parts the simulator drives (A's machine and framer, C's fault engine). */
+export interface SimulatorParts<P, S> {
+  loadProfile(ref: string | object): P;
+  /** What the adapters need from the profile: denominations, currency, level thresholds. */
+  profileView(profile: P): ProfileView;
+  /** Max frame length of the profile's dialect (protocol.md §2), undefined for the default. */
+  maxFrameBytes(profile: P): number | undefined;
+  initialState(profile: P, options: { customer: CustomerConfig; faults: FaultEngine | null }): S;
+  step(state: S, input: MachineInput, nowMs: number): StepResult<S>;
+  viewState(state: S): SimulatorState;
+  createFramer(options: { maxFrameBytes: number }): Framer;
+  createFaultBook(seed: number): FaultEngine;
+  listFaultInfo(): FaultInfo[];
+}
+
+export type FullSimulatorHandle = SimulatorHandle & { clearErrors(): void; getProfile(): ProfileView };
+
+const DEFAULTS = {
+  host: '127.0.0.1',
+  port: 8092,
+  controlPort: 8093,
+  profile: 'eur-pos1500',
+  timeScale: 1,
+  seed: 1,
+  splitPauseMs: 40,
+  idleFlushMs: 100,
+  maxFrameBytes: 4096,
+} as const;
+
+export async function createSimulator<P, S>(parts: SimulatorParts<P, S>, options: SimulatorOptions = {}): Promise<FullSimulatorHandle> {
+  const host = options.host ?? DEFAULTS.host;
+  const port = checkPort(options.port ?? DEFAULTS.port, 'port');
+  const controlPort = options.controlPort === null ? null : checkPort(options.controlPort ?? DEFAULTS.controlPort, 'controlPort');
+  const timeScale = options.timeScale ?? DEFAULTS.timeScale;
+  if (typeof timeScale !== 'number' || !Number.isFinite(timeScale) || timeScale <= 0) {
+    throw new UsageError(`timeScale must be a number greater than 0 (0.01 makes every duration 100x shorter), got ${String(timeScale)}`);
+  }
+  const seed = options.seed ?? DEFAULTS.seed;
+  if (!Number.isInteger(seed)) throw new UsageError(`seed must be an integer, got ${String(seed)}`);
+  const splitPauseMs = nonNegative(options.splitPauseMs ?? DEFAULTS.splitPauseMs, 'splitPauseMs');
+  const idleFlushMs = nonNegative(options.idleFlushMs ?? DEFAULTS.idleFlushMs, 'idleFlushMs');
+
+  const profile: P = parts.loadProfile(options.profile ?? DEFAULTS.profile);
+  const view = parts.profileView(profile);
+  const initialCustomer: CustomerConfig = toCustomerConfig(options.customer, view);
+  const faults: FaultEngine = parts.createFaultBook(seed);
+  // Invalid fault specs fail here, before anything listens.
+  const armedAtStart = (options.faults ?? []).map((spec) => faults.arm(spec));
+
+  const transcript = new TranscriptLog(() => performance.now());
+  const driver: MachineDriver<S> = { step: parts.step, view: parts.viewState };
+  const host$ = new MachineHost<S>({
+    driver,
+    initialState: parts.initialState(profile, { customer: initialCustomer, faults }),
+    timeScale,
+    transcript,
+    wallNow: () => performance.now(),
+  });
+  const maxFrameBytes = parts.maxFrameBytes(profile) ?? DEFAULTS.maxFrameBytes;
+
+  const sessions = new Map<number, Session>();
+  let nextConn = 1;
+  let closing = false;
+
+  const tcp: Server = createServer({ allowHalfOpen: true }, (socket: Socket) => {
+    if (closing) {
+      socket.destroy();
+      return;
+    }
+    const conn = nextConn++;
+    const session = new Session({
+      conn,
+      socket,
+      framer: parts.createFramer({ maxFrameBytes }),
+      transcript,
+      maxFrameBytes,
+      idleFlushMs,
+      splitPauseMs,
+      onFrame: (c, frame) => host$.dispatch({ type: 'frame', conn: c, frame }),
+      onClosed: (c) => {
+        sessions.delete(c);
+        host$.detach(c);
+        if (closing) return;
+        transcript.event('connection', `connection ${c} closed`, c);
+        host$.dispatch({ type: 'disconnect', conn: c });
+      },
+    });
+    sessions.set(conn, session);
+    host$.attach(conn, session);
+    transcript.event('connection', `connection ${conn} from ${socket.remoteAddress ?? '?'}:${socket.remotePort ?? '?'}`, conn);
+    host$.dispatch({ type: 'connect', conn });
+  });
+
+  const control = (input: MachineInput) => host$.dispatch(input);
+  let closed: Promise<void> = Promise.resolve();
+  const requireOpen = (what: string) => {
+    const state = host$.view();
+    if (state.operation === null) throw new SimulatorError('NOTHING_OPEN', `nothing is open to ${what}: no charge, acceptance or screen is running`);
+    return state;
+  };
+
+  const handle: FullSimulatorHandle = {
+    host,
+    port: 0,
+    controlPort: null,
+    getState: (): SimulatorState => host$.view(),
+    setInventory(partial: Partial<InventoryCounts>): void {
+      const inventory = checkInventory(partial, view);
+      control({ type: 'set-inventory', inventory });
+    },
+    insert(denominations: number[]): void {
+      const list = checkDenominationList(denominations, 'insert', view);
+      requireOpen(`insert ${list.join(', ')} into`);
+      control({ type: 'customer', insert: list });
+    },
+    cancel(): void {
+      requireOpen('cancel');
+      control({ type: 'customer', cancel: true });
+    },
+    confirm(): void {
+      requireOpen('confirm');
+      control({ type: 'customer', confirm: true });
+    },
+    setCustomer(config: CustomerConfig): void {
+      const checked = checkCustomer(config, view);
+      control({ type: 'set-customer', customer: checked });
+    },
+    closeBackoffice(): void {
+      const state = requireOpen('close');
+      if (state.operation?.waitingFor !== 'operator') {
+        throw new SimulatorError('NOTHING_OPEN', `no backoffice screen is open (the open operation is #${state.operation?.command ?? '?'}#)`);
+      }
+      control({ type: 'operator', close: true });
+    },
+    clearErrors(): void {
+      control({ type: 'clear-errors' });
+    },
+    getProfile: () => ({ ...view, coins: [...view.coins], notes: [...view.notes], recyclable: [...view.recyclable] }),
+    armFault(spec: FaultSpec): string {
+      const id = faults.arm(spec);
+      const status = faults.list().find((f) => f.id === id);
+      transcript.event('control', `armed fault ${id}: ${status?.description ?? spec.type}`, 0, id);
+      return id;
+    },
+    listFaults: () => faults.list(),
+    disarmFault(id: string): boolean {
+      const done = faults.disarm(id);
+      if (done) transcript.event('control', `disarmed fault ${id}`, 0, id);
+      return done;
+    },
+    getTranscript: (): TranscriptEntry[] => transcript.all(),
+    onEntry: (listener) => transcript.subscribe(listener),
+    reset(): void {
+      host$.clearTimers();
+      faults.reset();
+      host$.dispatch({ type: 'reset' });
+      transcript.clear();
+    },
+    async close(): Promise<void> {
+      if (closing) return closed;
+      closing = true;
+      host$.stop();
+      for (const session of sessions.values()) session.destroy();
+      closed = Promise.all([closeServer(tcp), controlServer ? closeHttp(controlServer) : Promise.resolve()]).then(() => undefined);
+      return closed;
+    },
+  };
+
+  let controlServer: HttpServer | undefined;
+  try {
+    const boundPort = await listen(tcp, host, port, 'protocol');
+    let boundControl: number | null = null;
+    if (controlPort !== null) {
+      controlServer = createControlServer({
+        handle,
+        profile: view,
+        clearErrors: () => handle.clearErrors(),
+        listFaultInfo: () => parts.listFaultInfo(),
+        onClear: (listener) => transcript.onClear(listener),
+      });
+      boundControl = await listen(controlServer, host, controlPort, 'control');
+    }
+    Object.defineProperty(handle, 'port', { value: boundPort, enumerable: true });
+    Object.defineProperty(handle, 'controlPort', { value: boundControl, enumerable: true });
+  } catch (err) {
+    closing = true;
+    host$.stop();
+    await Promise.all([closeServer(tcp), controlServer ? closeHttp(controlServer) : Promise.resolve()]);
+    throw err;
+  }
+  transcript.event('machine', `simulator started: profile ${view.name}, time scale ${timeScale}, seed ${seed}`);
+  for (const id of armedAtStart) {
+    transcript.event('control', `armed fault ${id}: ${faults.list().find((f) => f.id === id)?.description ?? ''}`, 0, id);
+  }
+  return handle;
+}
+
+function listen(server: Server | HttpServer, host: string, port: number, what: 'protocol' | 'control'): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const onError = (err: NodeJS.ErrnoException) => {
+      server.off('listening', onListening);
+      const flag = what === 'protocol' ? '--port' : '--control-port';
+      const reason =
+        err.code === 'EADDRINUSE'
+          ? `port ${port} is already in use (another simulator or a real CashlogyConnector?); choose another with ${flag}, or 0 for any free port`
+          : err.code === 'EACCES'
+            ? `permission denied for port ${port}; use a port above 1023 with ${flag}`
+            : err.code === 'EADDRNOTAVAIL' || err.code === 'ENOTFOUND'
+              ? `address ${host} is not available on this machine (--host)`
+              : err.message;
+      reject(new RuntimeError('SIMULATOR', `cannot listen for the ${what} on ${host}:${port}: ${reason}`, { cause: err }));
+    };
+    const onListening = () => {
+      server.off('error', onError);
+      const address = server.address();
+      resolve(typeof address === 'object' && address !== null ? address.port : port);
+    };
+    server.once('error', onError);
+    server.once('listening', onListening);
+    server.listen({ host, port, exclusive: true });
+  });
+}
+
+function closeServer(server: Server): Promise<void> {
+  return new Promise((resolve) => {
+    if (!server.listening) return resolve();
+    server.close(() => resolve());
+  });
+}
+
+function closeHttp(server: HttpServer): Promise<void> {
+  return new Promise((resolve) => {
+    if (!server.listening) return resolve();
+    server.close(() => resolve());
+    server.closeAllConnections();
+  });
+}
+
+function checkPort(value: unknown, name: string): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > 65535) {
+    throw new UsageError(`${name} must be an integer from 0 to 65535 (0 = any free port), got ${String(value)}`);
+  }
+  return value;
+}
+
+function nonNegative(value: unknown, name: string): number {
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
+    throw new UsageError(`${name} must be a non-negative number of milliseconds, got ${String(value)}`);
+  }
+  return value;
+}
+
+function toCustomerConfig(customer: SimulatorOptions['customer'], view: ProfileView): CustomerConfig {
+  if (customer === undefined || customer === 'manual') return { mode: 'manual' };
+  if (customer === 'auto') return { mode: 'auto' };
+  try {
+    return checkCustomer(customer, view);
+  } catch (err) {
+    throw new UsageError(`customer: ${(err as Error).message}`);
+  }
+}
