@@ -74,8 +74,10 @@ export function createProgress(options: ProgressOptions): Progress {
     if (!tty || running.size === 0) return;
     const [first] = running.entries();
     const text = running.size === 1 && first ? `${first[0]}  ${first[1]}` : `${running.size} running: ${[...running.keys()].join(', ')}`;
-    const width = (out as { columns?: number }).columns ?? 100;
-    out.write(`\r\x1b[2K${c.cyan(SPINNER[frame++ % SPINNER.length] ?? '')} ${text}`.slice(0, width + 12));
+    const columns = (out as { columns?: number }).columns ?? 0;
+    // Never wrap: a wrapped spinner line cannot be erased with \r.
+    const width = columns > 20 ? columns - 3 : 100;
+    out.write(`\r\x1b[2K${c.cyan(SPINNER[frame++ % SPINNER.length] ?? '')} ${text.slice(0, width)}`);
     spinnerShown = true;
   };
   const line = (text: string) => {

@@ -20,6 +20,8 @@ export interface DriverTarget {
   port: number;
   /** Live transcript of the simulator, for drivers that show an operator what the connector saw. */
   onEntry?: (listener: (entry: TranscriptEntry) => void) => () => void;
+  /** Aborted when the run stops (Ctrl-C) while the POS is still starting. */
+  signal?: AbortSignal;
 }
 
 export interface ActionBody {

@@ -50,16 +50,17 @@ export class HttpDriver implements PosDriver {
     await this.host.prepare(target);
     const url = this.baseUrl();
     this.host.startProcess();
-    await this.waitForHook(url);
+    await this.waitForHook(url, target.signal);
   }
 
-  private async waitForHook(url: URL): Promise<void> {
+  private async waitForHook(url: URL, signal: AbortSignal | undefined): Promise<void> {
     const limit = this.config.readyTimeoutMs ?? DEFAULT_READY_TIMEOUT_MS;
     const host = url.hostname.replace(/^\[|\]$/g, '');
     const port = Number(url.port || (url.protocol === 'https:' ? 443 : 80));
     const started = performance.now();
     for (let attempt = 0; ; attempt++) {
       if (await canConnect(host, port, 1000)) return;
+      if (signal?.aborted) throw driverError(`stopped while waiting for the POS hook ${url.origin}`);
       const death = this.host.deathNotice();
       if (death) throw driverError(`the POS hook ${url.origin} never accepted connections: ${death}`);
       if (performance.now() - started > limit) {

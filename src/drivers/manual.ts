@@ -163,8 +163,8 @@ export class ManualDriver implements PosDriver {
     const w = WORDS[this.context.lang];
     const c = this.console;
     c.say(w.welcome(target.host, target.port));
-    while (!this.name) this.name = await c.ask(w.name);
-    await c.ask(w.ready);
+    while (!this.name) this.name = await c.ask(w.name, target.signal);
+    await c.ask(w.ready, target.signal);
   }
 
   operatorName(): string | undefined {

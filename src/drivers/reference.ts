@@ -5,7 +5,8 @@
  * for tests).
  */
 import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { HttpDriverConfig, PosAction, PosOutcome, ReferenceDriverConfig } from '../pos/types.js';
 import type { DriverContext, PosDriver } from './driver.js';
 import { HttpDriver } from './http.js';
@@ -18,7 +19,17 @@ export function referencePosCommand(integration: string, features: readonly stri
   const flags = ['--integration', integration, ...(features.length ? ['--features', features.join(',')] : [])];
   if (existsSync(built)) return [process.execPath, built, ...flags];
   const source = fileURLToPath(new URL('../reference-pos/main.ts', import.meta.url));
-  return [process.execPath, '--import', import.meta.resolve('tsx'), source, ...flags];
+  return [process.execPath, '--import', tsxLoader(), source, ...flags];
+}
+
+/** tsx's ESM loader as an absolute URL, so the child finds it whatever its working directory. */
+function tsxLoader(): string {
+  try {
+    return import.meta.resolve('tsx');
+  } catch {
+    // Some module runners (test frameworks) do not implement import.meta.resolve.
+    return pathToFileURL(createRequire(import.meta.url).resolve('tsx/package.json')).href.replace(/package\.json$/, 'dist/loader.mjs');
+  }
 }
 
 class ReferenceHttpDriver extends HttpDriver {

@@ -108,36 +108,29 @@ export function parseAfter(value: unknown): { percent: number } | { ms: number }
 }
 
 /**
- * The trigger in words, e.g. "on the next #C#", "on the 2nd #C# or a later one, at 40 % of
- * the operation, with probability 0.3, up to 3 times". `noun` names what the fault waits for
- * when no command is given ("command", "connection", "operation that moves a note").
+ * The trigger's target in words: "on the next #C#", "at 40 % of the 2nd #C# or a later one",
+ * "2s into the next operation", "to the next command". `noun` names what the fault waits for
+ * when no command is given ("command", "connection", "operation that moves a note");
+ * `preposition` joins it to the action ("on", "to", or "" for a direct object).
+ * Probability and times come separately from `triggerExtras`, at the end of the sentence.
  */
-export function describeTrigger(on: FaultTrigger | undefined, noun: string): string {
+export function describeTrigger(on: FaultTrigger | undefined, noun: string, preposition = 'on'): string {
   const trigger = on ?? {};
-  const what = trigger.command !== undefined ? `#${trigger.command}#` : noun;
-  const nth = trigger.nth ?? 1;
-  let text = nth > 1 ? `on the ${ordinal(nth)} ${what} or a later one` : `on the next ${what}`;
   const after = parseAfter(trigger.after);
-  if (after !== undefined) {
-    text += 'percent' in after ? ` at ${after.percent} % of the operation` : `, ${formatDuration(after.ms)} into the operation`;
-  }
-  if (trigger.probability !== undefined) text += `, with probability ${trigger.probability}`;
-  const times = trigger.times ?? 1;
-  if (times > 1) text += `, up to ${times} times`;
-  return text;
+  const what = trigger.command !== undefined ? `#${trigger.command}#` : after !== undefined && noun === 'command' ? 'operation' : noun;
+  const nth = trigger.nth ?? 1;
+  const target = nth > 1 ? `the ${ordinal(nth)} ${what} or a later one` : `the next ${what}`;
+  if (after === undefined) return preposition === '' ? target : `${preposition} ${target}`;
+  return 'percent' in after ? `at ${after.percent} % of ${target}` : `${formatDuration(after.ms)} into ${target}`;
 }
 
-/** Where an opportunity happened, in words: "the charge (#C#)", "connection 3". */
-export function opportunityPhrase(opportunity: FaultOpportunity): string {
-  switch (opportunity.point) {
-    case 'connect':
-      return `connection ${opportunity.conn}`;
-    case 'command':
-    case 'progress':
-      return commandPhrase(opportunity.command);
-    case 'reply':
-      return `the reply to #${opportunity.command}#`;
-  }
+/** ", with probability 0.3, up to 3 times" (empty for a plain fault). */
+export function triggerExtras(on: FaultTrigger | undefined): string {
+  let text = '';
+  if (on?.probability !== undefined) text += `, with probability ${on.probability}`;
+  const times = on?.times ?? 1;
+  if (times > 1) text += `, up to ${times} times`;
+  return text;
 }
 
 /** " for 2s" when a duration option is set, "" otherwise. */

@@ -5,6 +5,7 @@
 import { commandPhrase } from './commands.js';
 import {
   describeTrigger,
+  triggerExtras,
   euros,
   forPhrase,
   percent,
@@ -50,7 +51,7 @@ export function jamDefinition(kind: 'note' | 'coin'): FaultDefinition {
       const piece = typeof spec['denomination'] === 'number' ? `a ${money(spec['denomination'])} ${kind}` : `a ${kind}`;
       const during = spec['during'] === 'accept' ? ' going in' : spec['during'] === 'dispense' ? ' coming out' : '';
       const clears = spec['for'] !== undefined ? `; it clears by itself after${forPhrase(spec['for']).replace(' for', '')}` : '; the operator clears it';
-      return `jam ${piece}${during} ${describeTrigger(spec.on, `operation that moves a ${kind}`)}${clears}`;
+      return `jam ${piece}${during} ${describeTrigger(spec.on, `operation that moves a ${kind}`)}${triggerExtras(spec.on)}${clears}`;
     },
     sentence(spec, opportunity, context) {
       if (opportunity.point !== 'progress') return `jammed a ${kind}`;

@@ -13,6 +13,8 @@ export const POWER_OFF_CODE = 1075;
 export const STACKER_FULL_CODE = 1120;
 /** "Change could not be returned / not enough coins". */
 export const CHANGE_SHORT_CODE = 1110;
+/** "Preventive maintenance required": the note counter of `#W#0#` reached 0. */
+export const MAINTENANCE_DUE_CODE = 1315;
 
 interface ErrorInfo {
   type: 0 | 1 | 2 | 3;

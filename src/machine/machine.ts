@@ -22,7 +22,7 @@ import { BAD_DATA_REPLY, encodeReply, formatVpd, parseFrame, parseVpd, type Fiel
 import type { TranscriptEventKind } from '../protocol/transcript.js';
 import type { DialectOptions, MachineInput, MachineOutput, StepResult, TimerRequest } from './api.js';
 import { coveringCombination, planChange, type StockEntry } from './change.js';
-import { errorDetail, isWarningCode, JAM_CODES, DOOR_CODES, POWER_OFF_CODE, STACKER_FULL_CODE, CHANGE_SHORT_CODE } from './device-errors.js';
+import { errorDetail, isWarningCode, JAM_CODES, DOOR_CODES, POWER_OFF_CODE, STACKER_FULL_CODE, CHANGE_SHORT_CODE, MAINTENANCE_DUE_CODE } from './device-errors.js';
 import { levelCode, stackerLevelCode, isLevelWarning } from './levels.js';
 import { allDenominations, DEFAULT_DIALECT, formatMoney, type Denomination, type MachineProfile } from './profile.js';
 import {
@@ -305,7 +305,7 @@ function handleCommand(ctx: Ctx, conn: number, cmd: ParsedCommand): void {
         ctx.event('machine', `cannot pay ${ctx.money(amount)}${onlyCoins ? ' in coins' : ''}: only ${ctx.money(plan.total)} can be made from the recyclers`, { conn });
         addError(ctx, CHANGE_SHORT_CODE, 'not enough change');
       }
-      return startDispense(ctx, conn, 'P', amount, plan.pieces.map((value) => ({ value, to: 'exit' as const })), [], plan.total < amount);
+      return startDispense(ctx, conn, 'P', amount, plan.pieces.map((value) => ({ value, to: 'exit' as const })), [], plan.total < amount, onlyCoins);
     }
     case 'U':
     case 'U2':
@@ -358,7 +358,7 @@ function handleCommand(ctx: Ctx, conn: number, cmd: ParsedCommand): void {
       const action = num(0);
       if (action === 0) return ctx.reply(conn, code, encodeReply('0', [s.maintenanceNotesLeft]));
       s.maintenanceNotesLeft = s.profile.maintenance.notesBetweenService;
-      if (action === 2) removeErrors(ctx, (e) => e.code === 1315 || e.code === 1565, 'maintenance recorded (#W#2#)');
+      if (action === 2) removeErrors(ctx, (e) => e.code === MAINTENANCE_DUE_CODE || e.code === 1565, 'maintenance recorded (#W#2#)');
       return ctx.reply(conn, code, encodeReply('0'));
     }
     case 'K': {
@@ -530,7 +530,16 @@ function closeAcceptance(ctx: Ctx, why: string): void {
 
 // ─── dispensing (#P# #U# #U2# #V# #V2#) ──────────────────────────────────────────────────────
 
-function startDispense(ctx: Ctx, conn: number, command: string, requested: number, plan: Move[], asked: Array<[number, number]>, short: boolean): void {
+function startDispense(
+  ctx: Ctx,
+  conn: number,
+  command: string,
+  requested: number,
+  plan: Move[],
+  asked: Array<[number, number]>,
+  short: boolean,
+  coinsOnly = false,
+): void {
   const { s } = ctx;
   const op: DispenseOperation = {
     kind: 'dispense',
@@ -547,6 +556,7 @@ function startDispense(ctx: Ctx, conn: number, command: string, requested: numbe
     asked,
     short,
     failed: false,
+    coinsOnly,
   };
   s.operation = op;
   ctx.event('machine', `#${command}# started: ${plan.length} piece${plan.length === 1 ? '' : 's'} to move (${ctx.money(requested)} asked)`, { conn });
@@ -674,7 +684,12 @@ function completeDispensePiece(ctx: Ctx, op: ChargeOperation | DispenseOperation
   for (const f of fired) {
     if (f.type === 'partial-dispense') {
       const short = Math.max(1, Math.round(Number(f.spec['short']) || 0));
-      trimPlan(op, Math.max(0, due - short) - moved);
+      const budget = Math.max(0, due - short - moved);
+      if (op.kind === 'charge' || op.command === 'P') {
+        // Pay the shorter amount as well as the stock allows, so it comes out exactly `short` less when it can.
+        const coinsOnly = op.kind === 'dispense' && op.coinsOnly === true;
+        op.plan = planChange(budget, stock(s, coinsOnly ? 'coins' : 'all')).pieces.map((value) => ({ value, to: 'exit' as const }));
+      } else trimPlan(op, budget);
       if (op.kind === 'dispense') op.short = true;
       ctx.event('machine', `dispense comes out short by at least ${ctx.money(short)}`, { conn: op.conn });
       continue;
@@ -844,7 +859,10 @@ function storeInserted(ctx: Ctx, op: IntakeOperation, d: Denomination): void {
   }
   op.inserted += d.value;
   s.ledger.inserted += d.value;
-  if (d.isNote) s.maintenanceNotesLeft = Math.max(0, s.maintenanceNotesLeft - 1);
+  if (d.isNote && s.maintenanceNotesLeft > 0) {
+    s.maintenanceNotesLeft -= 1;
+    if (s.maintenanceNotesLeft === 0) addError(ctx, MAINTENANCE_DUE_CODE, 'maintenance counter', { blocking: false });
+  }
   ctx.event('machine', `IN: ${ctx.money(d.value)} ${d.isNote ? 'note' : 'coin'} → ${where} (${ctx.money(op.inserted)} so far)`, { conn: op.conn });
 }
 

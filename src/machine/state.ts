@@ -78,6 +78,8 @@ export interface DispenseOperation extends OperationBase {
   asked: Array<[number, number]>;
   short: boolean;
   failed: boolean;
+  /** `#P#` with the only-coins flag. */
+  coinsOnly?: boolean;
 }
 
 /** A connector screen that waits for the operator (`#G#`, `#D#`… `#S#`, `#F#`, `#A#1#`, `#?#SHOW#`). */

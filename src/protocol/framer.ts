@@ -10,17 +10,20 @@
  *   `#` + anything else .................... an empty parameter (`#V#1##`)
  *   any other byte ......................... one more parameter (`#T#1#` is T with one
  *                                            parameter, which the codec answers with BAD_DATA)
- *   nothing yet ............................ wait; the session calls flush() after a short
- *                                            silence, which ends the frame as it stands
+ *   nothing yet ............................ at the command's longest parameter count: the
+ *                                            frame ends here (answered at once); shorter: wait,
+ *                                            the session calls flush() after a short silence,
+ *                                            which ends the frame as it stands
  *
- * Decisions depend only on the bytes, never on how they were cut into chunks, so pushing a
- * stream in pieces gives exactly the frames one push gives. Memory stays bounded: a frame
+ * Decisions depend only on the bytes, not on how they were cut into chunks, with one
+ * deliberate exception (see atLongestForm): a frame with too many parameters cut exactly
+ * after its longest valid form. Memory stays bounded: a frame
  * longer than `maxFrameBytes` yields a `too-long` item, after which the framer discards
  * everything (the session answers `#ER:BAD_DATA#` and closes the connection).
  *
  * Text is Latin-1 (protocol.md §2.6): one byte is one character.
  */
-import { isCommandCode, MAX_CODE_LENGTH } from './commands.js';
+import { commandSpec, isCommandCode, MAX_CODE_LENGTH } from './commands.js';
 
 export type FramerItem =
   | { type: 'frame'; frame: string }
@@ -137,7 +140,11 @@ function scanFrame(buf: string, start: number, final: boolean): ScanStep {
   if (j === start + 1) return { kind: 'garbage', end: start + 1 };
   let p = j + 1; // just after a '#' that closed the code or a parameter
   for (;;) {
-    if (p >= n) return final ? { kind: 'frame', end: p } : { kind: 'need-more', minLength: p - start };
+    // At its longest form a frame ends at the next '#' or at the end of what has arrived; only
+    // more parameter bytes (`#T#1#`) keep it open, to be refused as a whole.
+    const longest = atLongestForm(buf, start, j, p);
+    if (p >= n) return final || longest ? { kind: 'frame', end: p } : { kind: 'need-more', minLength: p - start };
+    if (longest && buf[p] === '#') return { kind: 'frame', end: p };
     const c = buf.charCodeAt(p);
     if (isSpace(c)) return { kind: 'frame', end: p };
     if (buf[p] !== '#') {
@@ -170,4 +177,18 @@ function scanFrame(buf: string, start: number, final: boolean): ScanStep {
     if (buf[k] === '#' && tokenLength > 0 && isCommandCode(buf.slice(tokenStart, k))) return { kind: 'frame', end: p };
     p += 1;
   }
+}
+
+/**
+ * A frame that has reached the longest parameter count of its command is answered at once
+ * rather than after the idle flush: every client waits for the reply to a complete command,
+ * and a 100 ms pause on each one would distort polling loops (`#Q#` every 200 ms). The cost:
+ * an over-long frame cut exactly at that boundary (`#T#` | `1#`) reads as `#T#` plus garbage.
+ */
+function atLongestForm(buf: string, start: number, codeEnd: number, p: number): boolean {
+  const spec = commandSpec(buf.slice(start + 1, codeEnd));
+  if (spec === undefined) return false;
+  let params = 0;
+  for (let k = codeEnd + 1; k < p; k++) if (buf[k] === '#') params++;
+  return params >= Math.max(...spec.counts);
 }

@@ -101,12 +101,12 @@ export async function runChecklist(options: RunOptions): Promise<RunResult> {
   const selected = orderItems(selectItems(options.checklist.items, { only: options.only, tags: options.tags, shard: options.shard }));
   const results = new Map<string, ItemResult>();
   const skippedForDependency = new Set<string>();
-  const runnable: ChecklistItem[] = [];
+  const notApplicable = new Map<string, string>();
   for (const item of selected) {
     const a = applicability(item, options.pos);
-    if (a.applicable) runnable.push(item);
-    else results.set(item.id, blankItem(item, lang, 'not-applicable', a.reason ?? 'does not apply to this POS'));
+    if (!a.applicable) notApplicable.set(item.id, a.reason ?? 'does not apply to this POS');
   }
+  const runnable = selected.filter((i) => !notApplicable.has(i.id));
   const jobs = Math.max(1, Math.min(options.jobs ?? 1, runnable.length || 1));
   emit({
     event: 'run:start',
@@ -119,8 +119,8 @@ export async function runChecklist(options: RunOptions): Promise<RunResult> {
   });
 
   const selectedIds = new Set(selected.map((i) => i.id));
-  const queue = [...runnable];
-  const done = new Set<string>(results.keys());
+  const queue = [...selected];
+  const done = new Set<string>();
   let wake: () => void = () => undefined;
   let changed = new Promise<void>((r) => (wake = r));
   const notify = () => {
@@ -143,6 +143,8 @@ export async function runChecklist(options: RunOptions): Promise<RunResult> {
   };
 
   const lanes: Lane[] = [];
+  // A lane waiting for another lane's dependency must not wait forever once the run stops.
+  signal.addEventListener('abort', notify, { once: true });
   const laneLoop = async (laneNo: number) => {
     let lane: Lane | undefined;
     for (;;) {
@@ -155,6 +157,16 @@ export async function runChecklist(options: RunOptions): Promise<RunResult> {
       }
       const item = next;
       const position = ++index;
+      const naReason = notApplicable.get(item.id);
+      if (naReason !== undefined) {
+        const result = blankItem(item, lang, 'not-applicable', naReason);
+        results.set(item.id, result);
+        done.add(item.id);
+        emit({ event: 'item:start', id: item.id, title: item.title[lang], lane: laneNo, index: position, total: selected.length });
+        emit({ event: 'item:end', id: item.id, verdict: result.verdict, durationMs: 0, reason: naReason, item: result });
+        notify();
+        continue;
+      }
       const failedDep = item.dependsOn.find((d) => {
         const r = results.get(d);
         return r !== undefined && !dependencyMet(r.verdict, skippedForDependency.has(d));
@@ -169,10 +181,15 @@ export async function runChecklist(options: RunOptions): Promise<RunResult> {
         if (!lane) {
           lane = new Lane(laneNo, options, { seed, timeScale, lang, ci });
           lanes.push(lane);
-          await lane.open(emit);
+          await lane.open(emit, signal);
         }
         emit({ event: 'item:start', id: item.id, title: item.title[lang], lane: laneNo, index: position, total: selected.length });
-        result = await lane.runItem(item, signal, emit);
+        try {
+          result = await lane.runItem(item, signal, emit);
+        } catch (err) {
+          result = blankItem(item, lang, 'error', `the runner could not run the item: ${message(err)}`);
+          result.checks.push({ kind: 'step', status: 'errored', expected: 'the item runs', actual: result.reason ?? '', message: result.reason ?? '' });
+        }
       }
       results.set(item.id, result);
       done.add(item.id);
@@ -182,8 +199,9 @@ export async function runChecklist(options: RunOptions): Promise<RunResult> {
   };
 
   try {
-    await Promise.all(Array.from({ length: jobs }, (_, k) => laneLoop(k + 1)));
+    await Promise.all(Array.from({ length: jobs }, (_, k) => laneLoop(k + 1).finally(notify)));
   } finally {
+    signal.removeEventListener('abort', notify);
     await Promise.all(lanes.map((l) => l.close()));
   }
 
@@ -295,7 +313,7 @@ class Lane {
     private readonly settings: LaneSettings,
   ) {}
 
-  async open(emit: (e: RunEvent) => void): Promise<void> {
+  async open(emit: (e: RunEvent) => void, signal: AbortSignal): Promise<void> {
     try {
       const start = this.options.startSimulator ?? (await import('../server/start.js')).startSimulator;
       this.sim = await start({
@@ -329,7 +347,7 @@ class Lane {
             lang: this.settings.lang,
             ci: this.settings.ci,
           });
-      await this.driver.start({ host: sim.host, port: sim.port, onEntry: (l) => sim.onEntry(l) });
+      await this.driver.start({ host: sim.host, port: sim.port, onEntry: (l) => sim.onEntry(l), signal });
       emit({ event: 'lane:ready', lane: this.number, host: sim.host, port: sim.port, ...(this.driver.hookPort ? { hookPort: this.driver.hookPort } : {}) });
     } catch (err) {
       this.openError = `the POS could not be started (${this.options.pos.driver.type} driver): ${message(err)}`;

@@ -17,6 +17,8 @@ import { renderWebPage } from './web/page.js';
 
 export interface ControlContext {
   handle: SimulatorHandle;
+  /** The newest transcript entries, replayed to a new event stream. */
+  transcriptTail(count: number): TranscriptEntry[];
   profile: ProfileView;
   clearErrors(): void;
   listFaultInfo(): FaultInfo[];
@@ -25,6 +27,8 @@ export interface ControlContext {
 }
 
 const MAX_BODY_BYTES = 1024 * 1024;
+/** How much history a new event stream gets (the web page keeps as many lines). */
+const SSE_BACKLOG = 2000;
 
 class HttpError extends Error {
   constructor(
@@ -233,7 +237,7 @@ function openEventStream(req: IncomingMessage, res: ServerResponse, context: Con
     Connection: 'keep-alive',
   });
   const send = (entry: TranscriptEntry) => res.write(`event: entry\ndata: ${JSON.stringify(entry)}\n\n`);
-  for (const entry of context.handle.getTranscript()) send(entry);
+  for (const entry of context.transcriptTail(SSE_BACKLOG)) send(entry);
   const unsubscribe = context.handle.onEntry(send);
   const unClear = context.onClear(() => res.write('event: reset\ndata: {}\n\n'));
   // Comments keep proxies and the browser from giving up on a quiet stream.

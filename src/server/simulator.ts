@@ -9,7 +9,7 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import type { Server as HttpServer } from 'node:http';
 import { performance } from 'node:perf_hooks';
-import { RuntimeError, UsageError } from '../errors.js';
+import { CertError, RuntimeError, UsageError } from '../errors.js';
 import type { FaultEngine, FaultInfo } from '../faults/engine-types.js';
 import type { FaultSpec } from '../faults/spec.js';
 import type { MachineInput, StepResult } from '../machine/api.js';
@@ -115,7 +115,17 @@ export async function createSimulator<P, S>(parts: SimulatorParts<P, S>, options
     host$.dispatch({ type: 'connect', conn });
   });
 
-  const control = (input: MachineInput) => host$.dispatch(input);
+  const control = (input: MachineInput) => {
+    try {
+      host$.dispatch(input);
+    } catch (err) {
+      // The handle's contract: "nothing to act on" is a SimulatorError, whoever noticed it.
+      if (err instanceof CertError && !(err instanceof SimulatorError) && err.code === 'NOTHING_OPEN') {
+        throw new SimulatorError('NOTHING_OPEN', err.message, { cause: err });
+      }
+      throw err;
+    }
+  };
   let closed: Promise<void> = Promise.resolve();
   const requireOpen = (what: string) => {
     const state = host$.view();
@@ -201,6 +211,7 @@ export async function createSimulator<P, S>(parts: SimulatorParts<P, S>, options
         clearErrors: () => handle.clearErrors(),
         listFaultInfo: () => parts.listFaultInfo(),
         onClear: (listener) => transcript.onClear(listener),
+        transcriptTail: (count) => transcript.tail(count),
       });
       boundControl = await listen(controlServer, host, controlPort, 'control');
     }

@@ -7,6 +7,12 @@ import type { TranscriptEntry, TranscriptEventKind } from '../protocol/transcrip
 
 export type TranscriptListener = (entry: TranscriptEntry) => void;
 
+/**
+ * A simulator left running for days must not grow without bound: past this many entries the
+ * oldest tenth is dropped. A certification item is many orders of magnitude smaller.
+ */
+export const MAX_TRANSCRIPT_ENTRIES = 100_000;
+
 export class TranscriptLog {
   private entries: TranscriptEntry[] = [];
   private readonly listeners = new Set<TranscriptListener>();
@@ -38,6 +44,11 @@ export class TranscriptLog {
     return this.entries.map((e) => ({ ...e }));
   }
 
+  /** The newest `count` entries (the web page only shows the tail). */
+  tail(count: number): TranscriptEntry[] {
+    return this.entries.slice(Math.max(0, this.entries.length - count)).map((e) => ({ ...e }));
+  }
+
   size(): number {
     return this.entries.length;
   }
@@ -65,6 +76,7 @@ export class TranscriptLog {
 
   private push(entry: TranscriptEntry): TranscriptEntry {
     this.entries.push(entry);
+    if (this.entries.length > MAX_TRANSCRIPT_ENTRIES) this.entries.splice(0, Math.ceil(MAX_TRANSCRIPT_ENTRIES / 10));
     if (this.listeners.size > 0) {
       const copy = { ...entry };
       // Listeners run after the current machine step, so one that reacts (a test inserting a

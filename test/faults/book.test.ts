@@ -34,13 +34,13 @@ describe('createFaultBook: arming', () => {
     expect(book.arm({ type: 'busy' })).toBe('f1');
     expect(book.arm({ type: 'latency', ms: 800, on: { times: 3 } })).toBe('f2');
     expect(book.list()).toEqual([
-      { id: 'f1', spec: { type: 'busy' }, remaining: 1, fired: 0, description: 'answer #ER:BUSY# on the next command' },
+      { id: 'f1', spec: { type: 'busy' }, remaining: 1, fired: 0, description: 'answer #ER:BUSY# to the next command' },
       {
         id: 'f2',
         spec: { type: 'latency', ms: 800, jitter: 0, on: { times: 3 } },
         remaining: 3,
         fired: 0,
-        description: 'delay the reply by 800ms on the next command, up to 3 times',
+        description: 'add 800ms of latency to the reply to the next command, up to 3 times',
       },
     ]);
     book.consult(command('Q'), 0);

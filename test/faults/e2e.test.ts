@@ -183,7 +183,7 @@ describe('transport faults on the wire', () => {
     await first.closedBy();
     await sleep(300); // inside the wall-clock window, long past it in machine time
     const second = await client();
-    await second.closedBy();
+    await second.closedBy(5000);
     expect(first.pending() + second.pending()).toBe('');
     let refusedCount = 2;
     const reply = await eventually(async () => {
@@ -248,7 +248,18 @@ describe('domain faults on the wire', () => {
     expect(await deviceErrors(c)).toContain(code);
     const cleared = await api('POST', '/operator', { clearErrors: true });
     expect(cleared.status).toBe(200);
+    // Once power is back the connector needs #I# again (docs/protocol-choices.md).
+    if (spec.type === 'power-off') expect(await c.exchange('#I#')).toMatch(/^#0#/);
     expect(await deviceErrors(c)).not.toContain(code);
+  });
+
+  it('power-off: cash commands fail while the machine is off', async () => {
+    const c = await ready();
+    sim.armFault({ type: 'power-off', on: { command: 'Y' } });
+    await c.exchange('#Y#');
+    expect(await c.exchange('#P#100#0#0#0#')).toMatch(/^#ER:GENERIC#/);
+    expect(sim.getState().ledger.dispensed).toBe(0);
+    conserved();
   });
 
   it('stacker-full shows a device error in #?#', async () => {

@@ -155,3 +155,22 @@ describe('faults: domain effects', () => {
     expect(exchange(m, '#?#')).toEqual(['#0##']);
   });
 });
+
+describe('faults: partial dispense precision', () => {
+  it('comes out exactly `short` less when the stock allows it', () => {
+    const engine = scriptedEngine([{ type: 'partial-dispense', spec: { short: 500 } }]);
+    const m = machine({ faults: engine });
+    m.send({ type: 'set-inventory', inventory: { recyclers: { '1000': 20 } } });
+    expect(exchange(m, '#P#1010#0#0#0#')).toEqual(['#ER:GENERIC#510#0#']);
+  });
+
+  it('during the change of a #C#: #ER:GENERIC#<inserted>#<returned># with returned short', () => {
+    const engine = scriptedEngine([{ type: 'partial-dispense', spec: { short: 10 }, when: (o) => o.point === 'progress' && o.phase === 'dispense' }]);
+    const m = machine({ faults: engine });
+    m.frame(1, CHARGE_990);
+    m.send({ type: 'customer', insert: [2000] });
+    m.runUntilIdle();
+    expect(m.replies(1).at(-1)).toBe('#ER:GENERIC#2000#1000#0#0#');
+    expect(checkInvariants(m.state)).toEqual([]);
+  });
+});

@@ -460,3 +460,22 @@ describe('profiles are data', () => {
     expect(exchange(m, '#T#', 2)).toEqual(['#ER:ILLEGAL#']);
   });
 });
+
+describe('maintenance counter', () => {
+  it('counts accepted notes down; at 0, warning 1315 until #W#2# records the maintenance', () => {
+    const m = machine();
+    exchange(m, '#W#1#');
+    const profile = { ...m.state.profile, maintenance: { notesBetweenService: 2, notesLeft: 2 } };
+    m.state = { ...m.state, profile, maintenanceNotesLeft: 2 };
+    exchange(m, '#B#0#0#0#');
+    m.send({ type: 'customer', insert: [500, 500] });
+    m.runUntilIdle();
+    expect(exchange(m, '#W#0#')).toEqual(['#0#0#']);
+    expect(exchange(m, '#J#')).toEqual(['#0#1000#']);
+    expect(exchange(m, '#?#')).toEqual(['#0#1315#']);
+    expect(exchange(m, '#P#100#0#0#0#')).toEqual(['#0#100#0#']); // a warning does not block
+    expect(exchange(m, '#W#2#')).toEqual(['#0#']);
+    expect(exchange(m, '#?#')).toEqual(['#0##']);
+    expect(exchange(m, '#W#0#')).toEqual(['#0#2#']);
+  });
+});

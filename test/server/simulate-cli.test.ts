@@ -6,6 +6,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { createServer } from 'node:net';
 import { createInterface } from 'node:readline';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TestClient, withTimeout } from './helpers.js';
 
@@ -95,11 +97,17 @@ describe('cashlogy-cert simulate', () => {
   });
 
   it('prints a readable banner without --json and stops on SIGTERM', async () => {
-    const { child, lines, exit } = simulate(['--port', '0', '--control-port', '0', '--customer', 'auto']);
-    const banner = [await nextLine(lines, 'the banner'), await nextLine(lines, 'the protocol line'), await nextLine(lines, 'the control line')];
-    expect(banner[0]).toMatch(/^CashlogyConnector simulator · profile eur-pos1500 · time scale 1 · seed 1$/);
-    expect(banner[1]).toMatch(/^ {2}protocol {2}127\.0\.0\.1:\d+ /);
-    expect(banner[2]).toMatch(/^ {2}control {3}http:\/\/127\.0\.0\.1:\d+\/ /);
+    const { child, lines, exit } = simulate(['--port', '0', '--control-port', '0', '--customer', 'auto', '--fault', 'latency:ms=10', '--seed', '7']);
+    const banner: string[] = [];
+    for (let i = 0; i < 5; i++) banner.push(await nextLine(lines, 'the banner'));
+    expect(banner[0]).toBe('CashlogyConnector simulator · profile eur-pos1500 · time scale 1 · seed 7');
+    expect(banner[1]).toMatch(/^ {2}protocol {2}127\.0\.0\.1:\d+ {3}\(point the POS here\)$/);
+    expect(banner[2]).toMatch(/^ {2}control {3}http:\/\/127\.0\.0\.1:\d+\/ {3}\(web page and control API\)$/);
+    expect(banner[3]).toBe('  customer  auto');
+    expect(banner[4]).toMatch(/^ {2}fault {5}f1: /);
+    const controlPort = Number(/:(\d+)\//.exec(banner[2]!)![1]);
+    const faults = (await (await fetch(`http://127.0.0.1:${controlPort}/faults`)).json()) as { spec: unknown }[];
+    expect(faults.map((f) => f.spec)).toEqual([expect.objectContaining({ type: 'latency', ms: 10 })]);
     signalGroup(child, 'SIGTERM');
     expect(await withTimeout(exit, 30_000, 'the simulator to exit')).toBe(0);
   });
@@ -114,6 +122,22 @@ describe('cashlogy-cert simulate', () => {
       expect(stderr()).toContain(`error: cannot listen for the protocol on 127.0.0.1:${port}: port ${port} is already in use`);
     } finally {
       await new Promise((resolve) => blocker.close(resolve));
+    }
+  });
+
+  it('rejects an invalid --fault as a usage error (exit 1) and a bad --faults file as invalid input (exit 2)', async () => {
+    const arg = simulate(['--port', '0', '--control-port', '0', '--fault', '{"type":"note-jan"}']);
+    expect(await withTimeout(arg.exit, 30_000, 'the simulator to exit')).toBe(1);
+    expect(arg.stderr()).toContain('did you mean "note-jam"?');
+    const dir = mkdtempSync(join(tmpdir(), 'cashlogy-faults-'));
+    try {
+      const file = join(dir, 'faults.yaml');
+      writeFileSync(file, '- type: split\n  at: [3]\n- type: note-jan\n');
+      const run = simulate(['--port', '0', '--control-port', '0', '--faults', file]);
+      expect(await withTimeout(run.exit, 30_000, 'the simulator to exit')).toBe(2);
+      expect(run.stderr()).toContain(`${file}:3:`);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 

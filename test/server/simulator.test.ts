@@ -4,6 +4,8 @@
  * framing over TCP, several clients, disconnects, and the library handle.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { InvalidInputError } from '../../src/errors.js';
+import { SimulatorError } from '../../src/server/errors.js';
 import { startSimulator } from '../../src/server/start.js';
 import type { FullSimulatorHandle } from '../../src/server/simulator.js';
 import { eventually, http, TestClient } from './helpers.js';
@@ -204,6 +206,40 @@ describe('several clients, one machine', () => {
   });
 });
 
+describe('client behaviours of protocol.md §13 at the socket', () => {
+  it('7. #!# sent on the same socket while #C# is outstanding: both replies arrive', async () => {
+    const c = await ready();
+    c.send('#C#1#1#990#1#15360#0#0#0#1#0#0#');
+    await waitForOperation('C');
+    c.send('#!#');
+    // The charge's own reply first, then the acknowledgement of #!#.
+    await c.expect('#WR:CANCEL#0#0#0#0##0#');
+    expect(sim.getState().operation).toBeNull();
+  });
+
+  it('6. duplicated commands sent without reading: every one is answered, in order', async () => {
+    const c = await ready();
+    const s = sim.getState();
+    const t = `#0#${s.totals.recyclers}#${s.totals.stacker}#`;
+    c.send('#T#');
+    c.send('#T#');
+    await c.expect(t + t);
+  });
+
+  it('5. polling #Q# on fresh connections while a #C# runs gets #ER:BUSY#', async () => {
+    const c = await ready();
+    c.send('#C#1#1#990#1#15360#0#0#0#1#0#0#');
+    await waitForOperation('C');
+    for (let i = 0; i < 2; i++) {
+      const poll = await client();
+      await poll.exchange('#Q#', '#ER:BUSY#');
+      poll.close();
+    }
+    sim.cancel();
+    await c.expect('#WR:CANCEL#0#0#0#0#');
+  });
+});
+
 describe('faults from C\'s engine reach the socket', () => {
   it('splits a reply at the requested byte', async () => {
     const c = await ready();
@@ -211,6 +247,14 @@ describe('faults from C\'s engine reach the socket', () => {
     await c.exchange('#E#', '#0#');
     expect(sim.listFaults().find((f) => f.id === id)?.fired).toBe(1);
     expect(sim.getTranscript().some((e) => e.dir === 'event' && e.kind === 'fault' && e.fault === id)).toBe(true);
+  });
+
+  it('refuses a new connection', async () => {
+    sim.armFault({ type: 'refuse', for: '1s' });
+    const refused = await client();
+    await refused.waitClosed();
+    expect(refused.pending()).toBe('');
+    expect(sim.getTranscript().some((e) => e.dir === 'event' && e.kind === 'fault')).toBe(true);
   });
 
   it('disconnects instead of answering', async () => {
@@ -232,9 +276,76 @@ describe('control API against the real machine', () => {
     expect((await http(base, 'GET', '/profile')).json).toMatchObject({ name: 'eur-pos1500', currency: 'EUR' });
   });
 
+  it('answers 409 (SimulatorError NOTHING_OPEN in the library) for cash while no acceptance is open', async () => {
+    const c = await client();
+    // Listeners run right after the machine has taken the frame: the cold #I# is running.
+    const thrown = new Promise<unknown>((resolve) => {
+      const off = sim.onEntry((e) => {
+        if (e.dir !== 'in' || e.data !== '#I#') return;
+        off();
+        try {
+          sim.insert([2000]);
+          resolve(undefined);
+        } catch (err) {
+          resolve(err);
+        }
+      });
+    });
+    c.send('#I#');
+    const err = await thrown;
+    expect(err).toBeInstanceOf(SimulatorError);
+    expect(err).toMatchObject({ code: 'NOTHING_OPEN' });
+    await c.expect('#0#2.01#');
+    const base = `http://127.0.0.1:${sim.controlPort}`;
+    expect((await http(base, 'POST', '/customer', { insert: [2000] })).status).toBe(409);
+  });
+
   it('has the fault catalogue of interfaces.md §3', async () => {
     const base = `http://127.0.0.1:${sim.controlPort}`;
     const catalog = (await http(base, 'GET', '/faults/catalog')).json as { type: string }[];
     expect(catalog.map((f) => f.type)).toEqual(expect.arrayContaining(['note-jam', 'split', 'latency', 'refuse', 'stale-reply']));
+  });
+});
+
+describe('library options', () => {
+  it('arms faults before the first connection and lets the automatic customer pay', async () => {
+    const own = await startSimulator({
+      port: 0,
+      controlPort: null,
+      timeScale: 0.01,
+      customer: 'auto',
+      faults: [{ type: 'split', at: [3], on: { command: 'I' } }],
+    });
+    const c = await TestClient.open(own.port);
+    try {
+      expect(own.controlPort).toBeNull();
+      await c.exchange('#I#', '#0#2.01#');
+      expect(own.listFaults()[0]).toMatchObject({ fired: 1, remaining: 0 });
+      c.send('#C#7#1#990#1#15360#0#0#0#1#0#0#');
+      const [status, inserted, returned, manual, added] = await c.readFields(5);
+      expect(status).toMatch(/^(0|WR:LEVEL)$/);
+      expect(Number(inserted) - Number(returned)).toBe(990);
+      expect([manual, added]).toEqual(['0', '0']);
+    } finally {
+      c.destroy();
+      await own.close();
+    }
+  });
+
+  it("closes with a web page's event stream still open", async () => {
+    const own = await startSimulator({ port: 0, controlPort: 0, timeScale: 0.01 });
+    const res = await fetch(`http://127.0.0.1:${own.controlPort}/events`);
+    const reader = res.body!.getReader();
+    const first = await reader.read();
+    expect(new TextDecoder().decode(first.value)).toContain('event: entry');
+    await own.close();
+    const rest = await reader.read().catch(() => ({ done: true }));
+    expect(rest.done).toBe(true);
+  });
+
+  it('rejects an unknown profile with the list of known ones', async () => {
+    const err = await startSimulator({ port: 0, controlPort: null, profile: 'eur-pos1600' }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(InvalidInputError);
+    expect((err as InvalidInputError).issues.map((i) => i.hint).join(' ')).toContain('eur-pos1500');
   });
 });

@@ -8,7 +8,7 @@ import { createServer } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import type { MachineInput } from '../../src/machine/api.js';
 import { MachineHost } from '../../src/server/machine-host.js';
-import { TranscriptLog } from '../../src/server/transcript-log.js';
+import { MAX_TRANSCRIPT_ENTRIES, TranscriptLog } from '../../src/server/transcript-log.js';
 import { CertError } from '../../src/errors.js';
 import { createSimulator, type FullSimulatorHandle } from '../../src/server/simulator.js';
 import { fakeParts, ScriptedEngine } from './fake-parts.js';
@@ -57,10 +57,11 @@ describe('sessions', () => {
   it('gives #ER:BUSY# to a second client while the first one blocks, then answers the first', async () => {
     const first = await client();
     const second = await client();
-    first.send('#WAIT#50000#\n');
+    first.send('#OPEN#500#\n');
     await eventually(() => sim.getState().operation ?? undefined, 'the operation to start');
     await second.exchange('#PING#\n', '#ER:BUSY#');
-    await first.expect('#0#waited#');
+    sim.insert([500]);
+    await first.expect('#0#500#');
     expect(sim.getState().operation).toBeNull();
   });
 
@@ -195,6 +196,16 @@ describe('Delivery directives', () => {
     expect(c.pending()).toBe('');
     const next = await client();
     await next.exchange('#PING#\n', '#0#pong#');
+  });
+});
+
+describe('transcript', () => {
+  it('stays bounded on a simulator left running: the oldest entries go first', () => {
+    const log = new TranscriptLog(() => 0);
+    for (let i = 0; i <= MAX_TRANSCRIPT_ENTRIES; i++) log.frame('in', 1, `#${i}#`);
+    expect(log.size()).toBeLessThan(MAX_TRANSCRIPT_ENTRIES);
+    expect(log.tail(1)[0]?.data).toBe(`#${MAX_TRANSCRIPT_ENTRIES}#`);
+    expect(log.all()[0]?.data).not.toBe('#0#');
   });
 });
 

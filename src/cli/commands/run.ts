@@ -152,6 +152,9 @@ export async function runCommand(flags: RunFlags, io: CliIo): Promise<number> {
   if (pos.driver.type === 'manual' && flags.ci) {
     throw new UsageError('the manual driver prompts an operator, which --ci forbids; use the http or command driver in CI');
   }
+  if (pos.driver.type === 'manual' && parsed.jobs > 1) {
+    throw new UsageError('the manual driver has one operator: --jobs must be 1');
+  }
   const outDir = resolve(io.cwd, flags.out ?? join('cashlogy-reports', runId(new Date(), parsed.seed)));
   const mode = flags.json ? 'json' : flags.quiet ? 'quiet' : 'human';
   const color = io.stdout.isTTY === true && !('NO_COLOR' in io.env) && !flags.json;

@@ -1,4 +1,4 @@
-import { describeTrigger, forMs, forPhrase, momentPhrase, windowSuffix, type FaultDefinition } from '../definition.js';
+import { describeTrigger, triggerExtras, forMs, forPhrase, momentPhrase, windowSuffix, type FaultDefinition } from '../definition.js';
 
 export const busy: FaultDefinition = {
   info: {
@@ -17,6 +17,7 @@ export const busy: FaultDefinition = {
   points: ['command'],
   validate: () => [],
   windowMs: forMs,
-  describe: (spec) => `answer #ER:BUSY# ${describeTrigger(spec.on, 'command')}${forPhrase(spec['for']) ? ` and keep doing so${forPhrase(spec['for'])}` : ''}`,
+  describe: (spec) =>
+    `answer #ER:BUSY# ${describeTrigger(spec.on, 'command', 'to')}${forPhrase(spec['for']) ? `, then to every command${forPhrase(spec['for'])}` : ''}${triggerExtras(spec.on)}`,
   sentence: (_spec, opportunity, context) => `answered #ER:BUSY# ${momentPhrase(opportunity)}${windowSuffix(context)}`,
 };

@@ -1,4 +1,4 @@
-import { describeTrigger, type FaultDefinition } from '../definition.js';
+import { describeTrigger, triggerExtras, type FaultDefinition } from '../definition.js';
 import { damage } from '../transport.js';
 
 export const corrupt: FaultDefinition = {
@@ -15,8 +15,10 @@ export const corrupt: FaultDefinition = {
   points: ['reply'],
   validate: () => [],
   describe(spec) {
-    const how = typeof spec['with'] === 'string' ? `replace the reply with ${JSON.stringify(spec['with'])}` : `damage ${String(spec['bytes'] ?? 1)} byte(s) of the reply`;
-    return `${how} ${describeTrigger(spec.on, 'command')}`;
+    const target = describeTrigger(spec.on, 'command', 'to');
+    if (typeof spec['with'] === 'string') return `replace the reply ${target} with ${JSON.stringify(spec['with'])}${triggerExtras(spec.on)}`;
+    const bytes = Number(spec['bytes'] ?? 1);
+    return `damage ${bytes} byte${bytes === 1 ? '' : 's'} of the reply ${target}${triggerExtras(spec.on)}`;
   },
   deliver(spec, reply, _previous, random) {
     if (typeof spec['with'] === 'string') return { replaceWith: spec['with'] };

@@ -1,4 +1,4 @@
-import { describeTrigger, momentPhrase, type FaultDefinition } from '../definition.js';
+import { describeTrigger, triggerExtras, momentPhrase, type FaultDefinition } from '../definition.js';
 
 export const deviceError: FaultDefinition = {
   info: {
@@ -10,6 +10,6 @@ export const deviceError: FaultDefinition = {
   },
   points: ['command', 'progress'],
   validate: () => [],
-  describe: (spec) => `raise device error ${String(spec['code'])} ${describeTrigger(spec.on, 'command')}`,
+  describe: (spec) => `raise device error ${String(spec['code'])} ${describeTrigger(spec.on, 'command')}${triggerExtras(spec.on)}`,
   sentence: (spec, opportunity) => `raised device error ${String(spec['code'])} ${momentPhrase(opportunity)}`,
 };

@@ -1,5 +1,5 @@
 import { cutPhrase, dropAt } from '../transport.js';
-import { describeTrigger, type FaultDefinition } from '../definition.js';
+import { describeTrigger, triggerExtras, type FaultDefinition } from '../definition.js';
 
 export const disconnect: FaultDefinition = {
   info: {
@@ -13,7 +13,7 @@ export const disconnect: FaultDefinition = {
   },
   points: ['reply'],
   validate: () => [],
-  describe: (spec) => `close the connection${cutPhrase(spec)} ${describeTrigger(spec.on, 'reply')}`,
+  describe: (spec) => `close the connection${cutPhrase(spec)} ${describeTrigger(spec.on, 'command', 'to')}${triggerExtras(spec.on)}`,
   deliver: (spec, reply) => dropAt('disconnect', spec, reply),
   sentence: (_spec, opportunity, context) => {
     const cut = context.delivery?.dropAfterBytes ?? 0;

@@ -1,4 +1,4 @@
-import { describeTrigger, momentPhrase, type FaultDefinition } from '../definition.js';
+import { describeTrigger, triggerExtras, momentPhrase, type FaultDefinition } from '../definition.js';
 
 export const doorOpen: FaultDefinition = {
   info: {
@@ -12,6 +12,6 @@ export const doorOpen: FaultDefinition = {
   },
   points: ['command', 'progress'],
   validate: () => [],
-  describe: (spec) => `open the ${String(spec['door'] ?? 'coin')} door ${describeTrigger(spec.on, 'command')}`,
+  describe: (spec) => `open the ${String(spec['door'] ?? 'coin')} door ${describeTrigger(spec.on, 'command')}${triggerExtras(spec.on)}`,
   sentence: (spec, opportunity) => `the ${String(spec['door'] ?? 'coin')} door opened ${momentPhrase(opportunity)}`,
 };

@@ -1,5 +1,5 @@
 import { parseDuration, formatDuration } from '../../duration.js';
-import { describeTrigger, forMs, forPhrase, windowSuffix, type FaultDefinition } from '../definition.js';
+import { describeTrigger, triggerExtras, forMs, forPhrase, windowSuffix, type FaultDefinition } from '../definition.js';
 
 export const latency: FaultDefinition = {
   info: {
@@ -21,7 +21,10 @@ export const latency: FaultDefinition = {
     const jitter = parseDuration(spec['jitter']) ?? 0;
     const amount = `${formatDuration(ms)}${jitter > 0 ? ` ± ${formatDuration(jitter)}` : ''}`;
     const window = forPhrase(spec['for']);
-    return `delay ${window ? `every reply${window} by ${amount}, starting` : `the reply by ${amount}`} ${describeTrigger(spec.on, 'command')}`;
+    const target = describeTrigger(spec.on, 'command', 'to');
+    return window
+      ? `add ${amount} of latency to every reply${window}, starting with the reply ${target}${triggerExtras(spec.on)}`
+      : `add ${amount} of latency to the reply ${target}${triggerExtras(spec.on)}`;
   },
   deliver(spec, _reply, _previous, random) {
     const ms = parseDuration(spec['ms']) ?? 0;

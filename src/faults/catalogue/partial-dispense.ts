@@ -1,5 +1,5 @@
 import { commandPhrase } from '../commands.js';
-import { describeTrigger, euros, percent, type FaultDefinition } from '../definition.js';
+import { describeTrigger, triggerExtras, euros, percent, type FaultDefinition } from '../definition.js';
 
 export const partialDispense: FaultDefinition = {
   info: {
@@ -13,7 +13,7 @@ export const partialDispense: FaultDefinition = {
   validate: () => [],
   accepts: (_spec, opportunity) => opportunity.point === 'progress' && opportunity.phase === 'dispense',
   describe(spec, money = euros) {
-    return `make a dispense come out ${money(Number(spec['short']))} short ${describeTrigger(spec.on, 'operation that dispenses')}`;
+    return `make ${describeTrigger(spec.on, 'operation that dispenses', '')} come out ${money(Number(spec['short']))} short${triggerExtras(spec.on)}`;
   },
   sentence(spec, opportunity, context) {
     const short = context.money(Number(spec['short']));

@@ -1,4 +1,4 @@
-import { describeTrigger, forPhrase, momentPhrase, type FaultDefinition } from '../definition.js';
+import { describeTrigger, triggerExtras, forPhrase, momentPhrase, type FaultDefinition } from '../definition.js';
 
 export const powerOff: FaultDefinition = {
   info: {
@@ -16,6 +16,6 @@ export const powerOff: FaultDefinition = {
   },
   points: ['command', 'progress'],
   validate: () => [],
-  describe: (spec) => `switch the machine off ${describeTrigger(spec.on, 'command')}${forPhrase(spec['for'])}`,
+  describe: (spec) => `switch the machine off${forPhrase(spec['for'])} ${describeTrigger(spec.on, 'command')}${triggerExtras(spec.on)}`,
   sentence: (spec, opportunity) => `the machine switched off ${momentPhrase(opportunity)}${forPhrase(spec['for'])}`,
 };

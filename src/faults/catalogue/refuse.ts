@@ -1,4 +1,4 @@
-import { describeTrigger, forMs, forPhrase, windowSuffix, type FaultDefinition } from '../definition.js';
+import { describeTrigger, triggerExtras, forMs, forPhrase, windowSuffix, type FaultDefinition } from '../definition.js';
 
 export const refuse: FaultDefinition = {
   info: {
@@ -13,6 +13,9 @@ export const refuse: FaultDefinition = {
   points: ['connect'],
   validate: () => [],
   windowMs: forMs,
-  describe: (spec) => `refuse ${forPhrase(spec['for']) ? `new connections${forPhrase(spec['for'])}, starting ` : 'a connection '}${describeTrigger(spec.on, 'connection')}`,
+  describe: (spec) =>
+    forPhrase(spec['for'])
+      ? `refuse every new connection${forPhrase(spec['for'])}, starting with ${describeTrigger(spec.on, 'connection', '')}${triggerExtras(spec.on)}`
+      : `refuse ${describeTrigger(spec.on, 'connection', '')}${triggerExtras(spec.on)}`,
   sentence: (_spec, opportunity, context) => `refused connection ${opportunity.conn}${windowSuffix(context)}`,
 };

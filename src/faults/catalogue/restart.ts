@@ -1,4 +1,4 @@
-import { describeTrigger, momentPhrase, type FaultDefinition } from '../definition.js';
+import { describeTrigger, triggerExtras, momentPhrase, type FaultDefinition } from '../definition.js';
 
 export const restart: FaultDefinition = {
   info: {
@@ -10,6 +10,6 @@ export const restart: FaultDefinition = {
   },
   points: ['command', 'progress'],
   validate: () => [],
-  describe: (spec) => `restart the connector ${describeTrigger(spec.on, 'command')}`,
+  describe: (spec) => `restart the connector ${describeTrigger(spec.on, 'command')}${triggerExtras(spec.on)}`,
   sentence: (_spec, opportunity) => `the connector restarted ${momentPhrase(opportunity)}`,
 };

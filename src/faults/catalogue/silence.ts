@@ -1,4 +1,4 @@
-import { describeTrigger, forMs, forPhrase, windowSuffix, type FaultDefinition } from '../definition.js';
+import { describeTrigger, triggerExtras, forMs, forPhrase, windowSuffix, type FaultDefinition } from '../definition.js';
 
 export const silence: FaultDefinition = {
   info: {
@@ -13,7 +13,10 @@ export const silence: FaultDefinition = {
   points: ['reply'],
   validate: () => [],
   windowMs: forMs,
-  describe: (spec) => `withhold ${forPhrase(spec['for']) ? `every reply${forPhrase(spec['for'])}, starting ` : 'the reply '}${describeTrigger(spec.on, 'command')}`,
+  describe: (spec) =>
+    forPhrase(spec['for'])
+      ? `withhold every reply${forPhrase(spec['for'])}, starting with the reply ${describeTrigger(spec.on, 'command', 'to')}${triggerExtras(spec.on)}`
+      : `withhold the reply ${describeTrigger(spec.on, 'command', 'to')}${triggerExtras(spec.on)}`,
   deliver: () => ({ drop: 'silence' }),
   sentence: (_spec, opportunity, context) =>
     `withheld the reply to #${opportunity.point === 'reply' ? opportunity.command : '?'}# (silence)${windowSuffix(context)}`,

@@ -1,4 +1,4 @@
-import { describeTrigger, type FaultDefinition } from '../definition.js';
+import { describeTrigger, triggerExtras, type FaultDefinition } from '../definition.js';
 import { splitOffsets } from '../transport.js';
 
 export const split: FaultDefinition = {
@@ -21,7 +21,7 @@ export const split: FaultDefinition = {
   describe(spec) {
     const at = spec['at'];
     const where = Array.isArray(at) ? `at byte${at.length > 1 ? 's' : ''} ${at.join(', ')}` : at === 'every' ? 'into single bytes' : 'in the middle';
-    return `split the reply ${where} ${describeTrigger(spec.on, 'command')}`;
+    return `split the reply ${describeTrigger(spec.on, 'command', 'to')} ${where}${triggerExtras(spec.on)}`;
   },
   deliver: (spec, reply) => ({ splitAt: splitOffsets(spec['at'], reply.length) }),
   sentence(_spec, opportunity, context) {

@@ -1,4 +1,4 @@
-import { describeTrigger, momentPhrase, type FaultDefinition } from '../definition.js';
+import { describeTrigger, triggerExtras, momentPhrase, type FaultDefinition } from '../definition.js';
 
 export const stackerFull: FaultDefinition = {
   info: {
@@ -10,6 +10,6 @@ export const stackerFull: FaultDefinition = {
   },
   points: ['command', 'progress'],
   validate: () => [],
-  describe: (spec) => `fill the stacker ${describeTrigger(spec.on, 'command')}`,
+  describe: (spec) => `fill the stacker ${describeTrigger(spec.on, 'command')}${triggerExtras(spec.on)}`,
   sentence: (_spec, opportunity) => `the stacker became full ${momentPhrase(opportunity)}`,
 };

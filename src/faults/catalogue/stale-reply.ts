@@ -1,4 +1,4 @@
-import { describeTrigger, type FaultDefinition } from '../definition.js';
+import { describeTrigger, triggerExtras, type FaultDefinition } from '../definition.js';
 
 export const staleReply: FaultDefinition = {
   info: {
@@ -12,7 +12,7 @@ export const staleReply: FaultDefinition = {
   points: ['reply'],
   validate: () => [],
   accepts: (_spec, _opportunity, context) => context.previousReply !== undefined,
-  describe: (spec) => `answer with the previous reply ${describeTrigger(spec.on, 'command that follows another on its connection')}`,
+  describe: (spec) => `answer ${describeTrigger(spec.on, 'command', '')} with the previous reply on its connection${triggerExtras(spec.on)}`,
   deliver: (_spec, _reply, previous) => (previous === undefined ? {} : { replaceWith: previous }),
   sentence(_spec, opportunity, context) {
     const command = opportunity.point === 'reply' ? opportunity.command : '?';

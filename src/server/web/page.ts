@@ -37,7 +37,7 @@ button:disabled { opacity:.45; cursor:default; }
 .kv { display:grid; grid-template-columns: max-content 1fr; gap:2px 12px; margin-bottom:8px; }
 .kv dt { color:var(--muted); } .kv dd { margin:0; font-variant-numeric: tabular-nums; }
 .idle { color:var(--muted); }
-.errors li { color:var(--bad); }
+.errors li { color:var(--bad); } .errors li.idle { color:var(--muted); }
 #status { min-height:1.4em; font-size:12px; }
 #status.error { color:var(--bad); } #status.ok { color:var(--ok); }
 #log { height:420px; overflow:auto; font:12px/1.35 ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; background:#0f1420; color:#d0d7e2; border-radius:6px; padding:6px; }
@@ -171,11 +171,11 @@ function renderMoneyButtons() {
   const box = $('money');
   box.replaceChildren();
   for (const d of profile.notes.slice().reverse()) {
-    box.append(el('button', { class: 'note', dataset: { denomination: String(d), needsOpen: '1' },
+    box.append(el('button', { class: 'note', dataset: { denomination: String(d), needsOpen: '1' }, disabled: !(state && state.operation),
       title: 'insert a ' + money(d) + ' note', onclick: () => act('inserted ' + money(d), 'POST', '/customer', { insert: [d] }) }, money(d)));
   }
   for (const d of profile.coins.slice().reverse()) {
-    box.append(el('button', { class: 'coin', dataset: { denomination: String(d), needsOpen: '1' },
+    box.append(el('button', { class: 'coin', dataset: { denomination: String(d), needsOpen: '1' }, disabled: !(state && state.operation),
       title: 'insert a ' + money(d) + ' coin', onclick: () => act('inserted ' + money(d), 'POST', '/customer', { insert: [d] }) }, money(d)));
   }
 }
@@ -330,9 +330,9 @@ const BODY = `
     <h2>Insert cash</h2>
     <div class="money" id="money"></div>
     <div class="row">
-      <button id="cancel" data-needs-open="1">Cancel</button>
-      <button id="accept" class="primary" data-needs-open="1">Accept</button>
-      <button id="close-backoffice">Close backoffice</button>
+      <button id="cancel" data-needs-open="1" disabled>Cancel</button>
+      <button id="accept" class="primary" data-needs-open="1" disabled>Accept</button>
+      <button id="close-backoffice" disabled>Close backoffice</button>
       <button id="clear-errors">Clear errors</button>
     </div>
     <div id="status" role="status"></div>
