@@ -198,12 +198,21 @@ function checkSteps(item: Obj, itemPath: PathSegment[], report: Reporter): void 
     }
   };
 
+  let backgroundAction = false;
   steps.forEach((step, i) => {
     if (!isPlainObject(step)) return;
     const path: PathSegment[] = [...itemPath, 'steps', i];
+    if ((isPlainObject(step['customer']) || isPlainObject(step['operator'])) && !backgroundAction) {
+      const who = isPlainObject(step['customer']) ? 'customer' : 'operator';
+      report.warning([...path, who], `no earlier action runs in the background: the ${who} step waits for a screen that no running action opens`, 'give the action that opens it `wait: false`');
+    }
     if (typeof step['action'] === 'string') {
       const action = step['action'] as PosAction;
       actions++;
+      if (action === 'cancel' && !backgroundAction) {
+        report.warning([...path, 'action'], 'nothing runs in the background to cancel', 'start the sale with `wait: false` before the cancel');
+      }
+      if (step['wait'] === false) backgroundAction = true;
       if (step['amount'] !== undefined && !ACTIONS_WITH_AMOUNT.includes(action)) {
         report.warning([...path, 'amount'], `the ${action} action takes no amount; it is ignored`);
       }

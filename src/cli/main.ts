@@ -3,7 +3,8 @@
  * The command line: one file per command in commands/, one top-level catch here that turns
  * typed errors into messages and exit codes (interfaces.md §1).
  */
-import { realpathSync } from 'node:fs';
+import { readFileSync, realpathSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command, CommanderError } from 'commander';
 import { CertError, InvalidInputError } from '../errors.js';
@@ -44,7 +45,10 @@ function reportError(err: unknown, io: CliIo): number {
     return err.exitCode === 0 ? EXIT.ok : EXIT.usage;
   }
   if (err instanceof InvalidInputError) {
-    for (const issue of err.issues) io.stderr.write(formatIssue(issue) + '\n\n');
+    const sources = new Map<string, string | undefined>();
+    for (const issue of err.issues) {
+      io.stderr.write(formatIssue(issue, issue.file === undefined ? undefined : sourceOf(issue.file, sources, io.cwd)) + '\n\n');
+    }
     io.stderr.write(`error: ${err.message}\n`);
     return err.exitCode;
   }
@@ -55,6 +59,20 @@ function reportError(err: unknown, io: CliIo): number {
   const detail = err instanceof Error ? (err.stack ?? err.message) : String(err);
   io.stderr.write(`internal error: ${detail}\nThis is a bug in cashlogy-cert; please report it with the command you ran.\n`);
   return EXIT.internal;
+}
+
+/** The file's text for the caret excerpt; read once per file, and absent when it can't be read. */
+function sourceOf(file: string, cache: Map<string, string | undefined>, cwd: string): string | undefined {
+  if (!cache.has(file)) {
+    let text: string | undefined;
+    try {
+      text = readFileSync(resolve(cwd, file), 'utf8');
+    } catch {
+      text = undefined;
+    }
+    cache.set(file, text);
+  }
+  return cache.get(file);
 }
 
 function isEntryPoint(): boolean {

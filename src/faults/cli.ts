@@ -44,7 +44,8 @@ function parseCompact(source: string): Record<string, unknown> {
   for (const pair of splitTopLevel(rest, source)) {
     const eq = pair.indexOf('=');
     if (eq <= 0) {
-      throw new UsageError(`--fault ${JSON.stringify(source)}: expected key=value, got ${JSON.stringify(pair)} (e.g. latency:ms=800,on.command=Q)`);
+      const hint = /^\d+$/.test(pair.trim()) ? 'join several offsets with "+", e.g. split:at=3+7' : 'e.g. latency:ms=800,on.command=Q';
+      throw new UsageError(`--fault ${JSON.stringify(source)}: expected key=value, got ${JSON.stringify(pair)} (${hint})`);
     }
     const key = pair.slice(0, eq).trim();
     const value = parseCompactValue(pair.slice(eq + 1).trim(), source);

@@ -6,7 +6,7 @@
 import type { IntegrationType, PosOutcome } from '../pos/types.js';
 import { ReferencePos, type ActionBody, type ReferencePosOptions } from './pos.js';
 
-export { ReferencePos, PosRequestError, REFERENCE_POS_ACTIONS } from './pos.js';
+export { ReferencePos, PosRequestError } from './pos.js';
 export type { ReferencePosOptions, ActionBody, MoneyResult } from './pos.js';
 export { CashlogyConnection, ConnectionLostError, ReplyTimeoutError, ConnectFailedError, DEFAULT_TIMEOUTS_MS } from './connection.js';
 export type { ConnectionOptions } from './connection.js';

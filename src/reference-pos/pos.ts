@@ -26,7 +26,7 @@
  * the test fleet (test/fleet/) overrides them one at a time to reproduce real defects.
  */
 import { CertError } from '../errors.js';
-import type { IntegrationType, PosOutcome } from '../pos/types.js';
+import { POS_ACTIONS, type IntegrationType, type PosOutcome } from '../pos/types.js';
 import {
   CashlogyConnection,
   ConnectionLostError,
@@ -36,17 +36,6 @@ import {
 } from './connection.js';
 import { chargeMoney, createOperationNumbers, formatCents } from './money.js';
 import { centsField, isSuccess as isSuccessReply, type Reply } from './replies.js';
-
-export const REFERENCE_POS_ACTIONS = [
-  'startup',
-  'sale',
-  'refund',
-  'cancel',
-  'backoffice',
-  'refill',
-  'close-day',
-  'shutdown',
-] as const;
 
 export interface ReferencePosOptions {
   host: string;
@@ -185,7 +174,7 @@ export class ReferencePos {
       case 'shutdown':
         return this.shutdown();
       default:
-        throw new PosRequestError(`unknown action "${action}" (expected one of ${REFERENCE_POS_ACTIONS.join(', ')})`);
+        throw new PosRequestError(`unknown action "${action}" (expected one of ${POS_ACTIONS.join(', ')})`);
     }
   }
 
@@ -364,15 +353,16 @@ export class ReferencePos {
       return { outcome: 'failed', paid: 0, change: 0, owed: 0, message: 'acceptance ended but the amount inserted could not be read; check the connector' };
     }
 
-    if (this.sale?.cancelRequested || inserted < amount) {
+    const cancelled = this.sale?.cancelRequested === true;
+    if (cancelled || inserted < amount) {
       // No-screen cancel: the machine keeps the money until the POS dispenses it (§4.2, §7.5).
       const back = inserted > 0 ? await this.dispense(inserted) : { dispensed: 0, owed: 0, notes: [] };
       return {
-        outcome: 'cancelled',
+        outcome: cancelled ? 'cancelled' : 'failed',
         paid: 0,
         change: back.dispensed,
         owed: back.owed,
-        message: ['sale cancelled; nothing booked', inserted > 0 ? `returned ${formatCents(back.dispensed)}` : '', ...back.notes, ...problems]
+        message: [cancelled ? 'sale cancelled; nothing booked' : 'sale not paid; nothing booked', inserted > 0 ? `returned ${formatCents(back.dispensed)}` : '', ...back.notes, ...problems]
           .filter(Boolean)
           .join('; '),
       };
@@ -407,6 +397,12 @@ export class ReferencePos {
       const reply = await this.command('Q');
       const seen = this.isSuccess(reply) ? centsField(reply, 0) : undefined;
       if (seen !== undefined && seen >= amount) return problems;
+      if (!this.isSuccess(reply) && reply.status !== 'ER:GENERIC') {
+        // Not a device problem the cashier can clear (that is ER:GENERIC): the acceptance is
+        // gone, e.g. the connector restarted. Stop and settle with what #J# or the totals say.
+        problems.push(`acceptance interrupted: #Q# answered ${reply.frame}`);
+        return problems;
+      }
       const errorPollDue = this.clock() - lastErrorPoll >= this.options.errorPollIntervalMs;
       if (this.uses('error-polling') && (reply.status.startsWith('ER:') || errorPollDue)) {
         lastErrorPoll = this.clock();

@@ -38,6 +38,7 @@ describe('parseFaultArg', () => {
     ['latensy:ms=800', /unknown fault type "latensy" \(did you mean "latency"\?\)/],
     ['latency:ms', /expected key=value, got "ms"/],
     ['latency:ms=800,=3', /expected key=value/],
+    ['split:at=3,7', /join several offsets with "\+", e\.g\. split:at=3\+7/],
     ['latency:foo.bar=1', /bad key "foo.bar"/],
     ['latency:on.command.x=1', /bad key/],
     ['corrupt:with="abc', /unbalanced quotes/],

@@ -38,6 +38,29 @@ function checklist(name: string): Promise<Checklist> {
   return c;
 }
 
+/**
+ * The shipped checklist with its waiting windows capped, for the defective variants only: a
+ * defective POS makes the runner wait out every window (30 s per missing frame), which would
+ * make the fleet take a quarter of an hour. A window is an upper bound, so capping it can only
+ * make an item fail sooner, never hide a failure: `count: {atMost}` and `neverSends` are judged
+ * at the end of the item, whatever the window. The reference POS runs the checklists as shipped.
+ */
+function withShortWindows(list: Checklist): Checklist {
+  const CAP_MS = 5_000;
+  const copy = structuredClone(list);
+  for (const item of copy.items) {
+    item.timeoutMs = Math.min(item.timeoutMs, 60_000);
+    for (const step of item.steps) {
+      if (step.kind === 'customer' || step.kind === 'operator') step.withinMs = Math.min(step.withinMs, CAP_MS);
+      if (step.kind === 'action') step.timeoutMs = Math.min(step.timeoutMs ?? 20_000, 20_000);
+      if (step.kind === 'expect' && 'withinMs' in step.expect && step.expect.withinMs !== undefined) {
+        step.expect.withinMs = Math.min(step.expect.withinMs, CAP_MS);
+      }
+    }
+  }
+  return copy;
+}
+
 function profile(integration: Integration): PosProfile {
   return {
     name: 'fleet POS',
@@ -58,7 +81,8 @@ async function certify(
 ): Promise<ItemResult[]> {
   const items: ItemResult[] = [];
   for (const name of CHECKLISTS[integration]) {
-    const list = await checklist(name);
+    const shipped = await checklist(name);
+    const list = only === undefined ? shipped : withShortWindows(shipped);
     const ids = only?.filter((id) => list.items.some((item) => item.id === id));
     if (only !== undefined && ids?.length === 0) continue;
     const result: RunResult = await runChecklist({
@@ -112,32 +136,40 @@ describe('the reference POS passes every required item', () => {
   );
 });
 
-const cases = FLEET.flatMap((v) => (Object.keys(v.caughtBy) as Integration[]).map((integration) => [v.name, integration, v] as const));
+type Case = [name: string, integration: Integration, variant: Variant];
+const cases: Case[] = FLEET.flatMap((v) => (Object.keys(v.caughtBy) as Integration[]).map((integration): Case => [v.name, integration, v]));
 
-describe('every defective variant fails a required item that names its defect', () => {
-  it.each(cases)(
+// The variants mostly wait on the simulator and the POS's timers: run a few side by side.
+describe.concurrent('every defective variant fails a required item that names its defect', () => {
+  it.for<Case>(cases)(
     '%s (%s)',
-    async (_name, integration, variant: Variant) => {
+    { timeout: 90_000 },
+    async ([, integration, variant], { expect }) => {
       const expected = variant.caughtBy[integration] ?? [];
       const items = await certify(integration, (o) => variant.create(o), expected);
       const caught = items.filter((i) => i.level === 'required' && i.verdict === 'fail');
       const summary = items.map(explain).join('\n');
-      expect(caught.map((i) => i.id), `variant "${variant.name}" (${variant.defect}) slipped through:\n${summary}`).not.toEqual([]);
+      if (process.env['FLEET_VERBOSE']) console.log(`${variant.name} (${integration}):\n${summary}`);
+      // Every item listed for the variant fails: that is what makes the dead-weight check below sound.
+      expect(caught.map((i) => i.id).sort(), `variant "${variant.name}" (${variant.defect}) slipped through:\n${summary}`).toEqual([...expected].sort());
       const texts = caught.flatMap((i) => [i.reason ?? '', ...i.checks.filter((c) => c.status === 'failed').map((c) => `${c.message ?? ''} ${c.actual}`)]);
       expect(texts.some((t) => variant.message.test(t)), `no failure message names the defect (${variant.message}):\n${summary}`).toBe(true);
     },
-    120_000,
   );
 });
 
 describe('no required item is dead weight', () => {
-  it.each<[Integration, string]>([
-    ['express', 'chapter7-express'],
-    ['complete', 'chapter7-complete'],
-  ])('every required %s item is expected to catch at least one variant', async (integration, name) => {
-    const list = await checklist(name);
-    const required = list.items.filter((i) => i.level === 'required' && (i.appliesTo.integrations.length === 0 || i.appliesTo.integrations.includes(integration)));
-    const covered = new Set(FLEET.flatMap((v) => v.caughtBy[integration] ?? []));
+  it.each<Integration>(['express', 'complete', 'mixed'])('every required %s item is expected to catch at least one variant', async (integration) => {
+    const pos = profile(integration);
+    const lists = await Promise.all(CHECKLISTS[integration].map(checklist));
+    const required = lists
+      .flatMap((list) => list.items)
+      .filter((i) => i.level === 'required')
+      .filter((i) => i.appliesTo.integrations.length === 0 || i.appliesTo.integrations.includes(integration))
+      .filter((i) => i.appliesTo.features.every((f) => pos.features.includes(f)));
+    // A mixed POS runs the Express items, so the Express variants count for it too.
+    const covered = new Set(FLEET.flatMap((v) => [...(v.caughtBy[integration] ?? []), ...(integration === 'mixed' ? (v.caughtBy.express ?? []) : [])]));
+    expect(required.length).toBeGreaterThan(0);
     expect(required.map((i) => i.id).filter((id) => !covered.has(id))).toEqual([]);
   });
 });

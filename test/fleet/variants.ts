@@ -82,10 +82,14 @@ class BackofficeFifteenFlags extends ReferencePos {
 
 // ── reading the charge reply ─────────────────────────────────────────────────────────────
 
-/** Only `#0#` is a success: WR:LEVEL is treated as an error (Odoo 2016 JS, §13.15). */
+/**
+ * Checks `status == 0` wherever money is settled, so WR:LEVEL counts as an error (the Odoo
+ * 2016 JS only looked for one status, §13.15). Like most clients, it still shows the `#Q#`
+ * amount whatever the status.
+ */
 class IgnoresLevelWarning extends ReferencePos {
   protected override isSuccess(reply: Reply): boolean {
-    return reply.status === '0';
+    return reply.command === 'Q' ? super.isSuccess(reply) : reply.status === '0';
   }
 }
 
@@ -324,7 +328,7 @@ export const FLEET: Variant[] = [
   variant('ignores-level-warning', IgnoresLevelWarning, 'treats WR:LEVEL as an error', { express: ['EXP-07'], complete: ['COM-08'] }, /WR:LEVEL/),
   variant('books-inserted', BooksInserted, 'books the gross amount inserted', { express: ['EXP-04'] }, /gross amount inserted|booked paid/),
   variant('books-cancelled-sale', BooksCancelledSale, 'books a WR:CANCEL sale', { express: ['EXP-08'] }, /booked a sale the customer cancelled|WR:CANCEL/),
-  variant('assumes-full-change', AssumesFullChange, 'owed always 0 after a short change or dispense', { express: ['EXP-09', 'EXP-10'], complete: ['COM-09', 'COM-10'], mixed: ['COM-13'] }, /still owed|owed/),
+  variant('assumes-full-change', AssumesFullChange, 'owed always 0 after a short change or dispense', { express: ['EXP-09', 'EXP-10'], complete: ['COM-09', 'COM-10', 'COM-13'], mixed: ['COM-13'] }, /still owed|owed/),
   variant('resends-after-jam', ResendsAfterJam, 'resends #C# after ER:GENERIC', { express: ['EXP-11'] }, /resent the charge/),
   variant('resends-after-disconnect', ResendsAfterDisconnect, 'resends the money command after a lost reply', { express: ['EXP-12'], complete: ['COM-15'] }, /again after the disconnect|charged more than once|twice/),
   variant('no-reinit-on-illegal', NoReinitOnIllegal, 'does not re-initialise after ER:ILLEGAL', { express: ['EXP-13'], complete: ['COM-16'] }, /did not send #I# after/),

@@ -88,7 +88,14 @@ async function runSimulate(flags: SimulateFlags, io: CliIo): Promise<number> {
     seed: Number(flags.seed),
     faults,
   });
-  const out = (line: string) => io.stdout.write(line + '\n');
+  let stdoutOpen = true;
+  // `simulate --json | head -1` closes the pipe: keep simulating, stop logging.
+  io.stdout.on('error', () => {
+    stdoutOpen = false;
+  });
+  const out = (line: string) => {
+    if (stdoutOpen) io.stdout.write(line + '\n');
+  };
   const useColor = io.stdout.isTTY === true && io.env.NO_COLOR === undefined;
   const color = new Chalk({ level: useColor ? 1 : 0 });
 

@@ -1,0 +1,108 @@
+/**
+ * Keeps `npm run bench` from rotting: every benchmark runs at a tiny scale and must produce a
+ * finite number for a metric that has a target. Speed is never asserted here (shared noisy
+ * machines); the bench itself judges speed.
+ */
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { BENCHMARKS, judge, meets } from '../../bench/benchmarks.js';
+import { frameAndParse, mixedStream } from '../../bench/protocol-bench.js';
+import { environment, formatJson, formatTable } from '../../bench/report.js';
+import { TARGETS } from '../../bench/targets.js';
+import type { BenchContext } from '../../bench/types.js';
+
+const TINY: BenchContext = { scale: 0.001, log: () => {} };
+const RUN = fileURLToPath(new URL('../../bench/run.ts', import.meta.url));
+
+describe('each benchmark at a tiny scale', () => {
+  const produced = new Set<string>();
+  for (const benchmark of BENCHMARKS) {
+    it(`${benchmark.name} produces a finite number for every metric, each with a target`, { timeout: 60_000 }, async () => {
+      const measurements = await benchmark.run(TINY);
+      expect(measurements.length).toBeGreaterThan(0);
+      for (const m of measurements) {
+        expect(m.metric.startsWith(`${benchmark.name}.`), m.metric).toBe(true);
+        expect(Number.isFinite(m.value), `${m.metric} = ${m.value}`).toBe(true);
+        expect(TARGETS[m.metric], `no target for ${m.metric}`).toBeDefined();
+        produced.add(m.metric);
+      }
+    });
+  }
+
+  // Runs after the benchmarks above (tests in a file run in order): no target is left without its metric.
+  it('every target belongs to a metric some benchmark produced', () => {
+    expect(Object.keys(TARGETS).filter((metric) => !produced.has(metric))).toEqual([]);
+  });
+});
+
+describe('the mixed protocol stream', () => {
+  it('frames every generated frame whatever the chunking, and the codec accepts each one', () => {
+    for (const maxChunk of [1, 7, 256, 100_000]) {
+      const stream = mixedStream(300, 11, maxChunk);
+      expect(frameAndParse(stream)).toBe(300);
+    }
+  });
+});
+
+describe('judging', () => {
+  it('compares against the target in the right direction and fails NaN', () => {
+    expect(meets(10, { value: 5, better: 'higher', why: '' })).toBe(true);
+    expect(meets(4, { value: 5, better: 'higher', why: '' })).toBe(false);
+    expect(meets(4, { value: 5, better: 'lower', why: '' })).toBe(true);
+    expect(meets(6, { value: 5, better: 'lower', why: '' })).toBe(false);
+    expect(meets(Number.NaN, { value: 5, better: 'lower', why: '' })).toBe(false);
+  });
+
+  it('prints MISSED for a missed target and a failing summary', () => {
+    const target = TARGETS['protocol.frames-per-second'];
+    if (!target) throw new Error('protocol target missing');
+    const missed = judge('protocol', { metric: 'protocol.frames-per-second', value: target.value / 2, unit: 'frames/s' });
+    const met = judge('memory', { metric: 'memory.churn-heap-growth', value: 0, unit: 'MB' });
+    const report = { measurements: [missed, met], failures: [{ benchmark: 'simulator', error: 'boom' }], elapsedMs: 1234, ok: false };
+    const env = environment(true);
+    const table = formatTable(report, env);
+    expect(table).toMatch(/frames-per-second .*MISSED/);
+    expect(table).toMatch(/churn-heap-growth .* ok/);
+    expect(table).toContain('simulator: FAILED: boom');
+    expect(table).toContain('1/2 targets met, 1 benchmark(s) failed');
+    const json = JSON.parse(formatJson(report, env)) as { ok: boolean; measurements: Array<{ met: boolean }> };
+    expect(json.ok).toBe(false);
+    expect(json.measurements.map((m) => m.met)).toEqual([false, true]);
+  });
+});
+
+function runCli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', import.meta.resolve('tsx'), RUN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+describe('npm run bench (the CLI)', () => {
+  it('--report-only --json prints every metric of the chosen benchmark and exits 0', { timeout: 60_000 }, async () => {
+    const result = await runCli(['--only', 'protocol', '--scale', '0.01', '--report-only', '--json', '--quiet']);
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    const json = JSON.parse(result.stdout) as { measurements: Array<{ metric: string; value: number; target: unknown }> };
+    expect(json.measurements.map((m) => m.metric)).toEqual(['protocol.frames-per-second']);
+    expect(Number.isFinite(json.measurements[0]?.value)).toBe(true);
+  });
+
+  it('refuses an unknown benchmark with exit 2, naming the choices', { timeout: 60_000 }, async () => {
+    const result = await runCli(['--only', 'protcol']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('unknown benchmark "protcol"; choose from protocol, machine, simulator, memory');
+  });
+
+  it('refuses a bad --scale with exit 2', { timeout: 60_000 }, async () => {
+    const result = await runCli(['--scale', '0']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('--scale must be a number above 0 and at most 1');
+  });
+});
