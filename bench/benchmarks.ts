@@ -50,6 +50,8 @@ export interface RunOptions {
   only?: readonly string[];
   scale?: number;
   log?: (line: string) => void;
+  /** Told the name of each benchmark as it starts. */
+  onStart?: (name: string) => void;
 }
 
 export async function runBenchmarks(options: RunOptions = {}): Promise<BenchReport> {
@@ -59,6 +61,7 @@ export async function runBenchmarks(options: RunOptions = {}): Promise<BenchRepo
   const failures: BenchFailureRow[] = [];
   const start = performance.now();
   for (const benchmark of selected) {
+    options.onStart?.(benchmark.name);
     try {
       for (const measurement of await benchmark.run(context)) measurements.push(judge(benchmark.name, measurement));
     } catch (err) {

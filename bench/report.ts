@@ -64,6 +64,12 @@ export function formatTable(report: BenchReport, env: Environment, paint: Paint 
     out.push(m.met === false ? paint.bad(text) : text);
   });
   for (const failure of report.failures) out.push(paint.bad(`${failure.benchmark}: FAILED: ${failure.error}`));
+  const missed = report.measurements.filter((m) => m.met === false);
+  if (missed.length > 0) {
+    out.push('');
+    // The reason behind a missed target tells whether the machine is just busy or the code regressed.
+    for (const m of missed) out.push(`${m.metric}: target ${target(m)}: ${m.target?.why ?? ''} (docs/bench.md)`);
+  }
   out.push('');
   const judged = report.measurements.filter((m) => m.met !== undefined);
   const met = judged.filter((m) => m.met).length;
@@ -84,7 +90,7 @@ export function formatJson(report: BenchReport, env: Environment): string {
         value: m.value,
         unit: m.unit,
         ...(m.rounds ? { rounds: m.rounds } : {}),
-        target: m.target ? { value: m.target.value, better: m.target.better } : null,
+        target: m.target ? { value: m.target.value, better: m.target.better, why: m.target.why } : null,
         met: m.met ?? null,
         ...(m.note ? { note: m.note } : {}),
       })),

@@ -28,19 +28,6 @@ export function summarise(values: readonly number[]): Rounds {
  * Time an operation repeated `count` times, or fewer if `budgetMs` runs out first (the bench
  * must stop by itself on a slow machine). Returns operations per second over what was done.
  */
-export async function throughput(count: number, budgetMs: number, operation: (index: number) => void | Promise<void>): Promise<{ perSecond: number; done: number; elapsedMs: number }> {
-  const start = performance.now();
-  let done = 0;
-  while (done < count) {
-    await operation(done);
-    done++;
-    if (performance.now() - start > budgetMs) break;
-  }
-  const elapsedMs = performance.now() - start;
-  return { perSecond: (done * 1000) / Math.max(elapsedMs, 1e-6), done, elapsedMs };
-}
-
-/** Same as `throughput` for a synchronous operation, without an await per iteration. */
 export function throughputSync(count: number, budgetMs: number, operation: (index: number) => void): { perSecond: number; done: number; elapsedMs: number } {
   const start = performance.now();
   let done = 0;

@@ -5,6 +5,7 @@
  * an `ER:` status (error replies may be shorter).
  */
 import { connect, type Socket } from 'node:net';
+import { BenchFailure } from './types.js';
 
 export const LOOPBACK = '127.0.0.1';
 
@@ -55,10 +56,19 @@ export class BenchClient {
     });
   }
 
-  /** Half-close and wait until the simulator has closed its side too. */
-  async close(): Promise<void> {
+  /** Half-close and wait until the simulator has closed its side too (it must, within `timeoutMs`). */
+  async close(timeoutMs = 10_000): Promise<void> {
     this.socket.end();
-    await this.closedPromise;
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<'late'>((resolve) => {
+      timer = setTimeout(() => resolve('late'), timeoutMs);
+    });
+    const outcome = await Promise.race([this.closedPromise, late]);
+    clearTimeout(timer);
+    if (outcome === 'late') {
+      this.socket.destroy();
+      throw new BenchFailure(`the simulator did not close its side within ${timeoutMs} ms of the client's FIN`);
+    }
   }
 
   destroy(): void {

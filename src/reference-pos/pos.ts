@@ -22,44 +22,31 @@
  * - no-screen change comes from the `#J#` reply, never the last `#Q#` (§13.9);
  * - a short dispense (`ER:GENERIC#<dispensed>`) tells the cashier what is still owed (§13.11).
  *
- * The protected methods are the seams where an integrator plugs in their own UI or rules;
- * the test fleet (test/fleet/) overrides them one at a time to reproduce real defects.
+ * The building blocks (`command`, `moneyCommand`, `initialise`, totals, `#?#`) are in
+ * session.ts. The protected methods are the seams where an integrator plugs in their own UI
+ * or rules; the test fleet (test/fleet/) overrides them one at a time to reproduce real defects.
  */
 import { CertError } from '../errors.js';
 import { POS_ACTIONS, type IntegrationType, type PosOutcome } from '../pos/types.js';
-import {
-  CashlogyConnection,
-  ConnectionLostError,
-  ReplyTimeoutError,
-  delay,
-  type ConnectionOptions,
-} from './connection.js';
+import { delay } from './connection.js';
 import { chargeMoney, createOperationNumbers, formatCents } from './money.js';
-import { centsField, isSuccess as isSuccessReply, type Reply } from './replies.js';
+import { centsField, type Reply } from './replies.js';
+import { ConnectorSession, isLinkFailure, type SessionOptions } from './session.js';
 
-export interface ReferencePosOptions {
-  host: string;
-  port: number;
+export type { MoneyResult } from './session.js';
+
+export interface ReferencePosOptions extends SessionOptions {
   integration: IntegrationType;
   /** For `mixed`: which complete-integration features it uses (`refund`, `no-screen-sale`…). */
   features?: readonly string[];
   /** Till code sent as `#C#` parameter 2. */
   tillCode?: string;
-  /** Pause between a `#Q#` reply and the next `#Q#` (S-VAL, S-HIT: 200 ms). */
-  pollIntervalMs?: number;
   /** How often `#?#` is polled while the customer pays in no-screen mode (S-HIT: 1 s). */
   errorPollIntervalMs?: number;
   /** Refill without a target amount ends after the inserted amount stays still this long. */
   refillSettleMs?: number;
   /** ... or when nothing at all was inserted for this long. */
   refillIdleMs?: number;
-  /** Upper bound for waiting until a busy connector is free again (after a lost reply). */
-  busyWaitMs?: number;
-  connection?: Omit<ConnectionOptions, 'host' | 'port' | 'log'>;
-  /** The POS's own log (traffic, decisions). Silent by default. */
-  log?: (line: string) => void;
-  /** Wall clock for operation numbers; injectable for tests. */
-  now?: () => number;
 }
 
 /** The JSON body of an action: `sale` and `refund` carry the amount in cents; `refill` may. */
@@ -74,34 +61,11 @@ export class PosRequestError extends CertError {
   }
 }
 
-/** What a command that can move money ended in. */
-export type MoneyResult =
-  | { kind: 'reply'; reply: Reply }
-  /** `mayStart` said no (e.g. the sale was cancelled meanwhile): nothing was sent. */
-  | { kind: 'aborted' }
-  /**
-   * The reply was lost (connection closed, timeout) or the connector restarted under it.
-   * `moved` is how the machine's total cash changed meanwhile (+ in, − out), read once the
-   * connector was free again; `undefined` when it could not be read.
-   */
-  | { kind: 'interrupted'; moved: number | undefined; reason: string };
-
-/** Commands that can put cash in or take it out: never resent blindly (§13.18, §13.21). */
-const MOVES_MONEY = new Set(['C', 'P', 'G', 'S', 'F', 'V', 'U', 'K', 'H', 'R']);
-
-export class ReferencePos {
-  protected readonly link: CashlogyConnection;
+export class ReferencePos extends ConnectorSession {
   protected readonly integration: 'express' | 'complete' | 'mixed';
   protected readonly features: ReadonlySet<string>;
-  protected readonly options: Required<
-    Pick<
-      ReferencePosOptions,
-      'tillCode' | 'pollIntervalMs' | 'errorPollIntervalMs' | 'refillSettleMs' | 'refillIdleMs' | 'busyWaitMs'
-    >
-  >;
-  protected readonly log: (line: string) => void;
+  protected readonly options: Required<Pick<ReferencePosOptions, 'tillCode' | 'errorPollIntervalMs' | 'refillSettleMs' | 'refillIdleMs'>>;
   protected readonly nextOperationNumber: () => string;
-  protected readonly clock: () => number;
   /** The running sale, so that `cancel` can reach it. */
   protected sale: { cancelRequested: boolean; chargePending: boolean; done: Promise<PosOutcome> } | null = null;
   private actionTail: Promise<unknown> = Promise.resolve();
@@ -110,35 +74,21 @@ export class ReferencePos {
     if (options.integration === 'tickets') {
       throw new PosRequestError('the reference POS speaks the TCP protocol; the "tickets" file integration is not covered');
     }
+    super(options);
     this.integration = options.integration;
     this.features = new Set(options.features ?? []);
-    this.log = options.log ?? (() => {});
-    this.clock = options.now ?? Date.now;
     this.nextOperationNumber = createOperationNumbers(this.clock);
     this.options = {
       tillCode: options.tillCode ?? '1',
-      pollIntervalMs: options.pollIntervalMs ?? 200,
       errorPollIntervalMs: options.errorPollIntervalMs ?? 1_000,
       refillSettleMs: options.refillSettleMs ?? 1_500,
       refillIdleMs: options.refillIdleMs ?? 20_000,
-      busyWaitMs: options.busyWaitMs ?? 300_000,
     };
-    this.link = this.createConnection({ ...options.connection, host: options.host, port: options.port, log: this.log });
-  }
-
-  /** Seam for the transport (the fleet swaps in a connection with one defect). */
-  protected createConnection(options: ConnectionOptions): CashlogyConnection {
-    return new CashlogyConnection(options);
   }
 
   /** Which complete-integration command sets this POS uses (§4.2, §4.3). */
   protected uses(feature: 'no-screen-sale' | 'refund' | 'refill' | 'close-day' | 'error-polling'): boolean {
     return this.integration === 'complete' || this.features.has(feature);
-  }
-
-  /** `0` and `WR:LEVEL` are successes: WR:LEVEL only warns about a cash level (§3, §13.15). */
-  protected isSuccess(reply: Reply): boolean {
-    return isSuccessReply(reply);
   }
 
   /**
@@ -191,20 +141,6 @@ export class ReferencePos {
       if (errors !== undefined) notes.push(errors);
     }
     return { outcome: 'completed', message: notes.join('; ') };
-  }
-
-  /**
-   * `#I#`, recovering from `ER:BUSY` (an operation left hanging, §3) with `#Z#` and a new
-   * `#I#`, as S-VB and S-HIT do (§7.9). A few rounds, then give up and say so.
-   */
-  protected async initialise(): Promise<Reply> {
-    let reply = await this.link.send('I');
-    for (let round = 0; reply.status === 'ER:BUSY' && round < 3; round++) {
-      this.log('connector busy at initialisation: resetting it (#Z#) and initialising again');
-      await this.link.send('Z');
-      reply = await this.link.send('I');
-    }
-    return reply;
   }
 
   /** `#E#` ends the session (§5.2), then the socket is closed. */
@@ -412,7 +348,7 @@ export class ReferencePos {
           this.log(`shown to the cashier: ${errors}`);
         }
       }
-      await delay(this.options.pollIntervalMs);
+      await delay(this.pollIntervalMs);
     }
   }
 
@@ -548,7 +484,7 @@ export class ReferencePos {
       // Without a target the operator is done once the amount stops moving.
       if (target === undefined && seen > 0 && quietFor >= this.options.refillSettleMs) break;
       if (quietFor >= this.options.refillIdleMs) break;
-      await delay(this.options.pollIntervalMs);
+      await delay(this.pollIntervalMs);
     }
     const closed = await this.command('J');
     const added = this.isSuccess(closed) ? (centsField(closed, 0) ?? seen) : seen;
@@ -575,121 +511,6 @@ export class ReferencePos {
       message: `cash in the machine ${formatCents(recyclers + stacker)} (recyclers ${formatCents(recyclers)}, stacker ${formatCents(stacker)}); counts ${counts.fields.join(' | ')}`,
     };
   }
-
-  // ── building blocks ───────────────────────────────────────────────────────────────────
-
-  /**
-   * A command that cannot move money: on `ER:ILLEGAL` (connector restarted, §3) re-initialise
-   * and send it once more; on a lost connection, reconnect and send it once more.
-   */
-  protected async command(code: string, params: readonly (string | number)[] = []): Promise<Reply> {
-    let reply: Reply;
-    try {
-      reply = await this.link.send(code, params);
-    } catch (err) {
-      if (!isLinkFailure(err)) throw err;
-      this.log(`${err.message}: sending ${code} again on a new connection`);
-      reply = await this.link.send(code, params);
-    }
-    if (reply.status !== 'ER:ILLEGAL' || code === 'I') return reply;
-    this.log(`#${code}# answered ER:ILLEGAL: the connector restarted; initialising again (§13.18)`);
-    const init = await this.initialise();
-    if (!this.isSuccess(init)) return reply;
-    return this.link.send(code, params);
-  }
-
-  /**
-   * A command that can move money (`#C#`, `#P#`…). The totals are read first; if the reply
-   * is lost or the connector restarted under it, they are read again once the machine is
-   * free, and the difference is what really happened. It is resent once only when the
-   * connector refused it (`ER:ILLEGAL`) and the totals prove no cash moved.
-   */
-  protected async moneyCommand(
-    code: string,
-    params: () => (string | number)[],
-    mayStart: () => boolean = () => true,
-  ): Promise<MoneyResult> {
-    const before = await this.totals();
-    if (!mayStart()) return { kind: 'aborted' };
-    let reply: Reply;
-    try {
-      reply = await this.link.send(code, params());
-    } catch (err) {
-      if (!isLinkFailure(err)) throw err;
-      return this.settleFromTotals(before, err.message);
-    }
-    if (reply.status !== 'ER:ILLEGAL' || !MOVES_MONEY.has(code)) return { kind: 'reply', reply };
-    this.log(`#${code}# answered ER:ILLEGAL: the connector restarted; initialising again (§13.18)`);
-    const init = await this.initialise();
-    if (!this.isSuccess(init)) return { kind: 'reply', reply };
-    const after = await this.totalsWhenFree();
-    if (before === undefined || after === undefined || after !== before) {
-      return { kind: 'interrupted', moved: before === undefined || after === undefined ? undefined : after - before, reason: 'the connector restarted during the operation' };
-    }
-    this.log(`nothing moved while the connector restarted: sending #${code}# once more`);
-    return { kind: 'reply', reply: await this.link.send(code, params()) };
-  }
-
-  protected async settleFromTotals(before: number | undefined, reason: string): Promise<MoneyResult> {
-    this.log(`${reason}: reconnecting to find out from the machine what happened`);
-    const after = await this.totalsWhenFree();
-    return { kind: 'interrupted', moved: before === undefined || after === undefined ? undefined : after - before, reason };
-  }
-
-  /** Total cash in the machine, recyclers + stacker (`#T#`, §5.14); `undefined` if unreadable. */
-  protected async totals(): Promise<number | undefined> {
-    const reply = await this.command('T');
-    if (!this.isSuccess(reply)) return undefined;
-    const recyclers = centsField(reply, 0);
-    const stacker = centsField(reply, 1);
-    return recyclers === undefined || stacker === undefined ? undefined : recyclers + stacker;
-  }
-
-  /**
-   * Totals once the connector is free: after a lost reply the interrupted operation may still
-   * be running (the customer is still paying) and every command answers `ER:BUSY`.
-   */
-  protected async totalsWhenFree(): Promise<number | undefined> {
-    const deadline = this.clock() + this.options.busyWaitMs;
-    for (;;) {
-      try {
-        const reply = await this.command('T');
-        if (reply.status !== 'ER:BUSY') {
-          if (!this.isSuccess(reply)) return undefined;
-          const recyclers = centsField(reply, 0);
-          const stacker = centsField(reply, 1);
-          return recyclers === undefined || stacker === undefined ? undefined : recyclers + stacker;
-        }
-      } catch (err) {
-        if (!isLinkFailure(err)) throw err;
-      }
-      if (this.clock() > deadline) return undefined;
-      await delay(this.options.pollIntervalMs);
-    }
-  }
-
-  /**
-   * `#?#` lists the active device errors; `#?#<codes>#0#` gives their texts (§5.25). A POS
-   * shows them to the cashier instead of a bare "error". `undefined` when there are none.
-   */
-  protected async describeDeviceErrors(): Promise<string | undefined> {
-    const list = await this.command('?');
-    if (!this.isSuccess(list)) return undefined;
-    const codes = (list.fields[0] ?? '').split(',').map((c) => c.trim()).filter(Boolean);
-    if (codes.length === 0) return undefined;
-    const details = await this.command('?', [codes.join(','), 0]);
-    const texts = this.isSuccess(details)
-      ? details.fields.map((detail) => {
-          const [code, type, title, message] = detail.split('|');
-          return `${code ?? '?'} ${type === '0' ? 'warning' : 'error'}: ${[title, message].filter(Boolean).join(' — ')}`;
-        })
-      : codes;
-    return `device errors: ${texts.join('; ')}`;
-  }
-}
-
-function isLinkFailure(err: unknown): err is ConnectionLostError | ReplyTimeoutError {
-  return err instanceof ConnectionLostError || err instanceof ReplyTimeoutError;
 }
 
 function movedNote(moved: number | undefined): string {

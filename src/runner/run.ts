@@ -416,6 +416,7 @@ class Lane {
     }
     const sim = this.sim;
     const driver = this.driver;
+    sim.reset();
     const controller = new AbortController();
     const onRunAbort = () => controller.abort(new Error('interrupted'));
     if (runSignal.aborted) onRunAbort();
@@ -423,7 +424,6 @@ class Lane {
     const itemTimer = setTimeout(() => controller.abort(new Error('item timeout')), item.timeoutMs);
     const signal = controller.signal;
 
-    sim.reset();
     this.entries = [];
     this.itemT0 = performance.now();
     let baseline: Pick<SimulatorState, 'inventory' | 'ledger'> = snapshot(sim.getState());

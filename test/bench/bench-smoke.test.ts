@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { BENCHMARKS, judge, meets } from '../../bench/benchmarks.js';
 import { frameAndParse, mixedStream } from '../../bench/protocol-bench.js';
-import { environment, formatJson, formatTable } from '../../bench/report.js';
+import { environment, formatJson, formatNumber, formatTable } from '../../bench/report.js';
 import { TARGETS } from '../../bench/targets.js';
 import type { BenchContext } from '../../bench/types.js';
 
@@ -66,6 +66,7 @@ describe('judging', () => {
     expect(table).toMatch(/churn-heap-growth .* ok/);
     expect(table).toContain('simulator: FAILED: boom');
     expect(table).toContain('1/2 targets met, 1 benchmark(s) failed');
+    expect(table).toContain(`protocol.frames-per-second: target ≥ ${formatNumber(target.value)} frames/s: ${target.why}`);
     const json = JSON.parse(formatJson(report, env)) as { ok: boolean; measurements: Array<{ met: boolean }> };
     expect(json.ok).toBe(false);
     expect(json.measurements.map((m) => m.met)).toEqual([false, true]);

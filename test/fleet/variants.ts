@@ -227,7 +227,7 @@ class NeverClosesAcceptance extends ReferencePos {
       const reply = await this.command('Q');
       this.lastSeen = Number(reply.fields[0] ?? 0);
       if (this.lastSeen >= amount || this.sale?.cancelRequested) return [];
-      await delay(this.options.pollIntervalMs);
+      await delay(this.pollIntervalMs);
     }
   }
   protected override async stopAcceptance(): Promise<number | undefined> {
@@ -300,7 +300,7 @@ class RefillWithSaleAcceptance extends ReferencePos {
     const started = Date.now();
     while ((target === undefined || seen < target) && Date.now() - started < 10_000) {
       seen = Number((await this.command('Q')).fields[0] ?? 0);
-      await delay(this.options.pollIntervalMs);
+      await delay(this.pollIntervalMs);
     }
     const closed = await this.command('J');
     return { outcome: 'completed', message: `refilled ${closed.fields[0] ?? seen}` };

@@ -138,6 +138,18 @@ describe('reference POS, Express integration, against the simulator', () => {
     expect(rig.sim.getState().ledger).toMatchObject({ inserted: 2000, dispensed: 1010 });
   });
 
+  it('after a connection reset (RST) on the charge reply, reconnects and books from the totals', async () => {
+    rig = await startRig('express', {
+      sim: { customer: { mode: 'auto', pay: [2000] }, faults: [{ type: 'reset', on: { command: 'C' } }] },
+    });
+    await rig.pos.perform('startup');
+    const first = await rig.pos.perform('sale', { amount: 990 });
+    expect(first).toMatchObject({ outcome: 'completed', paid: 990 });
+    expect(first.message).toMatch(/went through/);
+    expect(commands(rig.sent()).filter((c) => c === 'C')).toHaveLength(1);
+    expect(await rig.pos.perform('sale', { amount: 990 })).toMatchObject({ outcome: 'completed', paid: 990, change: 1010 });
+  });
+
   it('does not charge again after a jam (#ER:GENERIC#)', async () => {
     rig = await startRig('express', {
       sim: { customer: { mode: 'auto', pay: [2000] }, faults: [{ type: 'note-jam', on: { command: 'C' } }] },
@@ -157,6 +169,16 @@ describe('reference POS, Express integration, against the simulator', () => {
     rig.sim.closeBackoffice();
     expect(await backoffice).toMatchObject({ outcome: 'completed' });
     expect(rig.sent().find((f) => f.startsWith('#G#'))).toMatch(/^#G#([01]#){13}$/);
+  });
+
+  it.each(['refill', 'close-day'])('%s opens the connector backoffice (#G#), where Express does it', async (action) => {
+    rig = await startRig('express');
+    await rig.pos.perform('startup');
+    const pending = rig.pos.perform(action);
+    await waitUntil(() => rig!.sim.getState().operation?.command === 'G', 'the backoffice is open');
+    rig.sim.closeBackoffice();
+    expect(await pending).toMatchObject({ outcome: 'completed' });
+    expect(commands(rig.sent())).toEqual(['I', 'T', 'G']);
   });
 
   it('ends the session with #E# at shutdown', async () => {
