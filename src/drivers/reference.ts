@@ -13,11 +13,14 @@ import { HttpDriver } from './http.js';
 import { inProcessDriver, type InProcessPos } from './in-process.js';
 import { driverError } from './pos-process.js';
 
-/** argv that starts the reference POS process: the built JS when present, else the TS source through tsx. */
+/**
+ * argv that starts the reference POS process: the built JS next to this module when we run
+ * from dist/, else the TS source through tsx (never a stale dist/ build while developing).
+ */
 export function referencePosCommand(integration: string, features: readonly string[]): string[] {
   const built = fileURLToPath(new URL('../reference-pos/main.js', import.meta.url));
   const flags = ['--integration', integration, ...(features.length ? ['--features', features.join(',')] : [])];
-  if (existsSync(built)) return [process.execPath, built, ...flags];
+  if (!import.meta.url.endsWith('.ts') && existsSync(built)) return [process.execPath, built, ...flags];
   const source = fileURLToPath(new URL('../reference-pos/main.ts', import.meta.url));
   return [process.execPath, '--import', tsxLoader(), source, ...flags];
 }

@@ -11,7 +11,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { WireClient } from './wire.js';
 
 const root = join(import.meta.dirname, '..', '..');
-const tsx = join(root, 'node_modules', '.bin', 'tsx');
+const tsxLoader = import.meta.resolve('tsx');
 const main = join(root, 'src', 'cli', 'main.ts');
 const temp = mkdtempSync(join(tmpdir(), 'faults-cli-'));
 const children: ChildProcess[] = [];
@@ -22,7 +22,8 @@ afterAll(() => {
 });
 
 function simulate(args: string[]): { child: ChildProcess; lines: AsyncIterator<string>; stderr: () => string; exit: Promise<number | null> } {
-  const child = spawn(tsx, [main, 'simulate', '--port', '0', '--control-port', '0', '--time-scale', '0.01', '--json', ...args], {
+  // node with tsx's loader, not the tsx launcher: one process, so a kill can never orphan a child.
+  const child = spawn(process.execPath, ['--import', tsxLoader, main, 'simulate', '--port', '0', '--control-port', '0', '--time-scale', '0.01', '--json', ...args], {
     cwd: root,
     env: { ...process.env, NO_COLOR: '1' },
     stdio: ['ignore', 'pipe', 'pipe'],
