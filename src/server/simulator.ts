@@ -33,7 +33,8 @@ export interface SimulatorParts<P, S> {
   step(state: S, input: MachineInput, nowMs: number): StepResult<S>;
   viewState(state: S): SimulatorState;
   createFramer(options: { maxFrameBytes: number }): Framer;
-  createFaultBook(seed: number): FaultEngine;
+  /** `timeScale` turns the wall-clock `for` windows of network faults into simulated time. */
+  createFaultBook(seed: number, options: { timeScale: number; currency: string }): FaultEngine;
   listFaultInfo(): FaultInfo[];
 }
 
@@ -67,7 +68,7 @@ export async function createSimulator<P, S>(parts: SimulatorParts<P, S>, options
   const profile: P = parts.loadProfile(options.profile ?? DEFAULTS.profile);
   const view = parts.profileView(profile);
   const initialCustomer: CustomerConfig = toCustomerConfig(options.customer, view);
-  const faults: FaultEngine = parts.createFaultBook(seed);
+  const faults: FaultEngine = parts.createFaultBook(seed, { timeScale, currency: currencySymbol(view.currency) });
   // Invalid fault specs fail here, before anything listens.
   const armedAtStart = (options.faults ?? []).map((spec) => faults.arm(spec));
 
@@ -293,4 +294,10 @@ function toCustomerConfig(customer: SimulatorOptions['customer'], view: ProfileV
   } catch (err) {
     throw new UsageError(`customer: ${(err as Error).message}`);
   }
+}
+
+/** The symbol fault sentences use for amounts ("jammed a 20 € note"); the ISO code when unknown. */
+function currencySymbol(code: string): string {
+  const symbols: Record<string, string> = { EUR: '€', USD: '$', MXN: '$', GBP: '£' };
+  return symbols[code] ?? code;
 }
