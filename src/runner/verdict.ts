@@ -9,7 +9,7 @@
  *   5. every check passed                         → pass
  * An item with no check at all is an error: nothing evaluated is never a pass.
  *
- * Run verdict: a required item failed → fail; else a required item errored → error; else pass.
+ * Run verdict: a required item failed → fail; else any item errored → error; else pass.
  * (Recommended/optional items are reported but do not decide the run.)
  */
 import type { CheckResult, ItemResult, ItemVerdict, RunSummary, RunVerdict } from './result.js';
@@ -30,7 +30,9 @@ export function itemVerdict(checks: readonly CheckResult[], sentCommandUnderTest
 export function runVerdict(items: readonly Pick<ItemResult, 'level' | 'verdict'>[]): RunVerdict {
   const required = items.filter((i) => i.level === 'required');
   if (required.some((i) => i.verdict === 'fail')) return 'fail';
-  if (required.some((i) => i.verdict === 'error')) return 'error';
+  // interfaces.md §1: exit 3 when "an item errored" — any item: a check we could not run is
+  // never a pass, whatever its level.
+  if (items.some((i) => i.verdict === 'error')) return 'error';
   return 'pass';
 }
 

@@ -23,11 +23,13 @@ describe('item verdict precedence: error > fail > skipped > partial > pass', () 
   });
 });
 
-describe('run verdict: required fail → fail; else required error → error; else pass', () => {
+describe('run verdict: required fail → fail; else any item error → error; else pass', () => {
   it.each([
     [[['required', 'pass'], ['required', 'fail'], ['required', 'error']], 'fail'],
     [[['required', 'pass'], ['required', 'error']], 'error'],
-    [[['required', 'pass'], ['recommended', 'fail'], ['optional', 'error']], 'pass'],
+    [[['required', 'pass'], ['recommended', 'fail'], ['optional', 'pass']], 'pass'],
+    [[['required', 'pass'], ['recommended', 'fail'], ['optional', 'error']], 'error'],
+    [[['recommended', 'error'], ['required', 'fail']], 'fail'],
     [[['required', 'skipped'], ['required', 'partial'], ['required', 'not-applicable']], 'pass'],
     [[], 'pass'],
   ] as const)('%j → %s', (items, verdict) => {
