@@ -183,7 +183,7 @@ function renderMoneyButtons() {
 function optionInput(option, prefix) {
   const id = prefix + option.name;
   const placeholder = option.default !== undefined ? String(option.default) :
-    ({ cents: 'cents', integer: 'n', duration: 'e.g. 2s', offsets: 'e.g. 3,7', code: 'e.g. 1110', string: '' })[option.kind] || '';
+    ({ cents: 'cents', integer: 'n', duration: 'e.g. 2s', offsets: 'e.g. 3,7 or every', code: 'e.g. 1110', string: '' })[option.kind] || '';
   const field = option.values && option.values.length
     ? el('select', { id, name: option.name, dataset: { kind: option.kind } }, el('option', { value: '' }, option.default !== undefined ? '(' + String(option.default) + ')' : ''),
         option.values.map((v) => el('option', { value: v }, v)))
@@ -207,7 +207,7 @@ function readValue(input) {
     const n = Number(raw);
     return Number.isFinite(n) ? n : raw;
   }
-  if (kind === 'offsets') return raw.split(/[ ,+]+/).filter(Boolean).map(Number);
+  if (kind === 'offsets') return /^[a-z]+$/i.test(raw) ? raw : raw.split(/[ ,+]+/).filter(Boolean).map(Number);
   if (kind === 'duration' && /^\\d+(\\.\\d+)?$/.test(raw)) return Number(raw);
   return raw;
 }
