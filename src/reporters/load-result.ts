@@ -10,6 +10,7 @@ import { readYaml, type PathSegment } from '../yaml.js';
 import { INTEGRATION_TYPES } from '../pos/types.js';
 import { LANGS, type Lang, type Localized } from '../checklist/types.js';
 import type { ItemResult, RunResult, RunSummary } from '../runner/result.js';
+import { summarize } from '../runner/verdict.js';
 
 const RUN_VERDICTS = ['pass', 'fail', 'error'] as const;
 const ITEM_VERDICTS = ['pass', 'fail', 'error', 'partial', 'not-applicable', 'skipped'] as const;
@@ -169,20 +170,6 @@ function normalize(root: Obj): RunResult {
     profile: typeof raw.profile === 'string' ? raw.profile : '',
     summary: isObj(raw.summary) ? raw.summary : summarize(items),
     items,
-  };
-}
-
-export function summarize(items: readonly ItemResult[]): RunSummary {
-  const count = (v: ItemResult['verdict']) => items.filter((i) => i.verdict === v).length;
-  return {
-    total: items.length,
-    pass: count('pass'),
-    fail: count('fail'),
-    error: count('error'),
-    partial: count('partial'),
-    notApplicable: count('not-applicable'),
-    skipped: count('skipped'),
-    requiredFailed: items.filter((i) => i.level === 'required' && i.verdict === 'fail').length,
   };
 }
 
