@@ -10,6 +10,7 @@ import type { TranscriptEntry } from '../protocol/transcript.js';
 import { currencyOfProfile, formattersFor, stringsFor, type Formatters, type Strings } from './i18n.js';
 import { transcriptFileNames } from './transcript-files.js';
 import { PACKAGE_ROOT } from '../version.js';
+import { localizeReason } from './reasons.js';
 
 /** Lines of transcript shown per item in HTML/Markdown; the bundle keeps the full log. */
 export const TRANSCRIPT_EXCERPT_LINES = 200;
@@ -196,7 +197,7 @@ function itemView(item: ItemResult, f: Formatters, transcriptFile: string): Item
     verdictLabel: f.t(`verdict.${item.verdict}`),
     failing: item.verdict === 'fail' || item.verdict === 'error',
     duration: f.duration(item.durationMs),
-    reason: item.reason ?? '',
+    reason: localizeReason(item.reason ?? '', f),
     description: item.description?.[lang] ?? '',
     catches: item.catches?.[lang] ?? '',
     tags: item.tags.join(', '),
