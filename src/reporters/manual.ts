@@ -16,14 +16,7 @@ import { tidyMarkdown } from './escape.js';
 import type { Reporter, ReportFile, ReportInput } from './types.js';
 
 /** What the manual needs to know about the POS; a PosProfile or a result's `pos` both fit. */
-export interface ManualPos {
-  name: string;
-  version: string;
-  integration: IntegrationType;
-  company?: string;
-  email?: string;
-  features?: string[];
-}
+export type ManualPos = Omit<RunResult['pos'], 'driver'>;
 
 export interface ManualInput {
   pos: ManualPos;
