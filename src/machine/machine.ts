@@ -87,8 +87,6 @@ const BEFORE_INIT = new Set(['I', 'Z', 'E', '!']);
 const WHILE_POWER_OFF = new Set(['?', 'Z', 'E', '!']);
 /** Commands that may run while a `#B#`/`#A#2#` acceptance is open; others get `#ER:BUSY#`. */
 const DURING_ACCEPTANCE = new Set(['Q', 'J', '!', 'Z', 'E', 'T', 'T2', 'Y', 'Y2', 'X', 'X2', 'GC', 'GC2', 'GI', 'GV', '?', 'W', 'INFO']);
-/** Screen shortcuts and other commands that open a connector screen and wait for the operator. */
-const SCREEN_COMMANDS = new Set(['G', 'D', 'H', 'R', 'M', 'N', 'O', 'L', 'F', 'S']);
 /** Screens on which the operator may put cash in (add change, closure). */
 const CASH_SCREENS = new Set(['G', 'H', 'F', 'A']);
 /** Commands whose success may come back as WR:LEVEL (protocol.md §3). */

@@ -9,7 +9,7 @@ import { closest, type Issue } from '../issues.js';
 import { readYaml, type PathSegment } from '../yaml.js';
 import { INTEGRATION_TYPES } from '../pos/types.js';
 import { LANGS, type Lang, type Localized } from '../checklist/types.js';
-import type { ItemResult, RunResult, RunSummary } from '../runner/result.js';
+import type { ItemResult, RunResult } from '../runner/result.js';
 import { summarize } from '../runner/verdict.js';
 
 const RUN_VERDICTS = ['pass', 'fail', 'error'] as const;

@@ -7,7 +7,6 @@
  * exchanges from the public protocol reference, clearly labelled as such.
  */
 import type { Checklist, Lang } from '../checklist/types.js';
-import type { IntegrationType } from '../pos/types.js';
 import type { ItemResult, RunResult } from '../runner/result.js';
 import type { TranscriptEntry } from '../protocol/transcript.js';
 import { currencyOfProfile, formattersFor, stringsFor, type Formatters, type Strings } from './i18n.js';
