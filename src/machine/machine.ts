@@ -687,9 +687,11 @@ function completeDispensePiece(ctx: Ctx, op: ChargeOperation | DispenseOperation
         // Pay the shorter amount as well as the stock allows, so it comes out exactly `short` less when it can.
         const coinsOnly = op.kind === 'dispense' && op.coinsOnly === true;
         op.plan = planChange(budget, stock(s, coinsOnly ? 'coins' : 'all')).pieces.map((value) => ({ value, to: 'exit' as const }));
-      } else trimPlan(op, budget);
+      } else trimPlan(op, budget - sumOf(op.plan.filter((m) => m.to === 'stacker')));
       if (op.kind === 'dispense') op.short = true;
-      ctx.event('machine', `dispense comes out short by at least ${ctx.money(short)}`, { conn: op.conn });
+      // What the new plan leaves out: exactly `short` when the stock can make it, more when not.
+      const planned = moved + sumOf(op.plan);
+      ctx.event('machine', `dispense comes out short by ${ctx.money(due - planned)} (${ctx.money(short)} asked)`, { conn: op.conn });
       continue;
     }
     const stopped = applyDomainFault(ctx, f, { op, value: head.value, isNote, phase: 'dispense' });
@@ -722,7 +724,12 @@ function isSameOperation(a: Operation | null, b: Operation): boolean {
   return a !== null && a.id === b.id;
 }
 
-/** Keep the largest remaining pieces that still fit in `budget` cents (partial-dispense fault). */
+/** Cents a list of moves carries. */
+function sumOf(moves: readonly Move[]): number {
+  return moves.reduce((sum, m) => sum + m.value, 0);
+}
+
+/** Keep the largest remaining exit pieces that still fit in `budget` cents, and every stacker move (partial-dispense fault). */
 function trimPlan(op: ChargeOperation | DispenseOperation, budget: number): void {
   const exits = op.plan.filter((m) => m.to === 'exit').sort((a, b) => b.value - a.value);
   const kept: Move[] = [];

@@ -11,6 +11,7 @@
  */
 import { closest } from '../issues.js';
 import { parseDuration } from '../duration.js';
+import { DEFAULT_MAX_FRAME_BYTES } from '../protocol/framer.js';
 import type { DialectOptions } from './api.js';
 
 export interface Denomination {
@@ -64,7 +65,7 @@ export const DEFAULT_DIALECT: DialectOptions = {
   strictParameters: false,
   cancelReply: 'ack',
   version: '2.01',
-  maxFrameBytes: 4096,
+  maxFrameBytes: DEFAULT_MAX_FRAME_BYTES,
 };
 
 export const DEFAULT_DURATIONS: Durations = {

@@ -164,6 +164,16 @@ describe('faults: partial dispense precision', () => {
     expect(exchange(m, '#P#1010#0#0#0#')).toEqual(['#ER:GENERIC#510#0#']);
   });
 
+  it('#V# with notes to the stacker: the coins paid out come out `short` less, and the event says by how much', () => {
+    const engine = scriptedEngine([{ type: 'partial-dispense', spec: { short: 50 } }]);
+    const m = machine({ faults: engine });
+    const coins = m.state.profile.coins.reduce((total, d) => total + d.value * (m.state.recyclers[String(d.value)] ?? 0), 0);
+    exchange(m, '#V#0#1#');
+    expect(m.view().ledger.dispensed).toBe(coins - 50);
+    expect(m.outputs.flatMap((o) => (o.type === 'event' && o.text.includes('short by') ? [o.text] : []))).toEqual(['dispense comes out short by 0.50 € (0.50 € asked)']);
+    expect(checkInvariants(m.state)).toEqual([]);
+  });
+
   it('during the change of a #C#: #ER:GENERIC#<inserted>#<returned># with returned short', () => {
     const engine = scriptedEngine([{ type: 'partial-dispense', spec: { short: 10 }, when: (o) => o.point === 'progress' && o.phase === 'dispense' }]);
     const m = machine({ faults: engine });
