@@ -41,12 +41,16 @@ export function damage(text: string, count: number, random: Random): string {
   return chars.join('');
 }
 
+/** `midReply` of a disconnect/reset spec: bytes of the reply sent before the cut (0: none). */
+function midReply(spec: FaultSpec): number {
+  return typeof spec['midReply'] === 'number' ? spec['midReply'] : 0;
+}
+
 export function dropAt(how: 'disconnect' | 'reset', spec: FaultSpec, reply: string): Partial<Delivery> {
-  const mid = typeof spec['midReply'] === 'number' ? spec['midReply'] : 0;
-  return { drop: how, dropAfterBytes: Math.min(Math.max(0, mid), reply.length) };
+  return { drop: how, dropAfterBytes: Math.min(Math.max(0, midReply(spec)), reply.length) };
 }
 
 export function cutPhrase(spec: FaultSpec): string {
-  const mid = typeof spec['midReply'] === 'number' ? spec['midReply'] : 0;
+  const mid = midReply(spec);
   return mid > 0 ? ` after ${mid} bytes of the reply` : ' instead of the reply';
 }

@@ -138,20 +138,10 @@ function buildRoutes(context: ControlContext, sseStreams: Set<ServerResponse>): 
       methods: {
         POST: async (req, res) => {
           const body = expectObject(await readJson(req), 'the body');
-          rejectUnknownKeys(body, ['insert', 'cancel', 'confirm'], 'POST /customer');
-          const actions = ['insert', 'cancel', 'confirm'].filter((k) => body[k] !== undefined && body[k] !== false);
-          if (actions.length === 0) throw new HttpError(400, 'POST /customer needs one of "insert": [cents…], "cancel": true, "confirm": true');
-          if (body.insert !== undefined) {
-            handle.insert(body.insert as number[]);
-          }
-          if (body.cancel !== undefined) {
-            expectTrue(body.cancel, 'cancel');
-            handle.cancel();
-          }
-          if (body.confirm !== undefined) {
-            expectTrue(body.confirm, 'confirm');
-            handle.confirm();
-          }
+          requireActions(body, ['insert', 'cancel', 'confirm'], ['cancel', 'confirm'], 'POST /customer', 'one of "insert": [cents…], "cancel": true, "confirm": true');
+          if (body.insert !== undefined) handle.insert(body.insert as number[]);
+          if (body.cancel !== undefined) handle.cancel();
+          if (body.confirm !== undefined) handle.confirm();
           sendJson(res, 200, handle.getState());
         },
         PUT: async (req, res) => {
@@ -166,18 +156,10 @@ function buildRoutes(context: ControlContext, sseStreams: Set<ServerResponse>): 
       methods: {
         POST: async (req, res) => {
           const body = expectObject(await readJson(req), 'the body');
-          rejectUnknownKeys(body, ['close', 'clearErrors'], 'POST /operator');
-          if (body.close === undefined && body.clearErrors === undefined) {
-            throw new HttpError(400, 'POST /operator needs "close": true (close the backoffice screen) or "clearErrors": true');
-          }
-          if (body.clearErrors !== undefined) {
-            expectTrue(body.clearErrors, 'clearErrors');
-            context.clearErrors();
-          }
-          if (body.close !== undefined) {
-            expectTrue(body.close, 'close');
-            handle.closeBackoffice();
-          }
+          const flags = ['close', 'clearErrors'];
+          requireActions(body, flags, flags, 'POST /operator', '"close": true (close the backoffice screen) or "clearErrors": true');
+          if (body.clearErrors !== undefined) context.clearErrors();
+          if (body.close !== undefined) handle.closeBackoffice();
           sendJson(res, 200, handle.getState());
         },
       },
@@ -294,4 +276,14 @@ function expectObject(value: unknown, what: string): Record<string, unknown> {
 
 function expectTrue(value: unknown, key: string): void {
   if (value !== true) throw new HttpError(400, `"${key}" must be true, got ${describeValue(value)}`);
+}
+
+/**
+ * Checks a POST body of actions before any is done: only `keys`, at least one of them, and
+ * each of `flags` present must be `true`.
+ */
+function requireActions(body: Record<string, unknown>, keys: readonly string[], flags: readonly string[], route: string, needs: string): void {
+  rejectUnknownKeys(body, keys, route);
+  if (keys.every((k) => body[k] === undefined)) throw new HttpError(400, `${route} needs ${needs}`);
+  for (const flag of flags) if (body[flag] !== undefined) expectTrue(body[flag], flag);
 }

@@ -73,11 +73,6 @@ export class MachineHost<S> {
     return this.driver.view(this.state);
   }
 
-  /** The model's own state object, for adapters that need more than the view (profile data). */
-  rawState(): S {
-    return this.state;
-  }
-
   attach(conn: number, sink: ConnectionSink): void {
     this.sinks.set(conn, sink);
   }

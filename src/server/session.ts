@@ -11,14 +11,11 @@ import type { Socket } from 'node:net';
 import type { TranscriptLog } from './transcript-log.js';
 import type { Delivery } from '../faults/engine-types.js';
 import type { ConnectionSink, ReplyOutput } from './machine-host.js';
+import { BAD_DATA_REPLY as BAD_DATA } from '../protocol/codec.js';
+import type { Framer, FramerItem } from '../protocol/framer.js';
 
-/** A's framer contract (src/protocol/framer.ts). */
-export type FramerItem = { type: 'frame'; frame: string } | { type: 'error'; reason: 'too-long' | 'garbage'; raw: string };
-export interface Framer {
-  push(chunk: Buffer): FramerItem[];
-  flush(): FramerItem[];
-  pending(): number;
-}
+/** A's framer contract, re-exported so the simulator and its test fakes need only this module. */
+export type { Framer, FramerItem };
 
 export interface SessionOptions {
   conn: number;
@@ -33,8 +30,6 @@ export interface SessionOptions {
   onFrame(conn: number, frame: string): void;
   onClosed(conn: number): void;
 }
-
-const BAD_DATA = '#ER:BAD_DATA#';
 
 export class Session implements ConnectionSink {
   readonly conn: number;

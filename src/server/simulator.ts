@@ -68,7 +68,7 @@ export async function createSimulator<P, S>(parts: SimulatorParts<P, S>, options
   const profile: P = parts.loadProfile(options.profile ?? DEFAULTS.profile);
   const view = parts.profileView(profile);
   const initialCustomer: CustomerConfig = toCustomerConfig(options.customer, view);
-  const faults: FaultEngine = parts.createFaultBook(seed, { timeScale, currency: currencySymbol(view.currency) });
+  const faults: FaultEngine = parts.createFaultBook(seed, { timeScale, currency: view.symbol ?? currencySymbol(view.currency) });
   // Invalid fault specs fail here, before anything listens.
   const armedAtStart = (options.faults ?? []).map((spec) => faults.arm(spec));
 
@@ -128,6 +128,10 @@ export async function createSimulator<P, S>(parts: SimulatorParts<P, S>, options
     }
   };
   let closed: Promise<void> = Promise.resolve();
+  const logArmed = (id: string) => {
+    const status = faults.list().find((f) => f.id === id);
+    transcript.event('control', `armed fault ${id}: ${status?.description ?? '?'}`, 0, id);
+  };
   const requireOpen = (what: string) => {
     const state = host$.view();
     if (state.operation === null) throw new SimulatorError('NOTHING_OPEN', `nothing is open to ${what}: no charge, acceptance or screen is running`);
@@ -173,8 +177,7 @@ export async function createSimulator<P, S>(parts: SimulatorParts<P, S>, options
     getProfile: () => ({ ...view, coins: [...view.coins], notes: [...view.notes], recyclable: [...view.recyclable] }),
     armFault(spec: FaultSpec): string {
       const id = faults.arm(spec);
-      const status = faults.list().find((f) => f.id === id);
-      transcript.event('control', `armed fault ${id}: ${status?.description ?? spec.type}`, 0, id);
+      logArmed(id);
       return id;
     },
     listFaults: () => faults.list(),
@@ -196,12 +199,13 @@ export async function createSimulator<P, S>(parts: SimulatorParts<P, S>, options
       closing = true;
       host$.stop();
       for (const session of sessions.values()) session.destroy();
-      closed = Promise.all([closeServer(tcp), controlServer ? closeHttp(controlServer) : Promise.resolve()]).then(() => undefined);
+      closed = closeServers();
       return closed;
     },
   };
 
   let controlServer: HttpServer | undefined;
+  const closeServers = () => Promise.all([closeServer(tcp), controlServer ? closeHttp(controlServer) : undefined]).then(() => undefined);
   try {
     const boundPort = await listen(tcp, host, port, 'protocol');
     let boundControl: number | null = null;
@@ -221,13 +225,11 @@ export async function createSimulator<P, S>(parts: SimulatorParts<P, S>, options
   } catch (err) {
     closing = true;
     host$.stop();
-    await Promise.all([closeServer(tcp), controlServer ? closeHttp(controlServer) : Promise.resolve()]);
+    await closeServers();
     throw err;
   }
   transcript.event('machine', `simulator started: profile ${view.name}, time scale ${timeScale}, seed ${seed}`);
-  for (const id of armedAtStart) {
-    transcript.event('control', `armed fault ${id}: ${faults.list().find((f) => f.id === id)?.description ?? ''}`, 0, id);
-  }
+  for (const id of armedAtStart) logArmed(id);
   return handle;
 }
 
@@ -296,7 +298,7 @@ function toCustomerConfig(customer: SimulatorOptions['customer'], view: ProfileV
   }
 }
 
-/** The symbol fault sentences use for amounts ("jammed a 20 € note"); the ISO code when unknown. */
+/** The symbol fault sentences use for amounts ("jammed a 20 € note") when the profile view has none; the ISO code when unknown. */
 function currencySymbol(code: string): string {
   const symbols: Record<string, string> = { EUR: '€', USD: '$', MXN: '$', GBP: '£' };
   return symbols[code] ?? code;

@@ -77,6 +77,8 @@ export interface ProfileView {
   name: string;
   /** ISO currency code ("EUR"). */
   currency: string;
+  /** The profile's currency symbol ("€"), when the profile gives one. */
+  symbol?: string;
   /** Denominations in cents, ascending. */
   coins: number[];
   notes: number[];

@@ -6,7 +6,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startSimulator } from '../../src/server/start.js';
 import type { SimulatorHandle, SimulatorOptions } from '../../src/server/types.js';
-import { eventually, WireClient } from './wire.js';
+import { eventually, http } from '../server/helpers.js';
+import { WireClient } from './wire.js';
 
 let sim: SimulatorHandle;
 const clients: WireClient[] = [];
@@ -28,13 +29,9 @@ async function ready(): Promise<WireClient> {
   return c;
 }
 
-async function api(method: string, path: string, body?: unknown): Promise<{ status: number; json: unknown }> {
-  const response = await fetch(`http://127.0.0.1:${sim.controlPort}${path}`, {
-    method,
-    ...(body !== undefined ? { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) } : {}),
-  });
-  const text = await response.text();
-  return { status: response.status, json: text === '' ? undefined : (JSON.parse(text) as unknown) };
+/** A control API call (the simulator tests' helper, aimed at this simulator). */
+function api(method: string, path: string, body?: unknown): Promise<{ status: number; json: unknown }> {
+  return http(`http://127.0.0.1:${sim.controlPort}`, method, path, body);
 }
 
 function faultEvents(): string[] {
@@ -281,6 +278,7 @@ describe('domain faults on the wire', () => {
     expect(Number(dispensed)).toBe(300);
     expect(sim.getState().ledger.dispensed).toBe(300);
     expect(faultEvents()).toEqual(['made the dispense (#P#) come out 0.50 € short (at 0 % of the dispense)']);
+    expect(sim.getTranscript().map((e) => e.data)).toContain('dispense comes out short by 0.50 € (0.50 € asked)');
     conserved();
   });
 

@@ -137,13 +137,3 @@ function completeFrame(text: string): string | undefined {
   return text;
 }
 
-/** Polls `probe` until it returns a value (upper bound only). */
-export async function eventually<T>(probe: () => T | undefined | Promise<T | undefined>, what: string, timeoutMs = UPPER_BOUND_MS): Promise<T> {
-  const start = Date.now();
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() - start > timeoutMs) throw new Error(`gave up waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
