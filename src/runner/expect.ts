@@ -61,7 +61,7 @@ function frameAt(entry: TranscriptEntry): string {
 }
 
 /** Frames the POS sent in a slice, for "what it did instead". */
-function sentSummary(entries: readonly TranscriptEntry[], from: number, to = entries.length, limit = 6): string {
+export function sentSummary(entries: readonly TranscriptEntry[], from: number, to = entries.length, limit = 6): string {
   const sent = entries.slice(from, to).filter((e) => e.dir === 'in');
   if (sent.length === 0) return 'the POS sent nothing';
   const shown = sent.slice(0, limit).map((e) => e.data);
@@ -84,13 +84,18 @@ function afterReplyIndex(
   return { missing: true };
 }
 
+/** The time a wire expectation watches: until `since + within` (or the item's end); closed once past it. */
+function watchWindow(withinMs: number | undefined, since: Marker, ctx: WireContext): { endAt: number; closed: boolean } {
+  const endAt = withinMs === undefined ? Infinity : since.at + withinMs;
+  return { endAt, closed: ctx.final || ctx.now >= endAt };
+}
+
 export function evaluateSends(
   exp: Extract<Expectation, { type: 'sends' }>,
   since: Marker,
   ctx: WireContext,
 ): Evaluation {
-  const endAt = exp.withinMs === undefined ? Infinity : since.at + exp.withinMs;
-  const closed = ctx.final || ctx.now >= endAt;
+  const { endAt, closed } = watchWindow(exp.withinMs, since, ctx);
   const atLeast = exp.count?.atLeast ?? 1;
   const atMost = exp.count?.atMost;
   const countText =
@@ -178,8 +183,7 @@ export function evaluateSendsInOrder(
   since: Marker,
   ctx: WireContext,
 ): Evaluation {
-  const endAt = exp.withinMs === undefined ? Infinity : since.at + exp.withinMs;
-  const closed = ctx.final || ctx.now >= endAt;
+  const { endAt, closed } = watchWindow(exp.withinMs, since, ctx);
   const expected =
     `the POS sends ${exp.patterns.map(describePattern).join(' then ')}` +
     (exp.withinMs !== undefined ? ` within ${formatMs(exp.withinMs)}` : ' before the item ends');

@@ -31,6 +31,7 @@ import {
   evaluateSendsInOrder,
   formatMs,
   sentAnyCommand,
+  sentSummary,
   type Evaluation,
   type Marker,
   type WireContext,
@@ -157,12 +158,13 @@ export async function runChecklist(options: RunOptions): Promise<RunResult> {
       }
       const item = next;
       const position = ++index;
+      const emitStart = () => emit({ event: 'item:start', id: item.id, title: item.title[lang], lane: laneNo, index: position, total: selected.length });
       const naReason = notApplicable.get(item.id);
       if (naReason !== undefined) {
         const result = blankItem(item, lang, 'not-applicable', naReason);
         results.set(item.id, result);
         done.add(item.id);
-        emit({ event: 'item:start', id: item.id, title: item.title[lang], lane: laneNo, index: position, total: selected.length });
+        emitStart();
         emit({ event: 'item:end', id: item.id, verdict: result.verdict, durationMs: 0, reason: naReason, item: result });
         notify();
         continue;
@@ -176,14 +178,14 @@ export async function runChecklist(options: RunOptions): Promise<RunResult> {
         const dep = results.get(failedDep) as ItemResult;
         result = blankItem(item, lang, 'skipped', `depends on ${failedDep}, which ${dep.verdict === 'skipped' ? 'was skipped' : `ended ${dep.verdict}`}`);
         skippedForDependency.add(item.id);
-        emit({ event: 'item:start', id: item.id, title: item.title[lang], lane: laneNo, index: position, total: selected.length });
+        emitStart();
       } else {
         if (!lane) {
           lane = new Lane(laneNo, options, { seed, timeScale, lang, ci });
           lanes.push(lane);
           await lane.open(emit, signal);
         }
-        emit({ event: 'item:start', id: item.id, title: item.title[lang], lane: laneNo, index: position, total: selected.length });
+        emitStart();
         try {
           result = await lane.runItem(item, signal, emit);
         } catch (err) {
@@ -331,7 +333,7 @@ class Lane {
     }
     const sim = this.sim;
     this.unsubscribe = sim.onEntry((entry) => {
-      this.entries.push({ ...entry, at: Math.round((performance.now() - this.itemT0) * 10) / 10 });
+      this.entries.push({ ...entry, at: this.now() });
       for (const l of [...this.listeners]) l();
     });
     try {
@@ -431,7 +433,7 @@ class Lane {
     const checks: CheckResult[] = [];
     const actions: RunningAction[] = [];
     const named = new Map<string, { marker: Marker; action?: RunningAction }>();
-    const deferred: { step: number; run: (ctx: WireContext) => Evaluation; message?: string; kind: string; order: number }[] = [];
+    const deferred: DeferredCheck[] = [];
     let captures: Captures = {};
     let amount: number | undefined;
     let lastAction: RunningAction | undefined;
@@ -534,7 +536,7 @@ class Lane {
               record(stepNo, 'customer', {
                 status: 'failed',
                 expected: `an acceptance open for the customer within ${formatMs(step.withinMs)}`,
-                actual: `nothing was open; ${summarizeSent(this.entries, lastAction?.marker.index ?? 0)}`,
+                actual: `nothing was open; ${sentSummary(this.entries, lastAction?.marker.index ?? 0)}`,
                 why: 'the POS never opened an acceptance for the customer',
               });
               break;
@@ -565,7 +567,7 @@ class Lane {
               record(stepNo, 'operator-screen', {
                 status: 'failed',
                 expected: `a backoffice screen open within ${formatMs(step.withinMs)}`,
-                actual: `no screen was open; ${summarizeSent(this.entries, lastAction?.marker.index ?? 0)}`,
+                actual: `no screen was open; ${sentSummary(this.entries, lastAction?.marker.index ?? 0)}`,
                 why: 'the POS never opened the backoffice screen',
               });
               break;
@@ -663,6 +665,10 @@ class Lane {
   }
 
   private async expect(exp: Expectation, step: number, stepMessage: string | undefined, h: ExpectHelpers): Promise<void> {
+    /** Judge this expectation when the item is over (order 1: after the checks that capture). */
+    const defer = (run: (c: WireContext) => Evaluation, order = 0) => {
+      h.deferred.push({ step, kind: exp.type, run, order, ...(stepMessage ? { message: stepMessage } : {}) });
+    };
     switch (exp.type) {
       case 'sends':
       case 'sendsInOrder': {
@@ -670,8 +676,7 @@ class Lane {
         const evaluate = (c: WireContext) => (exp.type === 'sends' ? evaluateSends(exp, since, c) : evaluateSendsInOrder(exp, since, c));
         // With `atMost`, a late duplicate still counts: judged when the item is over.
         if (exp.withinMs === undefined || (exp.type === 'sends' && exp.count?.atMost !== undefined)) {
-          h.deferred.push({ step, kind: exp.type, run: evaluate, order: 0, ...(stepMessage ? { message: stepMessage } : {}) });
-          return;
+          return defer(evaluate);
         }
         const endAt = since.at + exp.withinMs;
         for (;;) {
@@ -683,25 +688,15 @@ class Lane {
       }
       case 'neverSends': {
         const since = h.sinceMarker(exp.since, h.itemStart);
-        h.deferred.push({ step, kind: exp.type, run: (c) => evaluateNeverSends(exp, since, c), order: 0, ...(stepMessage ? { message: stepMessage } : {}) });
-        return;
+        return defer((c) => evaluateNeverSends(exp, since, c));
       }
       case 'oneCommandAtATime':
-        h.deferred.push({ step, kind: exp.type, run: (c) => evaluateOneCommandAtATime(c), order: 0, ...(stepMessage ? { message: stepMessage } : {}) });
-        return;
+        return defer((c) => evaluateOneCommandAtATime(c));
       case 'captured':
-        h.deferred.push({ step, kind: exp.type, run: (c) => evaluateCaptured(exp, c), order: 1, ...(stepMessage ? { message: stepMessage } : {}) });
-        return;
+        return defer((c) => evaluateCaptured(exp, c), 1);
       case 'machine': {
         // Judged at the end: money keeps moving until the last action is over.
-        h.deferred.push({
-          step,
-          kind: exp.type,
-          run: (c) => evaluateMachine(exp, h.baseline(), h.state(), c),
-          order: 0,
-          ...(stepMessage ? { message: stepMessage } : {}),
-        });
-        return;
+        return defer((c) => evaluateMachine(exp, h.baseline(), h.state(), c));
       }
       case 'outcome': {
         const running = h.findAction(exp.of);
@@ -752,10 +747,19 @@ class Lane {
   }
 }
 
+/** A check judged when the item is over, in `order`, then step order. */
+interface DeferredCheck {
+  step: number;
+  run: (ctx: WireContext) => Evaluation;
+  message?: string;
+  kind: string;
+  order: number;
+}
+
 interface ExpectHelpers {
   ctx: (final: boolean) => WireContext;
   record: (step: number, kind: string, ev: Evaluation, stepMessage?: string) => void;
-  deferred: { step: number; run: (ctx: WireContext) => Evaluation; message?: string; kind: string; order: number }[];
+  deferred: DeferredCheck[];
   itemStart: Marker;
   lastActionMarker: () => Marker;
   sinceMarker: (name: string | undefined, fallback: Marker) => Marker;
@@ -794,12 +798,6 @@ function shiftBaseline(
     }
   }
   return shifted;
-}
-
-function summarizeSent(entries: readonly TranscriptEntry[], from: number): string {
-  const sent = entries.slice(from).filter((e) => e.dir === 'in').map((e) => e.data);
-  if (sent.length === 0) return 'the POS sent nothing';
-  return `the POS sent ${sent.slice(0, 6).join(', ')}${sent.length > 6 ? ' …' : ''}`;
 }
 
 export function describeStep(step: Step): string {

@@ -1,8 +1,7 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { CommandDriver } from '../../src/drivers/command.js';
-import { liveProcessCount } from '../../src/drivers/process-tree.js';
 import type { CommandDriverConfig } from '../../src/pos/types.js';
-import { alive, context, readPid, signal, TARGET, tempFile } from './helpers.js';
+import { alive, driverPool, readPid, signal, tempFile } from './helpers.js';
 
 const node = process.execPath;
 const config = (mode: string, extra: string[] = []): CommandDriverConfig => ({
@@ -13,18 +12,7 @@ const config = (mode: string, extra: string[] = []): CommandDriverConfig => ({
   },
 });
 
-let drivers: CommandDriver[] = [];
-async function started(c: CommandDriverConfig): Promise<CommandDriver> {
-  const d = new CommandDriver(c, context());
-  drivers.push(d);
-  await d.start(TARGET);
-  return d;
-}
-afterEach(async () => {
-  await Promise.all(drivers.map((d) => d.stop()));
-  drivers = [];
-  expect(liveProcessCount()).toBe(0);
-});
+const { started } = driverPool((c: CommandDriverConfig, ctx) => new CommandDriver(c, ctx));
 
 describe('command driver', () => {
   it('reads the last non-empty stdout line as the outcome, with substitutions and environment', async () => {

@@ -1,7 +1,9 @@
 import { mkdtempSync, readFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { DriverContext } from '../../src/drivers/driver.js';
+import { afterEach, expect } from 'vitest';
+import type { DriverContext, DriverTarget } from '../../src/drivers/driver.js';
+import { liveProcessCount } from '../../src/drivers/process-tree.js';
 
 export const FIXTURES = join(import.meta.dirname, '..', 'fixtures', 'pos');
 export const TARGET = { host: '127.0.0.1', port: 18092 };
@@ -40,3 +42,28 @@ export async function readPid(file: string): Promise<number> {
 }
 
 export const signal = () => new AbortController().signal;
+
+/**
+ * The drivers of a test file: `started(config)` builds one with `context()` and starts it on
+ * TARGET, `track(driver)` adopts one the test starts itself. After each test every driver is
+ * stopped and no process of theirs may be left alive.
+ */
+export function driverPool<C, D extends { start(t: DriverTarget): Promise<void>; stop(): Promise<void> }>(
+  make: (config: C, ctx: DriverContext) => D,
+): { started: (config: C) => Promise<D>; track: (driver: D) => D } {
+  let drivers: D[] = [];
+  afterEach(async () => {
+    await Promise.all(drivers.map((d) => d.stop()));
+    drivers = [];
+    expect(liveProcessCount()).toBe(0);
+  });
+  const track = (driver: D) => (drivers.push(driver), driver);
+  return {
+    track,
+    started: async (config) => {
+      const d = track(make(config, context()));
+      await d.start(TARGET);
+      return d;
+    },
+  };
+}

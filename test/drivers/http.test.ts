@@ -1,8 +1,7 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { HttpDriver } from '../../src/drivers/http.js';
-import { liveProcessCount } from '../../src/drivers/process-tree.js';
 import type { HttpDriverConfig } from '../../src/pos/types.js';
-import { alive, context, readPid, signal, TARGET, tempFile } from './helpers.js';
+import { alive, context, driverPool, readPid, signal, TARGET, tempFile } from './helpers.js';
 
 const node = process.execPath;
 const config = (args: string[] = [], over: Partial<HttpDriverConfig> = {}): HttpDriverConfig => ({
@@ -12,18 +11,7 @@ const config = (args: string[] = [], over: Partial<HttpDriverConfig> = {}): Http
   ...over,
 });
 
-let drivers: HttpDriver[] = [];
-async function started(c: HttpDriverConfig): Promise<HttpDriver> {
-  const d = new HttpDriver(c, context());
-  drivers.push(d);
-  await d.start(TARGET);
-  return d;
-}
-afterEach(async () => {
-  await Promise.all(drivers.map((d) => d.stop()));
-  drivers = [];
-  expect(liveProcessCount()).toBe(0);
-});
+const { started, track } = driverPool((c: HttpDriverConfig, ctx) => new HttpDriver(c, ctx));
 
 describe('http driver', () => {
   it('waits for a hook that is not ready yet, then posts actions with the environment set', async () => {
@@ -71,13 +59,13 @@ describe('http driver', () => {
   it('a hook that never comes up fails start with a clear error, and the process tree is stopped', async () => {
     const c = { ...config(['600000']), readyTimeoutMs: 800 };
     const slow = new HttpDriver(c, context());
-    drivers.push(slow);
+    track(slow);
     await expect(slow.start(TARGET)).rejects.toThrow(/did not accept connections within 800ms \(started: .*http-pos\.mjs 600000\)/);
   });
 
   it('a POS process that exits before its hook is ready fails start with its exit code', async () => {
     const d = new HttpDriver({ type: 'http', url: 'http://127.0.0.1:{hookPort}', start: [node, '-e', 'console.error("port in use"); process.exit(7)'] }, context());
-    drivers.push(d);
+    track(d);
     await expect(d.start(TARGET)).rejects.toThrow(/exited with code 7; stderr:\nport in use/);
   });
 
