@@ -24,6 +24,11 @@ export interface Issue {
   hint?: string;
 }
 
+/** An Issue's `path`: "items[3].steps[1].expect.within" from ['items', 3, 'steps', 1, 'expect', 'within']. */
+export function formatPath(path: readonly (string | number)[]): string {
+  return path.map((seg, i) => (typeof seg === 'number' ? `[${seg}]` : i === 0 ? seg : `.${seg}`)).join('');
+}
+
 export function formatIssue(issue: Issue, source?: string): string {
   const out: string[] = [`${issue.severity}: ${issue.message}`];
   if (issue.file !== undefined) {

@@ -37,9 +37,12 @@ interface ManifestFile {
   sha256: string;
 }
 
-const MANIFEST = 'manifest.json';
+/** The manifest's name in every bundle; the writer (reporters/bundle.ts) uses the same one. */
+export const MANIFEST_FILE = 'manifest.json';
 
-const digest = (data: Uint8Array) => createHash('sha256').update(data).digest('hex');
+export function sha256(data: string | Uint8Array): string {
+  return createHash('sha256').update(data).digest('hex');
+}
 
 /** Verifies a bundle folder or a bundle zip. Throws (exit 1) only when the path does not exist. */
 export function verifyBundle(path: string): VerifyResult {
@@ -90,7 +93,7 @@ function compare(
     const bytes = read?.();
     if (!bytes) {
       problems.push({ file: prefix + entry.path, problem: read ? 'modified' : 'missing', ...(read ? { detail: 'not a regular file' } : {}) });
-    } else if (digest(bytes) !== entry.sha256) {
+    } else if (sha256(bytes) !== entry.sha256) {
       problems.push({ file: prefix + entry.path, problem: 'modified', detail: 'sha256 differs' });
     }
   }
@@ -106,9 +109,10 @@ function verifyFolder(dir: string): VerifyResult {
     const full = join(dir, ...path.split('/'));
     present.set(path, () => (lstatSync(full).isFile() ? readFileSync(full) : undefined));
   }
-  const manifest = parseManifest(present.get(MANIFEST)?.(), MANIFEST);
+  const manifestBytes = present.get(MANIFEST_FILE)?.();
+  const manifest = parseManifest(manifestBytes, MANIFEST_FILE);
   if ('problem' in manifest) return { ok: false, problems: [manifest], files: 0 };
-  const ignore = new Set([MANIFEST, ...(manifest.zip ? [manifest.zip] : [])]);
+  const ignore = new Set([MANIFEST_FILE, ...(manifest.zip ? [manifest.zip] : [])]);
   const problems = compare(manifest, present, ignore, '');
   let zipSha256: string | undefined;
   if (manifest.zip) {
@@ -116,7 +120,7 @@ function verifyFolder(dir: string): VerifyResult {
     if (!zipBytes) {
       problems.push({ file: manifest.zip, problem: 'missing' });
     } else {
-      const inner = verifyZip(zipBytes, manifest.zip, `${manifest.zip}:`, present.get(MANIFEST)?.());
+      const inner = verifyZip(zipBytes, manifest.zip, `${manifest.zip}:`, manifestBytes);
       problems.push(...inner.problems);
       zipSha256 = inner.zipSha256;
     }
@@ -140,7 +144,7 @@ function walk(dir: string): string[] {
  * `folderManifest`, when checking the zip inside a folder, must be the same manifest.
  */
 function verifyZip(bytes: Uint8Array, label: string, prefix: string, folderManifest?: Uint8Array): VerifyResult {
-  const zipSha256 = digest(bytes);
+  const zipSha256 = sha256(bytes);
   let entries: Record<string, Uint8Array>;
   try {
     entries = unzipSync(bytes);
@@ -150,19 +154,19 @@ function verifyZip(bytes: Uint8Array, label: string, prefix: string, folderManif
   }
   const names = Object.keys(entries).filter((name) => !name.endsWith('/'));
   const top = names[0]?.split('/')[0];
-  const nested = top !== undefined && names.every((name) => name.startsWith(`${top}/`)) && names.includes(`${top}/${MANIFEST}`);
+  const nested = top !== undefined && names.every((name) => name.startsWith(`${top}/`)) && names.includes(`${top}/${MANIFEST_FILE}`);
   const present = new Map<string, () => Uint8Array | undefined>();
   for (const name of names) {
     const path = nested ? name.slice(top.length + 1) : name;
     const data = entries[name];
     present.set(path, () => data);
   }
-  const manifestBytes = present.get(MANIFEST)?.();
-  const manifest = parseManifest(manifestBytes, prefix + MANIFEST);
+  const manifestBytes = present.get(MANIFEST_FILE)?.();
+  const manifest = parseManifest(manifestBytes, prefix + MANIFEST_FILE);
   if ('problem' in manifest) return { ok: false, problems: [manifest], files: 0, zipSha256 };
-  const problems = compare(manifest, present, new Set([MANIFEST]), prefix);
-  if (folderManifest && manifestBytes && digest(folderManifest) !== digest(manifestBytes)) {
-    problems.unshift({ file: prefix + MANIFEST, problem: 'modified', detail: 'differs from the folder\'s manifest.json' });
+  const problems = compare(manifest, present, new Set([MANIFEST_FILE]), prefix);
+  if (folderManifest && manifestBytes && !Buffer.from(folderManifest).equals(manifestBytes)) {
+    problems.unshift({ file: prefix + MANIFEST_FILE, problem: 'modified', detail: 'differs from the folder\'s manifest.json' });
   }
   return { ok: problems.length === 0, problems, files: manifest.files.length, zipSha256 };
 }

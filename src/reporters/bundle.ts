@@ -12,7 +12,6 @@
  * Every file is written atomically; item ids and POS names only reach file names through
  * safeFileName + insideDir.
  */
-import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { arch, platform, release, type } from 'node:os';
 import { basename, resolve } from 'node:path';
@@ -20,6 +19,7 @@ import { zipSync, type Zippable } from 'fflate';
 import type { Checklist, Lang } from '../checklist/types.js';
 import type { PosProfile } from '../pos/types.js';
 import type { RunResult } from '../runner/result.js';
+import { MANIFEST_FILE, sha256 } from '../bundle/verify.js';
 import { insideDir, safeFileName, writeFileAtomic } from '../fs-atomic.js';
 import { TOOL_VERSION } from '../version.js';
 import { currencyOfProfile, formattersFor } from './i18n.js';
@@ -30,6 +30,7 @@ import { manualFileName, manualReporter } from './manual.js';
 import { markdownReporter } from './markdown.js';
 import { formatTranscriptFile, transcriptFileNames } from './transcript-files.js';
 import { normalizeResult } from './load-result.js';
+import { posView } from './view.js';
 import type { ReportFile, ReportInput } from './types.js';
 
 export interface BundleOptions {
@@ -54,12 +55,6 @@ export interface Manifest {
   /** The zip of this bundle, inside the folder; absent in a bundle read from that zip. */
   zip?: string;
   files: ManifestEntry[];
-}
-
-export const MANIFEST_FILE = 'manifest.json';
-
-export function sha256(data: string | Uint8Array): string {
-  return createHash('sha256').update(data).digest('hex');
 }
 
 export function toBytes(contents: string | Uint8Array): Uint8Array {
@@ -200,12 +195,8 @@ export function coverEmail(
   paths: readonly string[],
 ): string {
   const f = formattersFor(options.lang, currencyOfProfile(result.profile));
-  const pos = options.pos;
+  const pos = posView(result, options.pos, f);
   const missing = f.t('email.missing');
-  const name = pos?.name ?? result.pos.name;
-  const version = pos?.version ?? result.pos.version;
-  const integration = pos?.integration ?? result.pos.integration;
-  const features = pos?.features ?? result.pos.features ?? [];
   const s = result.summary;
   const counts = [
     `${s.total} ${f.t('report.total')}`,
@@ -234,18 +225,18 @@ export function coverEmail(
   if (paths.some((p) => p.startsWith('transcripts/'))) attachments.push(f.t('email.files.transcripts'));
   attachments.push(f.t('email.files.environmentJson'), f.t('email.files.manifestJson'));
   const lines = [
-    `${f.t('email.subject', { name: oneLine(name), version: oneLine(version) })}`,
+    `${f.t('email.subject', { name: oneLine(pos.name), version: oneLine(pos.version) })}`,
     '',
     f.t('email.greeting'),
     '',
     f.t('email.intro'),
     '',
-    field(f.t('email.software'), name),
-    field(f.t('email.version'), version),
-    field(f.t('email.company'), pos?.company ?? result.pos.company ?? ''),
-    field(f.t('email.email'), pos?.email ?? result.pos.email ?? ''),
-    field(f.t('email.integration'), f.t(`integration.${integration}`)),
-    ...(features.length ? [field(f.t('email.features'), features.join(', '))] : []),
+    field(f.t('email.software'), pos.name),
+    field(f.t('email.version'), pos.version),
+    field(f.t('email.company'), pos.company),
+    field(f.t('email.email'), pos.email),
+    field(f.t('email.integration'), pos.integrationLabel),
+    ...(pos.features ? [field(f.t('email.features'), pos.features)] : []),
     field(f.t('email.checklist'), `${result.checklist.id} ${result.checklist.version} (sha256 ${result.checklist.sha256})`),
     field(f.t('email.verdict'), f.t(`runVerdict.${result.verdict}`)),
     field(f.t('email.summary'), counts),
@@ -258,7 +249,7 @@ export function coverEmail(
     f.t('email.verify', { zip: options.zipName }),
     '',
     f.t('email.closing'),
-    oneLine(pos?.company ?? result.pos.company ?? '') || missing,
+    oneLine(pos.company) || missing,
     '',
   ];
   return lines.join('\n');

@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { InvalidInputError, CertError } from '../errors.js';
-import { closest, type Issue } from '../issues.js';
+import { closest, formatPath, type Issue } from '../issues.js';
 import { readYaml, type PathSegment } from '../yaml.js';
 import { INTEGRATION_TYPES } from '../pos/types.js';
 import { LANGS, type Lang, type Localized } from '../checklist/types.js';
@@ -50,12 +50,12 @@ export function parseResult(text: string, file: string): RunResult {
     return located.issues.length === 0 ? located.locate(path) : { line: 1, col: 1, length: 1 };
   };
   const problem = (path: PathSegment[], message: string, hint?: string) => {
-    issues.push({ severity: 'error', message, path: dotted(path), file, ...at(path), ...(hint ? { hint } : {}) });
+    issues.push({ severity: 'error', message, path: formatPath(path), file, ...at(path), ...(hint ? { hint } : {}) });
   };
   const need = (obj: Obj, key: string, kind: 'string' | 'number' | 'object' | 'array', path: PathSegment[]): boolean => {
     const v = obj[key];
     const ok = kind === 'array' ? Array.isArray(v) : kind === 'object' ? isObj(v) : typeof v === kind;
-    const name = dotted([...path, key]);
+    const name = formatPath([...path, key]);
     if (!ok) problem([...path, key], v === undefined ? `missing "${name}" (${kind})` : `"${name}" must be a ${kind}, not ${describe(v)}`);
     return ok;
   };
@@ -63,7 +63,7 @@ export function parseResult(text: string, file: string): RunResult {
     const v = obj[key];
     if (typeof v === 'string' && allowed.includes(v)) return;
     const near = typeof v === 'string' ? closest(v, allowed) : undefined;
-    problem([...path, key], `"${dotted([...path, key])}" must be one of ${allowed.join(', ')}; got ${describe(v)}`, near ? `did you mean "${near}"?` : undefined);
+    problem([...path, key], `"${formatPath([...path, key])}" must be one of ${allowed.join(', ')}; got ${describe(v)}`, near ? `did you mean "${near}"?` : undefined);
   };
 
   if (!isObj(value)) {
@@ -284,10 +284,6 @@ function lineCol(text: string, offset: number): { line: number; col: number } {
   const before = text.slice(0, offset);
   const line = before.split('\n').length;
   return { line, col: offset - before.lastIndexOf('\n') };
-}
-
-function dotted(path: readonly PathSegment[]): string {
-  return path.map((p, i) => (typeof p === 'number' ? `[${p}]` : i === 0 ? p : `.${p}`)).join('');
 }
 
 function describe(v: unknown): string {

@@ -299,20 +299,29 @@ export function manualFileName(lang: Lang, kind: 'md' | 'html' = 'md'): string {
 }
 
 export function renderManual(input: ManualInput): string {
-  return tidyMarkdown(renderTemplate('manual', buildManualView(input), 'markdown'));
+  return manualMarkdown(buildManualView(input));
 }
 
 /** The same manual as one printable HTML file: a cover page, then one page-friendly section per operation. */
 export function renderManualHtml(input: ManualInput): string {
-  return renderTemplate('manual-html', { ...buildManualView(input), css: readAsset('manual.css') }, 'html');
+  return manualHtml(buildManualView(input));
 }
 
-/** Both forms: Markdown to edit, HTML to print (to PDF) and send. */
+/** Both forms from one view: Markdown to edit, HTML to print (to PDF) and send. */
 export function renderManualFiles(input: ManualInput): ReportFile[] {
+  const view = buildManualView(input);
   return [
-    { path: manualFileName(input.lang, 'md'), contents: renderManual(input) },
-    { path: manualFileName(input.lang, 'html'), contents: renderManualHtml(input) },
+    { path: manualFileName(input.lang, 'md'), contents: manualMarkdown(view) },
+    { path: manualFileName(input.lang, 'html'), contents: manualHtml(view) },
   ];
+}
+
+function manualMarkdown(view: ManualView): string {
+  return tidyMarkdown(renderTemplate('manual', view, 'markdown'));
+}
+
+function manualHtml(view: ManualView): string {
+  return renderTemplate('manual-html', { ...view, css: readAsset('manual.css') }, 'html');
 }
 
 /** The manual from a run: the result's POS identity, completed by the profile when known. */

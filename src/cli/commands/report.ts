@@ -9,6 +9,7 @@ import { LANGS, type Lang } from '../../checklist/types.js';
 import { UsageError } from '../../errors.js';
 import { closest } from '../../issues.js';
 import { insideDir, writeFileAtomic } from '../../fs-atomic.js';
+import { MANIFEST_FILE } from '../../bundle/verify.js';
 import { writeBundle } from '../../reporters/bundle.js';
 import { REPORT_FORMATS, getReporter } from '../../reporters/index.js';
 import { loadResult } from '../../reporters/load-result.js';
@@ -78,7 +79,7 @@ export function registerReport(program: Command, io: CliIo, setExitCode: (code: 
         }
       }
       for (const path of [...new Set(written)]) io.stdout.write(`wrote ${path}\n`);
-      if (!formats.includes('bundle') && written.length > 0 && existsSync(join(outDir, 'manifest.json'))) {
+      if (!formats.includes('bundle') && written.length > 0 && existsSync(join(outDir, MANIFEST_FILE))) {
         io.stderr.write(`note: ${outDir} holds a submission bundle, which no longer verifies; use --format bundle to write a fresh one\n`);
       }
       setExitCode(0);
