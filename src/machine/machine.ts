@@ -638,7 +638,8 @@ function finishDispense(ctx: Ctx, op: DispenseOperation, cancelled: boolean): vo
   else if (cancelled) status = 'WR:CANCEL';
   else if (code === 'P') status = op.short || op.paid < op.requested ? 'ER:GENERIC' : okOrLevel(s, code);
   else if (code === 'U' || code === 'U2') status = op.short ? 'WR:LEVEL' : okOrLevel(s, code);
-  else status = '0';
+  // #V#/#V2# (and #S#…): a short dispense is a partial one, reported as on #P# (protocol.md §3).
+  else status = op.short ? 'ER:GENERIC' : '0';
   let fields: FieldValue[];
   if (code === 'P') fields = [op.paid, 0];
   else if (code === 'U' || code === 'U2') {

@@ -170,6 +170,7 @@ describe('faults: partial dispense precision', () => {
     const coins = m.state.profile.coins.reduce((total, d) => total + d.value * (m.state.recyclers[String(d.value)] ?? 0), 0);
     exchange(m, '#V#0#1#');
     expect(m.view().ledger.dispensed).toBe(coins - 50);
+    expect(m.replies(1).at(-1)).toMatch(/^#ER:GENERIC#/);
     expect(m.outputs.flatMap((o) => (o.type === 'event' && o.text.includes('short by') ? [o.text] : []))).toEqual(['dispense comes out short by 0.50 € (0.50 € asked)']);
     expect(checkInvariants(m.state)).toEqual([]);
   });
