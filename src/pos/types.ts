@@ -90,5 +90,10 @@ export interface PosOutcome {
   owed?: number;
   refunded?: number;
   message?: string;
+  /**
+   * The POS could not learn from the connector what happened (lost reply, dropped connection),
+   * booked nothing and told the cashier in `message` what to check (interfaces.md §4).
+   */
+  uncertain?: boolean;
   [extra: string]: unknown;
 }

@@ -80,6 +80,16 @@ export interface RunSummary {
   requiredFailed: number;
 }
 
+/** The part of the checklist a run was asked to cover. */
+export interface RunSelection {
+  only?: string[];
+  tags?: string[];
+  /** `i/n`. */
+  shard?: string;
+  /** Shards merged into this result (`merge`), as `i/n`. */
+  merged?: string[];
+}
+
 export interface RunResult {
   schemaVersion: 1;
   tool: { name: 'cashlogy-cert'; version: string };
@@ -104,6 +114,13 @@ export interface RunResult {
   verdict: RunVerdict;
   /** True when the run was cut short (Ctrl-C); items not run are absent or `skipped`. */
   interrupted?: boolean;
+  /**
+   * Coverage (interfaces.md §5): true when every applicable required item of the checklist ran
+   * to a verdict. A result without the field (older files) is read as not complete.
+   */
+  complete?: boolean;
+  /** What narrowed the run, when anything did: `complete` is false then. */
+  selection?: RunSelection;
   summary: RunSummary;
   items: ItemResult[];
   /** Output of the long-running POS process, when one was started. */
