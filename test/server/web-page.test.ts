@@ -3,30 +3,27 @@
  * the 20 € note on the page, and the charge's reply arrives on the wire.
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { existsSync } from 'node:fs';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { startSimulator } from '../../src/server/start.js';
 import type { FullSimulatorHandle } from '../../src/server/simulator.js';
+import { launchTestBrowser } from '../helpers/browser.js';
 import { TestClient } from './helpers.js';
 
-const CHROMIUM = '/usr/bin/chromium';
 let browser: Browser;
 let sim: FullSimulatorHandle;
 
 beforeAll(async () => {
   sim = await startSimulator({ port: 0, controlPort: 0, timeScale: 0.01 });
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
-}, 60_000);
+  // The first run on a machine may extract the npm-shipped Chromium (~200 MB) first.
+  browser = await launchTestBrowser();
+}, 120_000);
 
 afterAll(async () => {
   await browser?.close();
   await sim?.close();
 });
 
-describe.runIf(existsSync(CHROMIUM))('web page', () => {
+describe('web page', () => {
   it('inserts a note clicked on the page into a charge started over TCP', async () => {
     const page = await browser.newPage();
     const problems: string[] = [];
