@@ -91,7 +91,7 @@ async function floodBench(context: BenchContext): Promise<Measurement[]> {
       }
       peakRss = Math.max(peakRss, process.memoryUsage().rss);
     }
-    sim.reset(); // the transcript keeps one event per abuser; its cost is measured on its own below
+    await sim.reset({ closeConnections: false }); // the transcript keeps one event per abuser; its cost is measured on its own below
     const after = await settledMemory();
     context.log(`memory: ${clients} clients flooded ${(sent / MB).toFixed(0)} MB of an over-long frame`);
     return [
@@ -121,14 +121,14 @@ async function churnBench(context: BenchContext): Promise<Measurement[]> {
     // Warm-up rounds: the first connections allocate pools and compile code that later ones reuse.
     await churnRound(sim.port, clients);
     await churnRound(sim.port, clients);
-    sim.reset();
+    await sim.reset({ closeConnections: false });
     await initialiseAgain(sim.port);
     let baseline: MemoryReading | undefined;
     let peakRss = 0;
     for (let round = 0; round < rounds; round++) {
       await churnRound(sim.port, clients);
       // Reset drops the transcript (4 entries per connection) and the #I# state, hence the new #I#.
-      sim.reset();
+      await sim.reset({ closeConnections: false });
       await initialiseAgain(sim.port);
       if (round === 0) baseline = await settledMemory();
       else peakRss = Math.max(peakRss, process.memoryUsage().rss);
@@ -155,7 +155,7 @@ async function transcriptBench(context: BenchContext): Promise<Measurement[]> {
     const client = await BenchClient.open(sim.port);
     try {
       await initialise(client);
-      sim.reset();
+      await sim.reset({ closeConnections: false });
       await initialise(client);
       const before = await settledMemory();
       const entriesBefore = sim.getTranscript().length;

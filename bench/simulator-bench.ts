@@ -92,7 +92,7 @@ async function salesOverTcp(sim: SimulatorHandle, count: number, budgetMs: numbe
     while (done < count && performance.now() - start < budgetMs) {
       // A fresh inventory every 40 sales, as in the machine benchmark: the auto customer's cash fills the machine.
       if (done % 40 === 39) {
-        sim.reset();
+        await sim.reset({ closeConnections: false });
         await initialise(client);
       }
       await sale(done + 1);

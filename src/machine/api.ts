@@ -20,13 +20,24 @@ export type MachineInput =
   | { type: 'frame'; conn: number; frame: string }
   /** A timer the model asked for has expired. */
   | { type: 'timer'; id: string }
-  | { type: 'customer'; insert?: number[]; cancel?: boolean; confirm?: boolean }
+  /**
+   * The customer at the connector screen. `accept` (default true) goes with `insert`: once the
+   * inserted cash covers the charge and the Accept button is shown, the customer presses it,
+   * as a person would; `false` leaves the button alone (an item that tests the button itself).
+   */
+  | { type: 'customer'; insert?: number[]; accept?: boolean; cancel?: boolean; confirm?: boolean }
   | { type: 'operator'; close: boolean }
   | { type: 'set-inventory'; inventory: Partial<InventoryCounts> }
   | { type: 'set-customer'; customer: CustomerConfig }
   /** Operator clears device errors (after a jam, door open…). */
   | { type: 'clear-errors' }
-  | { type: 'reset' };
+  /**
+   * Back to the profile's initial state. An open operation ends at once with its money accounted
+   * for, and connections are closed (the POS reconnects): every one by default; with
+   * `closeConnections: false` only the one whose operation was ended (its reply will never come).
+   * One event says what was done.
+   */
+  | { type: 'reset'; closeConnections?: boolean };
 
 export type MachineOutput =
   /** Write this reply to this connection (the session applies `delivery` if present). */

@@ -177,7 +177,7 @@ export function step(prev: MachineState, input: MachineInput, nowMs: number): St
       onClearErrors(ctx);
       break;
     case 'reset':
-      return onReset(ctx);
+      return onReset(ctx, input.closeConnections !== false);
   }
   return { state: ctx.s, outputs: ctx.outputs, timers: ctx.timers };
 }
@@ -435,6 +435,7 @@ function startCharge(ctx: Ctx, conn: number, cmd: ParsedCommand): void {
     inserted: 0,
     intake: [],
     confirmRequested: false,
+    acceptWhenCovered: false,
     due: 0,
     plan: [],
     paid: 0,
@@ -455,6 +456,13 @@ function checkCharge(ctx: Ctx, op: ChargeOperation): void {
     return startPaying(ctx, op, op.inserted - op.amount);
   }
   if (reached) op.phase = 'confirming';
+  if (reached && op.acceptWhenCovered && !op.confirmRequested && op.intake.length === 0) {
+    // A person presses Accept once the screen shows the whole amount paid, never to settle for
+    // a partial payment (partialAllowed only makes an explicit Accept with less valid).
+    op.acceptWhenCovered = false;
+    op.confirmRequested = true;
+    ctx.event('customer', `customer pressed Accept: ${ctx.money(op.inserted)} inserted covers ${ctx.money(op.amount)}`, { conn: op.conn });
+  }
   if (op.confirmRequested && op.intake.length === 0) {
     op.confirmRequested = false;
     if (reached) return startPaying(ctx, op, op.inserted - op.amount);
@@ -913,16 +921,16 @@ function autoCustomer(ctx: Ctx): void {
     return;
   }
   insertPieces(ctx, op, pieces, 'automatic customer');
-  if (op.kind === 'charge' && (op.acceptButton || op.partialAllowed)) {
-    op.confirmRequested = true;
+  if (op.kind === 'charge') {
+    op.acceptWhenCovered = true;
     checkCharge(ctx, op);
   }
 }
 
-function insertPieces(ctx: Ctx, op: IntakeOperation, pieces: readonly number[], who: string): void {
+function insertPieces(ctx: Ctx, op: IntakeOperation, pieces: readonly number[], who: string, note = ''): void {
   if (pieces.length === 0) return;
   op.intake.push(...pieces);
-  ctx.event('customer', `${who} inserted ${describePieces(ctx, pieces)}`, { conn: op.conn });
+  ctx.event('customer', `${who} inserted ${describePieces(ctx, pieces)}${note}`, { conn: op.conn });
   scheduleIntake(ctx, op);
 }
 
@@ -937,7 +945,11 @@ function onCustomer(ctx: Ctx, input: Extract<MachineInput, { type: 'customer' }>
       ]);
     }
     if (!intakeOpen(op)) throw nothingOpen('insert cash', op);
-    insertPieces(ctx, op, input.insert, 'customer');
+    const accept = input.accept !== false;
+    const leavesButton = !accept && op.kind === 'charge' && op.acceptButton;
+    insertPieces(ctx, op, input.insert, 'customer', leavesButton ? ' (and will not press Accept)' : '');
+    // The last insert decides: an item that tests the Accept button opts out with accept: false.
+    if (op.kind === 'charge') op.acceptWhenCovered = accept;
   }
   if (input.cancel) {
     const current = s.operation;
@@ -1253,26 +1265,31 @@ function onTimer(ctx: Ctx, id: string): void {
 
 function onSetInventory(ctx: Ctx, inventory: Partial<InventoryCounts>): void {
   const { s } = ctx;
-  const problems: string[] = [];
+  const problems: Array<{ path: string; message: string }> = [];
   const updates: Array<['recyclers' | 'stacker', string, number]> = [];
   for (const place of ['recyclers', 'stacker'] as const) {
     const counts = inventory[place];
     if (counts === undefined) continue;
     if (typeof counts !== 'object' || counts === null) {
-      problems.push(`${place} must be an object of denomination → count`);
+      problems.push({ path: place, message: 'must be an object of denomination → count' });
       continue;
     }
     for (const [key, count] of Object.entries(counts)) {
+      const path = `${place}.${key}`;
       const d = denomination(s.profile, Number(key));
-      if (!d || String(d.value) !== key) problems.push(`${place}.${key}: not a denomination of ${s.profile.name}`);
-      else if (!Number.isSafeInteger(count) || count < 0) problems.push(`${place}.${key}: count must be a non-negative integer, got ${JSON.stringify(count)}`);
-      else if (place === 'recyclers' && !d.recyclable && count > 0) problems.push(`recyclers.${key}: ${ctx.money(d.value)} notes are not recycled by ${s.profile.name}`);
-      else if (place === 'recyclers' && count > d.capacity) problems.push(`recyclers.${key}: ${count} is above the recycler capacity ${d.capacity}`);
+      if (!d || String(d.value) !== key) problems.push({ path, message: `not a denomination of ${s.profile.name}` });
+      else if (!Number.isSafeInteger(count) || count < 0) problems.push({ path, message: `count must be a non-negative integer, got ${JSON.stringify(count)}` });
+      // 0 is what GET /state shows for a denomination the recyclers cannot hold: setting it back is no change.
+      else if (place === 'recyclers' && !d.recyclable && count > 0) problems.push({ path, message: `${ctx.money(d.value)} ${d.isNote ? 'notes' : 'coins'} are not recycled by ${s.profile.name}` });
+      else if (place === 'recyclers' && count > d.capacity) problems.push({ path, message: `${count} is above the recycler capacity ${d.capacity}` });
       else updates.push([place, key, count]);
     }
   }
   if (problems.length > 0) {
-    throw new InvalidInputError(`invalid inventory: ${problems.join('; ')}`, problems.map((message) => ({ severity: 'error' as const, message })));
+    throw new InvalidInputError(
+      `invalid inventory: ${problems.map((p) => `${p.path}: ${p.message}`).join('; ')}`,
+      problems.map((p) => ({ severity: 'error' as const, path: p.path, message: p.message })),
+    );
   }
   const before = cashTotal(s);
   for (const [place, key, count] of updates) s[place][key] = count;
@@ -1281,12 +1298,109 @@ function onSetInventory(ctx: Ctx, inventory: Partial<InventoryCounts>): void {
   ctx.event('control', `inventory set: ${updates.map(([place, key, count]) => `${place} ${ctx.money(Number(key))} × ${count}`).join(', ')}`);
 }
 
-function onReset(ctx: Ctx): StepResult<MachineState> {
+/**
+ * A reset isolates what comes next from what came before: connections are closed (a POS that
+ * hung cannot carry a half-read reply into the next test; with `closeAll` false the healthy
+ * ones stay and only the one whose operation is ended goes, its reply will never come), the
+ * open operation ends with its money accounted for, and the machine is back to the profile's
+ * initial state. The only output event is one sentence saying what was done.
+ */
+function onReset(ctx: Ctx, closeAll: boolean): StepResult<MachineState> {
   const old = ctx.s;
+  const owner = old.operation?.conn;
+  const ended = settleOperation(ctx);
   const fresh = initialState(old.profile, { customer: old.initialCustomer, faults: old.faults, dialect: old.dialect, timeScale: old.timeScale });
-  fresh.conns = [...old.conns];
-  const timers: TimerRequest[] = Object.keys(old.timers).map((id) => ({ type: 'clear', id }));
-  return { state: fresh, outputs: [...ctx.outputs, { type: 'event', kind: 'control', text: 'machine reset to the profile\'s initial state' }], timers };
+  const closed = closeAll ? old.conns : old.conns.filter((c) => c === owner);
+  fresh.conns = old.conns.filter((c) => !closed.includes(c));
+  const done: string[] = [];
+  if (closed.length === 1) done.push(`closed connection ${closed[0]}`);
+  else if (closed.length > 1) done.push(`closed ${closed.length} connections (${closed.join(', ')})`);
+  if (ended) done.push(ended);
+  const idle = `${old.conns.length > closed.length ? 'connections kept' : 'no connection was open'} and no operation was running`;
+  const text = `reset: ${done.length > 0 ? done.join('; ') : idle}; machine back to the profile's initial state`;
+  const outputs: MachineOutput[] = [{ type: 'event', kind: 'control', text }, ...closed.map((conn): MachineOutput => ({ type: 'close', conn, how: 'disconnect' }))];
+  const timers: TimerRequest[] = [...ctx.timers, ...Object.keys(old.timers).map((id): TimerRequest => ({ type: 'clear', id }))];
+  return { state: fresh, outputs, timers };
+}
+
+/**
+ * Ends the open operation at once, with no reply (its connection is being closed), and with the
+ * money accounted for as the operation's own rules say: a charge still taking cash pays back
+ * what went in (as on Cancel); change or a refund being paid, and a dispense, finish at once (as
+ * when the client disconnects, protocol.md §2.9); cash put into an acceptance or a screen stays.
+ * Pieces still in the validator were never taken and go back to the customer.
+ * Returns what it did, for the reset sentence, or null when nothing was open.
+ */
+function settleOperation(ctx: Ctx): string | null {
+  const { s } = ctx;
+  const op = s.operation;
+  if (!op) return null;
+  ctx.clearTimer('op');
+  ctx.clearTimer('customer');
+  s.operation = null;
+  const name = `#${op.command === '?' ? '?#SHOW' : op.command}#`;
+  const what: string[] = [];
+  switch (op.kind) {
+    case 'init':
+      return `ended the ${name} in progress`;
+    case 'charge':
+      if (op.phase === 'accepting' || op.phase === 'confirming') {
+        if (op.inserted === 0) what.push('nothing had been inserted');
+        else {
+          const back = payOutNow(s, planChange(op.inserted, stock(s, 'all')).pieces.map((value): Move => ({ value, to: 'exit' })));
+          what.push(`returned ${ctx.money(back.out)}`);
+          if (back.out < op.inserted) what.push(`${ctx.money(op.inserted - back.out)} could not be made from the recyclers and stays in the machine`);
+        }
+      } else {
+        const rest = payOutNow(s, op.plan);
+        what.push(`${op.phase === 'refunding' ? 'returned' : 'paid out'} the remaining ${ctx.money(rest.out)}`);
+      }
+      break;
+    case 'dispense': {
+      const rest = payOutNow(s, op.plan);
+      what.push(`paid out the remaining ${ctx.money(rest.out)}`);
+      if (rest.toStacker > 0) what.push(`moved ${ctx.money(rest.toStacker)} to the stacker`);
+      break;
+    }
+    case 'accept':
+    case 'screen':
+      if (op.kind === 'accept' || op.inserted > 0) what.push(`${ctx.money(op.inserted)} inserted stays in the machine`);
+      break;
+  }
+  const unvalidated = 'intake' in op ? op.intake.reduce((a, b) => a + b, 0) : 0;
+  if (unvalidated > 0) what.push(`${ctx.money(unvalidated)} still in the validator went back to the customer`);
+  const head = op.kind === 'screen' ? `closed the open ${name} screen` : `ended the open ${name}`;
+  return what.length > 0 ? `${head} (${what.join('; ')})` : head;
+}
+
+/** Moves pieces out of the recyclers at once, each as far as the stock allows. */
+function payOutNow(s: MachineState, moves: readonly Move[]): { out: number; toStacker: number } {
+  let out = 0;
+  let toStacker = 0;
+  for (const move of moves) {
+    const key = String(move.value);
+    const have = s.recyclers[key] ?? 0;
+    if (have <= 0) continue;
+    s.recyclers[key] = have - 1;
+    if (move.to === 'exit') {
+      s.ledger.dispensed += move.value;
+      out += move.value;
+    } else {
+      s.stacker[key] = (s.stacker[key] ?? 0) + 1;
+      toStacker += move.value;
+    }
+  }
+  return { out, toStacker };
+}
+
+/**
+ * What a reset does to the open operation, without the reset: the state just before the machine
+ * returns to the profile's initial state (money conservation must hold there too).
+ */
+export function settleForReset(prev: MachineState, nowMs: number): { state: MachineState; summary: string | null } {
+  const ctx = new Ctx(cloneState(prev), nowMs);
+  const summary = settleOperation(ctx);
+  return { state: ctx.s, summary };
 }
 
 // ─── inventory helpers ──────────────────────────────────────────────────────────────────────

@@ -45,6 +45,8 @@ export interface ChargeOperation extends OperationBase {
   intake: number[];
   /** Accept was pressed while pieces were still being validated. */
   confirmRequested: boolean;
+  /** The customer will press Accept once the cash covers the amount (the last insert did not opt out). */
+  acceptWhenCovered: boolean;
   /** What the paying/refunding phase must pay out. */
   due: number;
   plan: Move[];

@@ -11,7 +11,7 @@ import { CertError, InvalidInputError } from '../errors.js';
 import { closest } from '../issues.js';
 import type { FaultInfo } from '../faults/engine-types.js';
 import type { TranscriptEntry } from '../protocol/transcript.js';
-import type { ProfileView, SimulatorHandle } from './types.js';
+import type { InsertOptions, ProfileView, ResetOptions, SimulatorHandle } from './types.js';
 import { describeValue, expectRecord, rejectUnknownKeys } from './validate.js';
 import { renderWebPage } from './web/page.js';
 
@@ -90,7 +90,8 @@ async function handle(routes: Route[], req: IncomingMessage, res: ServerResponse
 function toHttpError(err: unknown): { status: number; message: string; headers: Record<string, string> } {
   if (err instanceof HttpError) return { status: err.status, message: err.message, headers: err.headers };
   if (err instanceof InvalidInputError) {
-    const details = err.issues.map((i) => `${i.path ? `${i.path}: ` : ''}${i.message}${i.hint ? ` (${i.hint})` : ''}`);
+    // A message that already names every problem is not repeated ("invalid inventory: recyclers.200: …").
+    const details = err.issues.map((i) => `${i.path ? `${i.path}: ` : ''}${i.message}${i.hint ? ` (${i.hint})` : ''}`).filter((d) => !err.message.includes(d));
     const message = details.length > 0 ? `${err.message}: ${details.join('; ')}` : err.message;
     return { status: 400, message, headers: {} };
   }
@@ -138,8 +139,13 @@ function buildRoutes(context: ControlContext, sseStreams: Set<ServerResponse>): 
       methods: {
         POST: async (req, res) => {
           const body = expectObject(await readJson(req), 'the body');
-          requireActions(body, ['insert', 'cancel', 'confirm'], ['cancel', 'confirm'], 'POST /customer', 'one of "insert": [cents…], "cancel": true, "confirm": true');
-          if (body.insert !== undefined) handle.insert(body.insert as number[]);
+          rejectUnknownKeys(body, ['insert', 'accept', 'cancel', 'confirm'], 'POST /customer');
+          if (body.accept !== undefined && body.insert === undefined) {
+            throw new HttpError(400, '"accept" goes with "insert": {"insert": [2000], "accept": false} inserts without pressing Accept');
+          }
+          requireActions(withoutKey(body, 'accept'), ['insert', 'cancel', 'confirm'], ['cancel', 'confirm'], 'POST /customer', 'one of "insert": [cents…], "cancel": true, "confirm": true');
+          // The handle checks the value of "accept" before inserting anything.
+          if (body.insert !== undefined) handle.insert(body.insert as number[], { accept: body.accept } as InsertOptions);
           if (body.cancel !== undefined) handle.cancel();
           if (body.confirm !== undefined) handle.confirm();
           sendJson(res, 200, handle.getState());
@@ -202,8 +208,9 @@ function buildRoutes(context: ControlContext, sseStreams: Set<ServerResponse>): 
       pattern: /^\/reset$/,
       methods: {
         POST: async (req, res) => {
-          await readJson(req, true);
-          handle.reset();
+          const body = expectObject(await readJson(req, true), 'the body');
+          // Answered once the clients' connections are closed, so the caller's next step finds them gone.
+          await handle.reset(body as ResetOptions);
           sendJson(res, 200, handle.getState());
         },
       },
@@ -272,6 +279,11 @@ function expectObject(value: unknown, what: string): Record<string, unknown> {
   } catch (err) {
     throw new HttpError(400, (err as Error).message);
   }
+}
+
+function withoutKey(body: Record<string, unknown>, key: string): Record<string, unknown> {
+  const { [key]: _omitted, ...rest } = body;
+  return rest;
 }
 
 function expectTrue(value: unknown, key: string): void {

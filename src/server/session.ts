@@ -17,6 +17,9 @@ import type { Framer, FramerItem } from '../protocol/framer.js';
 /** A's framer contract, re-exported so the simulator and its test fakes need only this module. */
 export type { Framer, FramerItem };
 
+/** How long a reset waits for a client to close its side before the socket is destroyed. */
+const RESET_GRACE_MS = 1000;
+
 export interface SessionOptions {
   conn: number;
   socket: Socket;
@@ -46,6 +49,13 @@ export class Session implements ConnectionSink {
   private readingStopped = false;
   private peerEnded = false;
   private closed = false;
+  /** A reset closed this connection: replies still queued (a latency fault) belong to before it. */
+  private discardReplies = false;
+  private markClosed: () => void = () => undefined;
+  /** Settles once the socket is fully closed. */
+  private readonly gone = new Promise<void>((resolve) => {
+    this.markClosed = resolve;
+  });
 
   constructor(options: SessionOptions) {
     this.options = options;
@@ -79,6 +89,22 @@ export class Session implements ConnectionSink {
   close(how: 'disconnect' | 'reset'): void {
     this.readingStopped = true;
     this.hangUp(how);
+  }
+
+  /**
+   * A reset ends this connection: nothing more is read, replies still queued are dropped
+   * unrecorded (the transcript now belongs to what comes after the reset), and the socket closes.
+   * Settles when the client has closed its side too (so it knows before its next command), or
+   * when the socket is destroyed because it did not within RESET_GRACE_MS.
+   */
+  closeForReset(): Promise<void> {
+    this.discardReplies = true;
+    this.cancelSleeps();
+    this.close('disconnect');
+    // hangUp's idle timeout restarts with every byte a client keeps sending: a reset must end.
+    const cutOff = setTimeout(() => this.socket.destroy(), RESET_GRACE_MS);
+    void this.gone.then(() => clearTimeout(cutOff));
+    return this.gone;
   }
 
   /** Simulator shutdown. */
@@ -154,6 +180,7 @@ export class Session implements ConnectionSink {
     const delivery = output.delivery;
     const fault = delivery?.faults[0];
     if (delivery?.delayMs !== undefined && delivery.delayMs > 0) await this.sleep(delivery.delayMs);
+    if (this.discardReplies) return;
     if (!this.isOpen()) return this.deliverNow(output);
     const text = delivery?.replaceWith ?? output.frame;
     const cut = cutPoint(delivery, text);
@@ -173,6 +200,7 @@ export class Session implements ConnectionSink {
     for (const end of [...offsets, text.length]) {
       if (start > 0) {
         await this.sleep(this.options.splitPauseMs);
+        if (this.discardReplies) return;
         if (!this.isOpen()) {
           this.transcript.event('connection', `connection ${this.conn} closed after ${start} bytes of the split reply to #${output.command}#`, this.conn, fault);
           return;
@@ -185,6 +213,7 @@ export class Session implements ConnectionSink {
   }
 
   private deliverNow(output: ReplyOutput): void {
+    if (this.discardReplies) return;
     const delivery = output.delivery;
     const fault = delivery?.faults[0];
     if (!this.isOpen()) {
@@ -250,6 +279,7 @@ export class Session implements ConnectionSink {
   }
 
   private onSocketClosed(): void {
+    this.markClosed();
     if (this.closed) return;
     this.closed = true;
     this.readingStopped = true;

@@ -19,8 +19,8 @@ import { SimulatorError } from './errors.js';
 import { MachineHost, type MachineDriver } from './machine-host.js';
 import { Session, type Framer } from './session.js';
 import { TranscriptLog } from './transcript-log.js';
-import type { CustomerConfig, InventoryCounts, ProfileView, SimulatorHandle, SimulatorOptions, SimulatorState } from './types.js';
-import { checkCustomer, checkDenominationList, checkInventory } from './validate.js';
+import type { CustomerConfig, InsertOptions, InventoryCounts, ProfileView, ResetOptions, SimulatorHandle, SimulatorOptions, SimulatorState } from './types.js';
+import { checkCustomer, checkDenominationList, checkInsertOptions, checkInventory, checkResetOptions } from './validate.js';
 
 /** The pure parts the simulator drives (A's machine and framer, C's fault engine). */
 export interface SimulatorParts<P, S> {
@@ -84,6 +84,8 @@ export async function createSimulator<P, S>(parts: SimulatorParts<P, S>, options
   const maxFrameBytes = parts.maxFrameBytes(profile) ?? DEFAULTS.maxFrameBytes;
 
   const sessions = new Map<number, Session>();
+  /** Connections a reset is closing: the reset sentence already says so, and the machine has forgotten them. */
+  const closedByReset = new Set<number>();
   let nextConn = 1;
   let closing = false;
 
@@ -105,7 +107,7 @@ export async function createSimulator<P, S>(parts: SimulatorParts<P, S>, options
       onClosed: (c) => {
         sessions.delete(c);
         host$.detach(c);
-        if (closing) return;
+        if (closedByReset.delete(c) || closing) return;
         transcript.event('connection', `connection ${c} closed`, c);
         host$.dispatch({ type: 'disconnect', conn: c });
       },
@@ -147,10 +149,11 @@ export async function createSimulator<P, S>(parts: SimulatorParts<P, S>, options
       const inventory = checkInventory(partial, view);
       control({ type: 'set-inventory', inventory });
     },
-    insert(denominations: number[]): void {
+    insert(denominations: number[], options?: InsertOptions): void {
       const list = checkDenominationList(denominations, 'insert', view);
+      const { accept } = checkInsertOptions(options);
       requireOpen(`insert ${list.join(', ')} into`);
-      control({ type: 'customer', insert: list });
+      control({ type: 'customer', insert: list, ...(accept !== undefined ? { accept } : {}) });
     },
     cancel(): void {
       requireOpen('cancel');
@@ -188,11 +191,25 @@ export async function createSimulator<P, S>(parts: SimulatorParts<P, S>, options
     },
     getTranscript: (): TranscriptEntry[] => transcript.all(),
     onEntry: (listener) => transcript.subscribe(listener),
-    reset(): void {
+    reset(options?: ResetOptions): Promise<void> {
+      const closeAll = checkResetOptions(options).closeConnections !== false;
+      const owner = host$.view().operation?.conn;
       host$.clearTimers();
       faults.reset();
-      host$.dispatch({ type: 'reset' });
+      // Cleared first, so the reset's own sentence (what it closed and ended) opens the fresh transcript.
       transcript.clear();
+      // The connections the machine closes (by default every one, also one it has not registered
+      // yet), closed here so that their ends stay quiet; the POS reconnects.
+      const gone: Promise<void>[] = [];
+      for (const [conn, session] of sessions) {
+        if (!closeAll && conn !== owner) continue;
+        closedByReset.add(conn);
+        gone.push(session.closeForReset());
+      }
+      host$.dispatch({ type: 'reset', closeConnections: closeAll });
+      // The state is reset already; what is awaited is the clients' side of the closes, so a POS
+      // told to act right after cannot write its next command into a connection being closed.
+      return Promise.all(gone).then(() => undefined);
     },
     async close(): Promise<void> {
       if (closing) return closed;

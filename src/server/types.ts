@@ -49,6 +49,26 @@ export interface CustomerConfig {
   delayMs?: number;
 }
 
+/** Options of `reset`, like the body of `POST /reset`. */
+export interface ResetOptions {
+  /**
+   * Default true: every client connection is closed. `false` keeps the connections, except the
+   * one whose open operation the reset ends (its reply will never come).
+   */
+  closeConnections?: boolean;
+}
+
+/** Options of `insert`, like the extra fields of `POST /customer {"insert": […]}`. */
+export interface InsertOptions {
+  /**
+   * Default true: once the inserted cash covers the charge and the connector shows the Accept
+   * button (7th `#C#` flag), the customer presses it, as a person would. `false` leaves the
+   * button alone, for an item that tests the button itself (press it later with `confirm()`).
+   * A partial payment is never accepted by itself: that takes an explicit `confirm()`.
+   */
+  accept?: boolean;
+}
+
 export interface SimulatorOptions {
   /** Default 127.0.0.1. */
   host?: string;
@@ -97,8 +117,12 @@ export interface SimulatorHandle {
   getState(): SimulatorState;
   /** Partial set of counts, like `PUT /inventory`. */
   setInventory(partial: Partial<InventoryCounts>): void;
-  /** Insert denominations (cents) into the open acceptance; throws a SimulatorError with code NOTHING_OPEN otherwise. */
-  insert(denominations: number[]): void;
+  /**
+   * Insert denominations (cents) into the open acceptance; throws a SimulatorError with code
+   * NOTHING_OPEN otherwise. On a `#C#` with the Accept button shown, the customer presses Accept
+   * once the cash covers the amount, unless `{ accept: false }`.
+   */
+  insert(denominations: number[], options?: InsertOptions): void;
   /** Press Cancel on the connector screen. */
   cancel(): void;
   /** Press Accept on the connector screen. */
@@ -113,8 +137,16 @@ export interface SimulatorHandle {
   getTranscript(): TranscriptEntry[];
   /** Live transcript feed; returns an unsubscribe function. */
   onEntry(listener: (entry: TranscriptEntry) => void): () => void;
-  /** Back to the profile's initial state; faults disarmed; transcript cleared. Open connections stay open. */
-  reset(): void;
+  /**
+   * Back to the profile's initial state; faults disarmed; transcript cleared. Every client
+   * connection is closed (the POS reconnects; see `closeConnections`) and an open operation
+   * ends with its money accounted for; the fresh transcript's first entry says what the reset did.
+   * All of that is done when `reset()` returns; the promise settles once every closed client
+   * has closed its side too (at once for a normal client, at most about a second for one that
+   * never does). Await it before asking the POS to act, or its next command may go into the
+   * connection being closed.
+   */
+  reset(options?: ResetOptions): Promise<void>;
   /** Stop listening, close every connection and the control server. */
   close(): Promise<void>;
   /** The operator clears device errors (after a jam, a door left open…), like `POST /operator {"clearErrors": true}`. */

@@ -4,7 +4,7 @@
  */
 import { closest } from '../issues.js';
 import { SimulatorError } from './errors.js';
-import type { CustomerConfig, InventoryCounts, ProfileView } from './types.js';
+import type { CustomerConfig, InsertOptions, InventoryCounts, ProfileView, ResetOptions } from './types.js';
 
 function bad(message: string): SimulatorError {
   return new SimulatorError('SIMULATOR', message);
@@ -63,11 +63,17 @@ export function checkInventory(value: unknown, profile: ProfileView): Partial<In
     const parsed: Record<string, number> = {};
     for (const [key, count] of Object.entries(map)) {
       checkDenomination(/^\d+$/.test(key) ? Number(key) : key, `${place}.${key}`, profile);
-      if (place === 'recyclers' && !profile.recyclable.includes(Number(key))) {
-        throw bad(`${place}.${key}: the recyclers of profile ${profile.name} cannot hold ${key} (recyclable: ${profile.recyclable.join(', ')})`);
-      }
       if (typeof count !== 'number' || !Number.isInteger(count) || count < 0) {
         throw bad(`${place}.${key}: the count must be a non-negative integer, got ${describeValue(count)}`);
+      }
+      // GET /state lists every denomination, with 0 for those the recyclers cannot hold: that
+      // 0 round-trips; any other count cannot be true of the machine.
+      if (place === 'recyclers' && count > 0 && !profile.recyclable.includes(Number(key))) {
+        throw bad(`${place}.${key}: the recyclers of profile ${profile.name} cannot hold ${key}, so its count can only be 0, got ${count} (recyclable: ${profile.recyclable.join(', ')})`);
+      }
+      const capacity = place === 'recyclers' ? profile.levels?.[String(Number(key))]?.capacity : undefined;
+      if (capacity !== undefined && count > capacity) {
+        throw bad(`${place}.${key}: ${count} is above the recycler capacity ${capacity}`);
       }
       parsed[String(Number(key))] = count;
     }
@@ -77,6 +83,28 @@ export function checkInventory(value: unknown, profile: ProfileView): Partial<In
     throw bad('the inventory needs "recyclers" and/or "stacker", e.g. {"recyclers": {"200": 0}}');
   }
   return result;
+}
+
+/** Options of `insert` (`accept` of `POST /customer`), checked before anything is inserted. */
+export function checkInsertOptions(value: unknown): InsertOptions {
+  if (value === undefined) return {};
+  const options = expectRecord(value, 'the insert options');
+  rejectUnknownKeys(options, ['accept'], 'the insert options');
+  if (options.accept !== undefined && typeof options.accept !== 'boolean') {
+    throw bad(`"accept" must be true or false (false: the customer does not press Accept by itself), got ${describeValue(options.accept)}`);
+  }
+  return options.accept === undefined ? {} : { accept: options.accept };
+}
+
+/** Options of `reset` (the body of `POST /reset`). */
+export function checkResetOptions(value: unknown): ResetOptions {
+  if (value === undefined) return {};
+  const options = expectRecord(value, 'the reset options');
+  rejectUnknownKeys(options, ['closeConnections'], 'the reset options');
+  if (options.closeConnections !== undefined && typeof options.closeConnections !== 'boolean') {
+    throw bad(`"closeConnections" must be true or false, got ${describeValue(options.closeConnections)}`);
+  }
+  return options.closeConnections === undefined ? {} : { closeConnections: options.closeConnections };
 }
 
 export function checkCustomer(value: unknown, profile: ProfileView): CustomerConfig {

@@ -9,6 +9,7 @@ import type { FaultEngine, FaultOpportunity, FiredFault } from '../../src/faults
 import type { FaultSpec, FaultType } from '../../src/faults/spec.js';
 import { CertError } from '../../src/errors.js';
 import type { MachineInput } from '../../src/machine/index.js';
+import { settleForReset } from '../../src/machine/machine.js';
 import { checkInvariants, EUR, machine } from './helpers.js';
 
 const COINS = EUR.coins.map((d) => d.value);
@@ -44,7 +45,12 @@ const w = (weight: number, arbitrary: fc.Arbitrary<Step>) => ({ weight, arbitrar
 
 const inputArb: fc.Arbitrary<Step> = fc.oneof(
   w(10, fc.tuple(fc.constantFrom(1, 2), frameArb).map(([conn, frame]): Step => ({ type: 'frame', conn, frame }))),
-  w(6, fc.array(fc.constantFrom(...DENOMINATIONS), { minLength: 1, maxLength: 3 }).map((insert): Step => ({ type: 'customer', insert }))),
+  w(
+    6,
+    fc
+      .tuple(fc.array(fc.constantFrom(...DENOMINATIONS), { minLength: 1, maxLength: 3 }), fc.constantFrom(undefined, true, false))
+      .map(([insert, accept]): Step => ({ type: 'customer', insert, ...(accept === undefined ? {} : { accept }) })),
+  ),
   w(2, fc.constantFrom<Step>({ type: 'customer', cancel: true }, { type: 'customer', confirm: true })),
   w(2, fc.constant<Step>({ type: 'operator', close: true })),
   w(1, fc.constant<Step>({ type: 'clear-errors' })),
@@ -121,6 +127,11 @@ function runSequence(inputs: Step[], faultSeed: number | null): void {
   const m = machine({ conns: [1, 2], faults: faultSeed === null ? null : randomEngine(faultSeed, 0.08) });
   for (const input of inputs) {
     const before = m.outputs.length;
+    if (input.type === 'reset') {
+      // The reset's own settling of the open operation must conserve money too.
+      const settled = checkInvariants(settleForReset(m.state, m.now).state);
+      if (settled.length > 0) throw new Error(`settling for a reset: ${settled.join('; ')}`);
+    }
     try {
       if (input.type === 'advance') m.advance(input.ms);
       else if (input.type === 'idle') m.runUntilIdle(120_000);

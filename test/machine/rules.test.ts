@@ -123,11 +123,11 @@ describe('Express #C#', () => {
   it('accept button: waits for Accept once the amount is reached; more cash may still go in', () => {
     const m = machine();
     m.frame(1, charge(990, 1));
-    m.send({ type: 'customer', insert: [500, 500] });
+    m.send({ type: 'customer', insert: [500, 500], accept: false });
     m.runUntilIdle();
     expect(m.replies(1)).toEqual(['#0#2.01#']);
     expect(m.view().operation).toMatchObject({ command: 'C', inserted: 1000, waitingFor: 'customer', phase: 'confirming' });
-    m.send({ type: 'customer', insert: [200] });
+    m.send({ type: 'customer', insert: [200], accept: false });
     m.send({ type: 'customer', confirm: true }); // pressed while the coin is still being validated
     m.runUntilIdle();
     expect(m.replies(1).at(-1)).toBe('#0#1200#210#0#0#');

@@ -239,14 +239,21 @@ describe('lifecycle', () => {
     await expect(createSimulator(fakeParts(new ScriptedEngine()), { port: 70000 })).rejects.toThrow(/port/);
   });
 
-  it('reset clears the transcript and disarms faults; open connections stay open', async () => {
+  it('reset clears the transcript, disarms faults and closes every connection (the client reconnects)', async () => {
     const c = await client();
     await c.exchange('#PING#\n', '#0#pong#');
+    const oldConn = sim.getTranscript().find((e) => e.dir === 'in')!.conn;
     sim.armFault({ type: 'latency', ms: 10 });
     sim.reset();
+    // The scripted machine says nothing on reset; the server closes the connection even so, quietly.
     expect(sim.getTranscript()).toEqual([]);
     expect(sim.listFaults()).toEqual([]);
-    await c.exchange('#PING#\n', '#0#pong#');
+    await c.waitClosed();
+    const again = await client();
+    await again.exchange('#PING#\n', '#0#pong#');
+    // Its close belongs to before the reset: no "connection closed" entry in the fresh transcript.
+    expect(sim.getTranscript().filter((e) => e.conn === oldConn)).toEqual([]);
+    expect(sim.getTranscript().some((e) => e.dir === 'in' && e.data === '#PING#')).toBe(true);
   });
 
   it('feeds onEntry listeners after the step, so a listener can react to a command', async () => {

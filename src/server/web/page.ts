@@ -168,15 +168,16 @@ function renderOperation() {
   $('close-backoffice').disabled = !(op && op.waitingFor === 'operator');
 }
 function renderMoneyButtons() {
+  // The person at the page is the customer: they press Accept themselves (the Accept button).
   const box = $('money');
   box.replaceChildren();
   for (const d of profile.notes.slice().reverse()) {
     box.append(el('button', { class: 'note', dataset: { denomination: String(d), needsOpen: '1' }, disabled: !(state && state.operation),
-      title: 'insert a ' + money(d) + ' note', onclick: () => act('inserted ' + money(d), 'POST', '/customer', { insert: [d] }) }, money(d)));
+      title: 'insert a ' + money(d) + ' note', onclick: () => act('inserted ' + money(d), 'POST', '/customer', { insert: [d], accept: false }) }, money(d)));
   }
   for (const d of profile.coins.slice().reverse()) {
     box.append(el('button', { class: 'coin', dataset: { denomination: String(d), needsOpen: '1' }, disabled: !(state && state.operation),
-      title: 'insert a ' + money(d) + ' coin', onclick: () => act('inserted ' + money(d), 'POST', '/customer', { insert: [d] }) }, money(d)));
+      title: 'insert a ' + money(d) + ' coin', onclick: () => act('inserted ' + money(d), 'POST', '/customer', { insert: [d], accept: false }) }, money(d)));
   }
 }
 
