@@ -8,6 +8,7 @@ import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { HttpDriverConfig, PosAction, PosOutcome, ReferenceDriverConfig } from '../pos/types.js';
+import { designFlags, type ReferenceDesign } from '../reference-pos/designs.js';
 import type { DriverContext, PosDriver } from './driver.js';
 import { HttpDriver } from './http.js';
 import { inProcessDriver, type InProcessPos } from './in-process.js';
@@ -17,9 +18,9 @@ import { driverError } from './pos-process.js';
  * argv that starts the reference POS process: the built JS next to this module when we run
  * from dist/, else the TS source through tsx (never a stale dist/ build while developing).
  */
-export function referencePosCommand(integration: string, features: readonly string[]): string[] {
+export function referencePosCommand(integration: string, features: readonly string[], design: Partial<ReferenceDesign> = {}): string[] {
   const built = fileURLToPath(new URL('../reference-pos/main.js', import.meta.url));
-  const flags = ['--integration', integration, ...(features.length ? ['--features', features.join(',')] : [])];
+  const flags = ['--integration', integration, ...(features.length ? ['--features', features.join(',')] : []), ...designFlags(design)];
   if (!import.meta.url.endsWith('.ts') && existsSync(built)) return [process.execPath, built, ...flags];
   const source = fileURLToPath(new URL('../reference-pos/main.ts', import.meta.url));
   return [process.execPath, '--import', tsxLoader(), source, ...flags];
@@ -40,7 +41,13 @@ class ReferenceHttpDriver extends HttpDriver {
 }
 
 interface ReferencePosModule {
-  createReferencePos(options: { host: string; port: number; integration: string; features: string[] }): InProcessPos | Promise<InProcessPos>;
+  createReferencePos(options: {
+    host: string;
+    port: number;
+    integration: string;
+    features: string[];
+    design?: Partial<ReferenceDesign>;
+  }): InProcessPos | Promise<InProcessPos>;
 }
 
 export function referenceDriver(config: ReferenceDriverConfig, context: DriverContext): PosDriver {
@@ -53,7 +60,12 @@ export function referenceDriver(config: ReferenceDriverConfig, context: DriverCo
       } catch (err) {
         throw driverError(`the in-process reference POS could not be loaded: ${(err as Error).message}`, err);
       }
-      const pos = await mod.createReferencePos({ ...target, integration: context.integration, features: context.features });
+      const pos = await mod.createReferencePos({
+        ...target,
+        integration: context.integration,
+        features: context.features,
+        ...(config.options !== undefined ? { design: config.options } : {}),
+      });
       return {
         perform: (action: PosAction, body) => pos.perform(action, body) as Promise<PosOutcome>,
         close: () => pos.close(),
@@ -64,7 +76,7 @@ export function referenceDriver(config: ReferenceDriverConfig, context: DriverCo
   const http: HttpDriverConfig = {
     type: 'http',
     url: 'http://127.0.0.1:{hookPort}',
-    start: config.start ?? referencePosCommand(context.integration, context.features),
+    start: config.start ?? referencePosCommand(context.integration, context.features, config.options),
     ...(config.cwd !== undefined ? { cwd: config.cwd } : {}),
     ...(config.env !== undefined ? { env: config.env } : {}),
     ...(config.timeoutsMs !== undefined ? { timeoutsMs: config.timeoutsMs } : {}),

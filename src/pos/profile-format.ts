@@ -3,6 +3,7 @@
  * it and schema/pos.schema.json is generated from it.
  */
 import { toJsonSchema, type JsonSchema, type ObjectShape, type Property, type Shape } from '../checklist/shape.js';
+import { POLL_INTERVAL_BOUNDS_MS, REFERENCE_DESIGNS } from '../reference-pos/designs.js';
 import { INTEGRATION_TYPES, POS_ACTIONS, POS_FEATURES } from './types.js';
 
 const text = (description: string): Shape => ({ kind: 'string', minLength: 1, description });
@@ -23,6 +24,34 @@ const common: Record<string, Property> = {
 };
 
 const driver = (what: string, props: Record<string, Property>): ObjectShape => ({ kind: 'object', what, props: { ...common, ...props } });
+
+const designChoice = (key: Exclude<keyof typeof REFERENCE_DESIGNS, 'pollIntervalMs'>, description: string): Property => ({
+  shape: { kind: 'enum', values: REFERENCE_DESIGNS[key], what: key, description: `${description} Default ${REFERENCE_DESIGNS[key][0]}.` },
+});
+
+/** The reference POS's design switches (src/reference-pos/designs.ts, docs/reference-pos.md). */
+const referenceDesign: ObjectShape = {
+  kind: 'object',
+  what: 'reference POS options',
+  description: 'Which correct integration design the reference POS follows; every switch defaults to the first value.',
+  props: {
+    recovery: designChoice('recovery', "After a lost reply to a money command: settle from the machine's totals, or book nothing and ask the cashier."),
+    errorCheck: designChoice('errorCheck', 'Read the device errors (#?#) right after an error, or at the start of the next operation.'),
+    connection: designChoice('connection', 'One persistent socket, or a new socket per command.'),
+    acceptButton: designChoice('acceptButton', 'The Accept button of the #C# screen (7th flag).'),
+    lineEnd: designChoice('lineEnd', 'What follows each frame: nothing or CR/LF.'),
+    replyRead: designChoice('replyRead', "A reply is whole at its command's field count, or after a short silence."),
+    pollIntervalMs: {
+      shape: {
+        kind: 'number',
+        integer: true,
+        min: POLL_INTERVAL_BOUNDS_MS.min,
+        max: POLL_INTERVAL_BOUNDS_MS.max,
+        description: `Pause after each #Q# reply, in ms (${POLL_INTERVAL_BOUNDS_MS.min}-${POLL_INTERVAL_BOUNDS_MS.max}). Default 200.`,
+      },
+    },
+  },
+};
 
 export const posProfileShape: ObjectShape = {
   kind: 'object',
@@ -53,6 +82,7 @@ export const posProfileShape: ObjectShape = {
           manual: driver('a manual driver', {}),
           reference: driver('a reference driver', {
             inProcess: { shape: { kind: 'boolean', description: 'Run the reference POS inside the runner process.' } },
+            options: { shape: referenceDesign },
           }),
         },
       },

@@ -11,7 +11,7 @@ import { TOOL_VERSION } from '../version.js';
 import type { PathSegment } from '../yaml.js';
 import { isPlainObject, type Reporter } from '../checklist/shape.js';
 import { posProfileShape } from './profile-format.js';
-import type { DriverConfig, IntegrationType, PosAction, PosProfile } from './types.js';
+import type { DriverConfig, IntegrationType, PosAction, PosProfile, ReferenceDriverConfig } from './types.js';
 
 export interface PosProfileAnalysis {
   profile?: PosProfile;
@@ -135,7 +135,12 @@ function normalise(raw: Raw): PosProfile {
       driver = { type: 'manual', ...common };
       break;
     default:
-      driver = { type: 'reference', ...(d['inProcess'] !== undefined ? { inProcess: d['inProcess'] === true } : {}), ...common };
+      driver = {
+        type: 'reference',
+        ...(d['inProcess'] !== undefined ? { inProcess: d['inProcess'] === true } : {}),
+        ...(isPlainObject(d['options']) ? { options: { ...(d['options'] as ReferenceDriverConfig['options']) } } : {}),
+        ...common,
+      };
   }
   return {
     name: raw.name,

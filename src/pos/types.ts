@@ -1,6 +1,8 @@
 /**
  * The POS profile (`pos.yaml`) and the POS driver contract of interfaces.md §4.
  */
+import type { ReferenceDesign } from '../reference-pos/designs.js';
+
 export const INTEGRATION_TYPES = ['express', 'complete', 'mixed', 'tickets'] as const;
 export type IntegrationType = (typeof INTEGRATION_TYPES)[number];
 
@@ -63,6 +65,8 @@ export interface ReferenceDriverConfig extends DriverCommon {
   type: 'reference';
   /** Run the reference POS inside the runner process instead of as a child process behind the http driver. */
   inProcess?: boolean;
+  /** Which correct integration design the reference POS follows (src/reference-pos/designs.ts); defaults otherwise. */
+  options?: Partial<ReferenceDesign>;
 }
 
 export type DriverConfig = HttpDriverConfig | CommandDriverConfig | ManualDriverConfig | ReferenceDriverConfig;

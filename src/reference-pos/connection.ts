@@ -1,5 +1,7 @@
 /**
- * One persistent TCP connection to CashlogyConnector, used the way the connector expects:
+ * The TCP connection to CashlogyConnector, used the way the connector expects (by default
+ * one persistent socket; see ConnectionOptions for the other correct designs: a socket per
+ * command, CR/LF after frames, replies read by silence):
  *
  *   send(C) ──► queue ──► [connect if needed] ──► write `#C#…#` ──► read until the reply is whole
  *                 ▲                                                   │
@@ -34,6 +36,21 @@ export interface ConnectionOptions {
   connectTimeoutMs?: number;
   /** After `#!#` overlapped a command: how long to wait for the cancel's own reply (S-HIT: 500 ms). */
   cancelReplyWaitMs?: number;
+  /**
+   * A new socket for every command, closed once its reply is read (S-SCO, S-RC, S-HC, S-IAR:
+   * §2.7, §13.5), instead of one persistent socket. A `#!#` still goes on the socket of the
+   * command it cancels, which is open until that command's reply.
+   */
+  perCommand?: boolean;
+  /** What follows each frame: nothing (most clients) or CR/LF (S-VAL, S-SCO); both are accepted (§2.4). */
+  lineEnd?: 'none' | 'crlf';
+  /**
+   * How a reply is known to be whole (§2.5): `fields` counts the command's fields (S-HIT);
+   * `idle` takes what arrived once the connector stays silent for `replyIdleMs` (S-RC).
+   */
+  replyRead?: 'fields' | 'idle';
+  /** The silence that ends a reply when `replyRead` is `idle`. S-RC waits 500 ms. */
+  replyIdleMs?: number;
   /** Trace of the traffic and connection events, for the POS's own log. */
   log?: (line: string) => void;
 }
@@ -87,7 +104,9 @@ interface Pending {
 }
 
 export class CashlogyConnection {
-  protected readonly options: Required<Omit<ConnectionOptions, 'log' | 'timeoutsMs'>> & {
+  protected readonly options: Required<Omit<ConnectionOptions, 'log' | 'timeoutsMs' | 'lineEnd' | 'replyRead'>> & {
+    lineEnd: NonNullable<ConnectionOptions['lineEnd']>;
+    replyRead: NonNullable<ConnectionOptions['replyRead']>;
     timeoutsMs: Record<string, number>;
   };
   protected readonly log: (line: string) => void;
@@ -111,6 +130,10 @@ export class CashlogyConnection {
       damagedReplyIdleMs: options.damagedReplyIdleMs ?? 2_000,
       connectTimeoutMs: options.connectTimeoutMs ?? 10_000,
       cancelReplyWaitMs: options.cancelReplyWaitMs ?? 500,
+      perCommand: options.perCommand ?? false,
+      lineEnd: options.lineEnd ?? 'none',
+      replyRead: options.replyRead ?? 'fields',
+      replyIdleMs: options.replyIdleMs ?? 500,
     };
     this.log = options.log ?? (() => {});
   }
@@ -158,6 +181,19 @@ export class CashlogyConnection {
   }
 
   protected async exchange(frame: string, timeoutMs?: number): Promise<Reply> {
+    if (!this.options.perCommand) return this.exchangeOnSocket(frame, timeoutMs);
+    try {
+      return await this.exchangeOnSocket(frame, timeoutMs);
+    } finally {
+      // The reply (or the failure) is in: this command's socket is done. A `#!#` written on it
+      // may still get its own reply; read it first so the connector is not left writing to a
+      // closed socket.
+      await this.settleCancelReplies();
+      this.dropSocket('per-command connection: closed after the reply');
+    }
+  }
+
+  private async exchangeOnSocket(frame: string, timeoutMs?: number): Promise<Reply> {
     if (this.closed) throw new ConnectionLostError(frame, 'the POS closed its connection');
     const socket = await this.ensureConnected();
     await this.settleCancelReplies();
@@ -186,7 +222,7 @@ export class CashlogyConnection {
 
   protected writeFrame(frame: string, socket: Socket | null = this.socket): void {
     this.log(`→ ${frame}`);
-    socket?.write(frame, 'latin1');
+    socket?.write(this.options.lineEnd === 'crlf' ? `${frame}\r\n` : frame, 'latin1');
   }
 
   protected async ensureConnected(): Promise<Socket> {
@@ -271,6 +307,7 @@ export class CashlogyConnection {
 
   /** Reads as many whole replies as the buffer holds. */
   protected examineBuffer(): void {
+    if (this.options.replyRead === 'idle') return this.examineBufferByIdle();
     for (;;) {
       if (this.cancelRepliesOutstanding > 0 && this.takeCancelReply()) continue;
       const pending = this.pending;
@@ -290,6 +327,39 @@ export class CashlogyConnection {
       this.restartIdleTimer(wait);
       return;
     }
+  }
+
+  /**
+   * Idle reading (S-RC): nothing is known about a reply's length, only that the connector
+   * stops writing once it is done. Every segment restarts the wait, so a reply split over
+   * segments with short gaps (§13.2) is still read whole.
+   */
+  private examineBufferByIdle(): void {
+    if (this.cancelRepliesOutstanding > 0 && this.pending !== null && this.buffer.startsWith('#0##')) {
+      // The `#!#` was answered before the command it cancelled (see takeCancelReply).
+      this.log('read the reply to #!#: #0#');
+      this.buffer = this.buffer.slice(3);
+      this.cancelReplyRead();
+    }
+    if (this.pending === null) {
+      if (this.cancelRepliesOutstanding > 0) this.takeCancelReply();
+      return;
+    }
+    if (this.buffer === '') return;
+    if (this.idleTimer !== null) clearTimeout(this.idleTimer);
+    this.idleTimer = setTimeout(() => {
+      this.idleTimer = null;
+      if (this.pending === null || this.buffer === '') return;
+      let frame = this.buffer;
+      if (this.cancelRepliesOutstanding > 0 && frame.length > 4 && frame.endsWith('##0#')) {
+        // `#WR:CANCEL#…#` and the `#!#`'s own `#0#` arrived together: two replies, not one.
+        frame = frame.slice(0, -3);
+        this.log('read the reply to #!#: #0#');
+        this.cancelReplyRead();
+      }
+      this.buffer = '';
+      this.resolvePending(frame);
+    }, this.options.replyIdleMs);
   }
 
   private restartIdleTimer(ms: number): void {

@@ -7,7 +7,9 @@ import type { IntegrationType, PosOutcome } from '../pos/types.js';
 import { ReferencePos, type ActionBody, type ReferencePosOptions } from './pos.js';
 
 export { ReferencePos, PosRequestError } from './pos.js';
-export type { ReferencePosOptions, ActionBody } from './pos.js';
+export type { ReferencePosOptions, ActionBody, DispenseResult } from './pos.js';
+export { REFERENCE_DESIGNS, DEFAULT_DESIGN, DESIGN_KEYS, POLL_INTERVAL_BOUNDS_MS, designFlag, designFlags, parseDesign } from './designs.js';
+export type { ReferenceDesign, DesignKey } from './designs.js';
 export { ConnectorSession } from './session.js';
 export type { SessionOptions, MoneyResult } from './session.js';
 export { CashlogyConnection, ConnectionLostError, ReplyTimeoutError, ConnectFailedError, DEFAULT_TIMEOUTS_MS } from './connection.js';

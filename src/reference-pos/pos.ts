@@ -22,6 +22,10 @@
  * - no-screen change comes from the `#J#` reply, never the last `#Q#` (§13.9);
  * - a short dispense (`ER:GENERIC#<dispensed>`) tells the cashier what is still owed (§13.11).
  *
+ * Where correct integrations differ (how a lost reply is settled, when `#?#` is read, the
+ * Accept button, the socket model, framing, reply reading, polling period), `design`
+ * picks one; designs.ts lists them and the defaults are described above.
+ *
  * The building blocks (`command`, `moneyCommand`, `initialise`, totals, `#?#`) are in
  * session.ts. The protected methods are the seams where an integrator plugs in their own UI
  * or rules; the test fleet (test/fleet/) overrides them one at a time to reproduce real defects.
@@ -34,6 +38,14 @@ import { centsField, type Reply } from './replies.js';
 import { ConnectorSession, isLinkFailure, type SessionOptions } from './session.js';
 
 export type { MoneyResult } from './session.js';
+
+/** What `dispense()` achieved. `uncertain`: its reply was lost and the `ask-cashier` design does not guess. */
+export interface DispenseResult {
+  dispensed: number;
+  owed: number;
+  notes: string[];
+  uncertain?: boolean;
+}
 
 export interface ReferencePosOptions extends SessionOptions {
   integration: IntegrationType;
@@ -113,19 +125,44 @@ export class ReferencePos extends ConnectorSession {
         return this.startup();
       case 'sale':
         return this.runSale(requireAmount(action, body));
-      case 'refund':
-        return this.refund(requireAmount(action, body));
+      case 'refund': {
+        const amount = requireAmount(action, body);
+        return this.afterErrorCheck(() => this.refund(amount));
+      }
       case 'backoffice':
-        return this.backoffice();
-      case 'refill':
-        return this.refill(optionalAmount(action, body));
+        return this.afterErrorCheck(() => this.backoffice());
+      case 'refill': {
+        const target = optionalAmount(action, body);
+        return this.afterErrorCheck(() => this.refill(target));
+      }
       case 'close-day':
-        return this.closeDay();
+        return this.afterErrorCheck(() => this.closeDay());
       case 'shutdown':
         return this.shutdown();
       default:
         throw new PosRequestError(`unknown action "${action}" (expected one of ${POS_ACTIONS.join(', ')})`);
     }
+  }
+
+  // ── when the device errors are read (`#?#`, §5.25) ────────────────────────────────────
+
+  /** `immediate` design: read `#?#` right after an error reply, inside the same operation. */
+  protected readsErrorsAtOnce(): boolean {
+    return this.uses('error-polling') && this.design.errorCheck === 'immediate';
+  }
+
+  /**
+   * `next-operation` design: never right after the error, but at the start of every operation
+   * that uses the machine, so the cause of any earlier problem is shown before the machine is
+   * used again. What it finds goes first in the operation's message.
+   */
+  protected async afterErrorCheck(operation: () => Promise<PosOutcome>): Promise<PosOutcome> {
+    if (!this.uses('error-polling') || this.design.errorCheck !== 'next-operation') return operation();
+    const found = await this.describeDeviceErrors();
+    if (found !== undefined) this.log(`shown to the cashier before the operation: ${found}`);
+    const outcome = await operation();
+    if (found === undefined) return outcome;
+    return { ...outcome, message: [`before this operation, ${found}`, outcome.message].filter(Boolean).join('; ') };
   }
 
   // ── startup and shutdown ──────────────────────────────────────────────────────────────
@@ -157,7 +194,7 @@ export class ReferencePos extends ConnectorSession {
   private runSale(amount: number): Promise<PosOutcome> {
     const state: NonNullable<ReferencePos['sale']> = { cancelRequested: false, chargePending: false, done: Promise.resolve({ outcome: 'failed' }) };
     this.sale = state;
-    state.done = (this.uses('no-screen-sale') ? this.noScreenSale(amount) : this.expressSale(amount)).finally(() => {
+    state.done = this.afterErrorCheck(() => (this.uses('no-screen-sale') ? this.noScreenSale(amount) : this.expressSale(amount))).finally(() => {
       if (this.sale === state) this.sale = null;
     });
     return state.done;
@@ -176,7 +213,7 @@ export class ReferencePos extends ConnectorSession {
     if (result.kind === 'aborted') return cancelledEarly;
     if (result.kind === 'interrupted') return this.settleInterruptedCharge(amount, result.moved, result.reason);
     const outcome = this.readCharge(amount, result.reply);
-    if (result.reply.status.startsWith('ER:') && this.uses('error-polling')) {
+    if (result.reply.status.startsWith('ER:') && this.readsErrorsAtOnce()) {
       // The connector's screen shows the problem, but the cashier looks at the POS (§5.25).
       const errors = await this.describeDeviceErrors();
       if (errors !== undefined) outcome.message = `${outcome.message ?? ''}; ${errors}`;
@@ -186,11 +223,13 @@ export class ReferencePos extends ConnectorSession {
 
   /**
    * The eleven `#C#` parameters of manual v2.5 (§5.3), amount in integer cents: no second
-   * screen, no Accept button (the charge ends by itself once paid), no partial charge,
+   * screen, no Accept button (the charge ends by itself once paid; with the `acceptButton: on`
+   * design, when the customer presses Accept, as the Odoo drivers do), no partial charge,
    * screen on top, no manual cents, no manual deposit.
    */
   protected chargeParameters(operation: string, amount: number): (string | number)[] {
-    return [operation, this.options.tillCode, amount, 0, 0, 0, 0, 0, 1, 0, 0];
+    const accept = this.design.acceptButton === 'on' ? 1 : 0;
+    return [operation, this.options.tillCode, amount, 0, 0, 0, accept, 0, 1, 0, 0];
   }
 
   /** What a `#C#` reply means for the sale (§3, §5.3). */
@@ -246,11 +285,13 @@ export class ReferencePos extends ConnectorSession {
    * again, the change in its totals is what the customer left in it.
    */
   protected settleInterruptedCharge(amount: number, moved: number | undefined, reason: string): PosOutcome {
+    if (this.design.recovery === 'ask-cashier') return this.askCashierAboutCharge(amount, moved, reason);
     if (moved === undefined) {
       return {
         outcome: 'failed',
         paid: 0,
         owed: 0,
+        uncertain: true,
         message: `${reason}; the machine's totals could not be read, so whether the customer paid is unknown: check the connector before charging again`,
       };
     }
@@ -275,6 +316,24 @@ export class ReferencePos extends ConnectorSession {
   }
 
   /**
+   * The `ask-cashier` design: the charge's reply is lost, so the POS books nothing and never
+   * charges again by itself; it tells the cashier what the machine's totals suggest and what
+   * to check. The cashier, who saw the customer pay or not, settles the sale.
+   */
+  protected askCashierAboutCharge(amount: number, moved: number | undefined, reason: string): PosOutcome {
+    const check = 'check the connector (its screen and its totals) before charging again';
+    const guess =
+      moved === undefined
+        ? `the machine's totals could not be read, so whether the customer paid ${formatCents(amount)} is unknown`
+        : moved >= amount
+          ? `the customer probably paid ${formatCents(amount)} (the machine's cash went up by ${formatCents(moved)})`
+          : moved > 0
+            ? `the customer probably paid only part of ${formatCents(amount)} (the machine's cash went up by ${formatCents(moved)})`
+            : `the customer probably did not pay (the machine's cash did not go up)`;
+    return { outcome: 'failed', paid: 0, uncertain: true, message: `${reason}; sale not booked: ${guess}: ${check}` };
+  }
+
+  /**
    * No-screen sale (manual 6.4.3, §4.2): open acceptance, poll `#Q#` to show the amount,
    * `#J#` once it covers the sale, give change with `#P#`.
    */
@@ -292,7 +351,15 @@ export class ReferencePos extends ConnectorSession {
     const cancelled = this.sale?.cancelRequested === true;
     if (cancelled || inserted < amount) {
       // No-screen cancel: the machine keeps the money until the POS dispenses it (§4.2, §7.5).
-      const back = inserted > 0 ? await this.dispense(inserted) : { dispensed: 0, owed: 0, notes: [] };
+      const back: DispenseResult = inserted > 0 ? await this.dispense(inserted) : { dispensed: 0, owed: 0, notes: [] };
+      if (back.uncertain) {
+        return {
+          outcome: cancelled ? 'cancelled' : 'failed',
+          paid: 0,
+          uncertain: true,
+          message: [`${cancelled ? 'sale cancelled' : 'sale not paid'}; nothing booked; giving back the ${formatCents(inserted)} inserted`, ...back.notes, ...problems].join('; '),
+        };
+      }
       return {
         outcome: cancelled ? 'cancelled' : 'failed',
         paid: 0,
@@ -305,7 +372,19 @@ export class ReferencePos extends ConnectorSession {
     }
 
     const due = this.changeDue(inserted, amount);
-    const out = due > 0 ? await this.dispense(due) : { dispensed: 0, owed: 0, notes: [] };
+    const out: DispenseResult = due > 0 ? await this.dispense(due) : { dispensed: 0, owed: 0, notes: [] };
+    if (out.uncertain) {
+      return {
+        outcome: 'failed',
+        paid: 0,
+        uncertain: true,
+        message: [
+          `the customer inserted ${formatCents(inserted)} for ${formatCents(amount)}; sale not booked: the change of ${formatCents(due)} may or may not have come out`,
+          ...out.notes,
+          ...problems,
+        ].join('; '),
+      };
+    }
     return {
       outcome: 'completed',
       paid: amount,
@@ -340,7 +419,7 @@ export class ReferencePos extends ConnectorSession {
         return problems;
       }
       const errorPollDue = this.clock() - lastErrorPoll >= this.options.errorPollIntervalMs;
-      if (this.uses('error-polling') && (reply.status.startsWith('ER:') || errorPollDue)) {
+      if (this.readsErrorsAtOnce() && (reply.status.startsWith('ER:') || errorPollDue)) {
         lastErrorPoll = this.clock();
         const errors = await this.describeDeviceErrors();
         if (errors !== undefined && !problems.includes(errors)) {
@@ -374,10 +453,17 @@ export class ReferencePos extends ConnectorSession {
    * `#P#<cents>#0#0#0#` (§5.8): no screen, notes and coins. A short dispense answers
    * `ER:GENERIC#<dispensed>`; the rest is owed by hand (§13.11).
    */
-  protected async dispense(amount: number): Promise<{ dispensed: number; owed: number; notes: string[] }> {
+  protected async dispense(amount: number): Promise<DispenseResult> {
     const result = await this.moneyCommand('P', () => [amount, 0, 0, 0]);
     let dispensed: number;
     const notes: string[] = [];
+    if (result.kind === 'interrupted' && this.design.recovery === 'ask-cashier') {
+      // Nothing is assumed to have come out, and nothing is owed by hand yet: the cashier
+      // looks at the tray and the connector first, so the customer is not paid twice.
+      const seen = result.moved === undefined ? '' : ` (the machine's cash changed by ${formatCents(result.moved)})`;
+      notes.push(`${result.reason}; whether the ${formatCents(amount)} came out is unknown${seen}: check the tray and the connector before paying anything by hand`);
+      return { dispensed: 0, owed: 0, notes, uncertain: true };
+    }
     if (result.kind === 'aborted') {
       dispensed = 0;
     } else if (result.kind === 'interrupted') {
@@ -395,7 +481,7 @@ export class ReferencePos extends ConnectorSession {
       notes.push(...this.statusNotes(reply).filter((note) => !note.startsWith('the connector reported')));
       if (!this.isSuccess(reply)) {
         notes.push(`dispensing failed (${reply.frame})`);
-        if (this.uses('error-polling')) {
+        if (this.readsErrorsAtOnce()) {
           const errors = await this.describeDeviceErrors();
           if (errors !== undefined) notes.push(errors);
         }
@@ -435,6 +521,9 @@ export class ReferencePos extends ConnectorSession {
       };
     }
     const out = await this.dispense(amount);
+    if (out.uncertain) {
+      return { outcome: 'failed', refunded: 0, uncertain: true, message: [`refund of ${formatCents(amount)} not booked`, ...out.notes].join('; ') };
+    }
     return {
       outcome: out.dispensed > 0 || out.owed === 0 ? 'completed' : 'failed',
       refunded: out.dispensed,
@@ -448,7 +537,11 @@ export class ReferencePos extends ConnectorSession {
     const result = await this.moneyCommand('G', () => [1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 1, 1]);
     if (result.kind === 'aborted') return { outcome: 'failed', message: 'backoffice not opened' };
     if (result.kind === 'interrupted') {
-      return { outcome: 'failed', message: `${result.reason}; the backoffice session's result is unknown${movedNote(result.moved)}` };
+      return {
+        outcome: 'failed',
+        message: `${result.reason}; the backoffice session's result is unknown${movedNote(result.moved)}`,
+        ...(this.design.recovery === 'ask-cashier' ? { uncertain: true } : {}),
+      };
     }
     const reply = result.reply;
     if (!this.isSuccess(reply)) return { outcome: 'failed', message: `the backoffice did not open: ${reply.frame}` };

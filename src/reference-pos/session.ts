@@ -10,13 +10,19 @@
  * Everything is protected so an integrator (or the test fleet) can change one piece.
  */
 import { CashlogyConnection, ConnectionLostError, ReplyTimeoutError, delay, type ConnectionOptions } from './connection.js';
+import { DEFAULT_DESIGN, type ReferenceDesign } from './designs.js';
 import { centsField, isSuccess as isSuccessReply, type Reply } from './replies.js';
 
 export interface SessionOptions {
   host: string;
   port: number;
   connection?: Omit<ConnectionOptions, 'host' | 'port' | 'log'>;
-  /** Pause between polls (`#Q#`, or `#T#` while the connector is busy). S-VAL, S-HIT: 200 ms. */
+  /**
+   * Which correct design to follow where real integrations differ (designs.ts). Its
+   * connection switches become `connection` options unless those set them explicitly.
+   */
+  design?: Partial<ReferenceDesign>;
+  /** Pause between polls (`#Q#`, or `#T#` while the connector is busy). S-VAL, S-HIT: 200 ms. `design.pollIntervalMs` wins. */
   pollIntervalMs?: number;
   /** Upper bound for waiting until a busy connector is free again (after a lost reply). */
   busyWaitMs?: number;
@@ -44,13 +50,23 @@ export class ConnectorSession {
   protected readonly clock: () => number;
   protected readonly pollIntervalMs: number;
   protected readonly busyWaitMs: number;
+  protected readonly design: Readonly<ReferenceDesign>;
 
   constructor(options: SessionOptions) {
     this.log = options.log ?? (() => {});
     this.clock = options.now ?? Date.now;
-    this.pollIntervalMs = options.pollIntervalMs ?? 200;
+    this.design = { ...DEFAULT_DESIGN, pollIntervalMs: options.pollIntervalMs ?? DEFAULT_DESIGN.pollIntervalMs, ...stripUndefined(options.design ?? {}) };
+    this.pollIntervalMs = this.design.pollIntervalMs;
     this.busyWaitMs = options.busyWaitMs ?? 300_000;
-    this.link = this.createConnection({ ...options.connection, host: options.host, port: options.port, log: this.log });
+    this.link = this.createConnection({
+      perCommand: this.design.connection === 'per-command',
+      lineEnd: this.design.lineEnd,
+      replyRead: this.design.replyRead,
+      ...options.connection,
+      host: options.host,
+      port: options.port,
+      log: this.log,
+    });
   }
 
   /** Seam for the transport (the fleet swaps in a connection with one defect). */
@@ -115,7 +131,7 @@ export class ConnectorSession {
       reply = await this.link.send(code, params());
     } catch (err) {
       if (!isLinkFailure(err)) throw err;
-      return this.settleFromTotals(before, err.message);
+      return this.design.recovery === 'ask-cashier' ? this.reconnectForCashier(before, err.message) : this.settleFromTotals(before, err.message);
     }
     if (reply.status !== 'ER:ILLEGAL') return { kind: 'reply', reply };
     this.log(`#${code}# answered ER:ILLEGAL: the connector restarted; initialising again (§13.18)`);
@@ -132,6 +148,26 @@ export class ConnectorSession {
   protected async settleFromTotals(before: number | undefined, reason: string): Promise<MoneyResult> {
     this.log(`${reason}: reconnecting to find out from the machine what happened`);
     const after = await this.totalsWhenFree();
+    return { kind: 'interrupted', moved: before === undefined || after === undefined ? undefined : after - before, reason };
+  }
+
+  /**
+   * The `ask-cashier` recovery: the POS does not decide from the totals what happened, the
+   * cashier does. It waits until the connector is free (the customer may still be paying:
+   * `#I#` would only answer `ER:BUSY`, and `#Z#` could abort the payment), then initialises
+   * again so that the next operation starts from a known state. The money command is never
+   * sent again. `moved` is read only to tell the cashier what probably happened.
+   */
+  protected async reconnectForCashier(before: number | undefined, reason: string): Promise<MoneyResult> {
+    this.log(`${reason}: reconnecting and initialising again; the cashier decides what happened`);
+    const after = await this.totalsWhenFree();
+    try {
+      const init = await this.initialise();
+      if (!this.isSuccess(init)) this.log(`#I# after the lost reply answered ${init.frame}`);
+    } catch (err) {
+      if (!isLinkFailure(err)) throw err;
+      this.log(`#I# after the lost reply got no answer (${err.message})`);
+    }
     return { kind: 'interrupted', moved: before === undefined || after === undefined ? undefined : after - before, reason };
   }
 
@@ -187,4 +223,8 @@ export class ConnectorSession {
 
 export function isLinkFailure(err: unknown): err is ConnectionLostError | ReplyTimeoutError {
   return err instanceof ConnectionLostError || err instanceof ReplyTimeoutError;
+}
+
+function stripUndefined<T extends object>(record: T): Partial<T> {
+  return Object.fromEntries(Object.entries(record).filter(([, value]) => value !== undefined)) as Partial<T>;
 }
