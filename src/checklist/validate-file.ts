@@ -3,10 +3,14 @@
  * content, validate it, and summarise.
  */
 import { analyzePosProfile } from '../pos/profile.js';
+import type { PosProfile } from '../pos/types.js';
+import { sortIssues } from './load-support.js';
 import type { Issue } from '../issues.js';
 import { readYaml } from '../yaml.js';
 import { isPlainObject } from './shape.js';
 import { analyzeChecklist } from './load.js';
+import { preflight, preflightIssues, type Preflight } from './preflight.js';
+import type { Checklist } from './types.js';
 
 export type FileKind = 'checklist' | 'pos-profile' | 'unknown';
 
@@ -18,6 +22,20 @@ export interface FileValidation {
   summary?: string;
   issues: Issue[];
   text: string;
+  /** POS profiles: what the checklist it will face needs from it (absent when none could be chosen). */
+  preflight?: Preflight & { chosen: string };
+  /** Why there is no pre-flight for a valid POS profile. */
+  preflightSkipped?: string;
+}
+
+/** The checklist a POS profile is checked against, and how it was chosen; or why there is none. */
+export type ChecklistChoice = { checklist: Checklist; chosen: string } | { skipped: string };
+
+export interface ValidateOptions {
+  /** For POS profiles: the checklist to run the pre-flight against. Without it, no pre-flight. */
+  checklistFor?: (pos: PosProfile) => ChecklistChoice;
+  /** Check POS profiles as `run --ci` would use them. */
+  ci?: boolean;
 }
 
 /** A checklist has `items:` (or `steps`), a POS profile has `driver:` (or `integration:` and `company:`). */
@@ -30,12 +48,12 @@ export function detectKind(value: unknown): FileKind {
   return 'unknown';
 }
 
-export function validateText(text: string, file: string): FileValidation {
+export function validateText(text: string, file: string, options: ValidateOptions = {}): FileValidation {
   const source = readYaml(text, file);
   const kind = source.issues.length > 0 ? 'checklist' : detectKind(source.value);
   if (kind === 'pos-profile') {
     const r = analyzePosProfile(text, file);
-    return {
+    const result: FileValidation = {
       file,
       kind,
       valid: r.profile !== undefined,
@@ -43,6 +61,12 @@ export function validateText(text: string, file: string): FileValidation {
       issues: r.issues,
       text,
     };
+    if (r.profile === undefined || options.checklistFor === undefined) return result;
+    const choice = options.checklistFor(r.profile);
+    if ('skipped' in choice) return { ...result, preflightSkipped: choice.skipped };
+    const p = preflight(choice.checklist, choice.checklist.items, r.profile, { ci: options.ci === true });
+    const issues = sortIssues([...r.issues, ...preflightIssues(p, file, text)]);
+    return { ...result, valid: !issues.some((i) => i.severity === 'error'), issues, preflight: { ...p, chosen: choice.chosen } };
   }
   if (kind === 'unknown' && (source.value === undefined || source.value === null)) {
     return { file, kind, valid: false, issues: [{ severity: 'error', message: 'the file is empty', file, line: 1, col: 1 }], text };

@@ -8,9 +8,9 @@ import { formatDuration } from '../duration.js';
 import type { CommandDriverConfig, PosAction } from '../pos/types.js';
 import {
   DEFAULT_ACTION_TIMEOUTS_MS,
+  describeStderr,
   parseOutcome,
   substitute,
-  tail,
   type ActionBody,
   type DriverContext,
   type DriverTarget,
@@ -90,17 +90,17 @@ export class CommandDriver implements PosDriver {
         ? { error: `\`${shown}\` did not finish within ${formatDuration(timeoutMs)} (stopped)`, timedOut: true, ...captured }
         : { error: `\`${shown}\` abandoned (${String(options.signal.reason ?? 'aborted')})`, ...captured };
     }
-    const errTail = tail(stderr);
+    const said = describeStderr(stderr);
     if (result.code !== 0) {
       const how = result.signal ? `was killed by ${result.signal}` : result.code === null ? 'could not run' : `exited with code ${result.code}`;
-      return { error: `\`${shown}\` ${how}${errTail ? `; stderr:\n${errTail}` : ''}`, ...captured };
+      return { error: `\`${shown}\` ${how}${said ? `: ${said}` : ''}`, ...captured };
     }
     const last = stdout
       .split(/\r?\n/)
       .map((l) => l.trim())
       .filter((l) => l !== '')
       .pop();
-    if (last === undefined) return { error: `\`${shown}\` exited 0 but printed no outcome line on stdout${errTail ? `; stderr:\n${errTail}` : ''}`, ...captured };
+    if (last === undefined) return { error: `\`${shown}\` exited 0 but printed no outcome line on stdout${said ? `; stderr: ${said}` : ''}`, ...captured };
     const parsed = parseOutcome(last);
     if ('error' in parsed) return { error: `\`${shown}\`: the last stdout line is ${parsed.error}`, ...captured };
     return { outcome: parsed.outcome, ...captured };

@@ -129,9 +129,64 @@ export class OutputBuffer {
 export function tail(text: string, lines = 5): string {
   return text
     .split(/\r?\n/)
-    .filter((l) => l.trim() !== '')
+    .filter((l) => l.trim() !== '' && !NOISE.some((re) => re.test(l)))
     .slice(-lines)
     .join('\n');
+}
+
+/** Lines that say nothing about why a process failed, whatever their position. */
+const NOISE: readonly RegExp[] = [
+  /^Node\.js v\d+/, // the footer Node prints after an uncaught error
+  /^\[… \d+ earlier characters dropped\]$/, // OutputBuffer's own marker
+];
+
+/** A stack frame (Node/JS `at …`, Python `File "…", line n`). */
+const FRAME = /^\s+(at\s|File\s")/;
+/** Node's "where it was thrown" header above the source echo: `/x/pos.js:12`, `[eval]:1`, `node:internal/…:1210`. */
+const LOCATION = /^(node:\S+|\[eval\]|\S*[\\/]\S+|\S+\.[cm]?[jt]sx?):\d+$/;
+const CARETS = /^\s*\^+\s*$/;
+/** What Node prints after the frames of an error with extra properties: `  code: 'MODULE_NOT_FOUND',`, `}`. */
+const PROPERTY = /^\s+[\w$]+: .*,?$|^\s*[{}\]]\s*$/;
+const WARNING = /^\(node:\d+\) \[?\w*\]? ?\w*Warning\b|^\(Use `node --trace-/;
+/** `Error: …`, `TypeError [ERR_X]: …`, `ModuleNotFoundError: …` (Python), `Exception in thread …`. */
+const ERROR_LINE = /^(Uncaught )?[A-Z][\w.]*(Error|Exception)\b( \[[\w-]+\])?:|^Exception\b|^(fatal|error|panic)\b/i;
+
+/**
+ * The line of a failed process's stderr that says why it failed: the first error line
+ * (`Error: Cannot find module '/x/pos.js'`), else the first line that is not noise. Skipped:
+ * blank lines, Node's location header with its source echo and `^` carets, stack frames, the
+ * indented `code: …` properties and braces after them, runtime warnings and the "Node.js v20…"
+ * footer. Undefined when nothing is left.
+ */
+export function firstMeaningfulLine(stderr: string): string | undefined {
+  const lines = stderr.split(/\r?\n/);
+  const kept: string[] = [];
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i] as string;
+    if (line.trim() === '' || CARETS.test(line) || FRAME.test(line) || PROPERTY.test(line) || WARNING.test(line) || NOISE.some((re) => re.test(line))) continue;
+    if (LOCATION.test(line.trim())) {
+      // The echo of the throwing source line runs until the caret line under it.
+      const caret = lines.slice(i + 1, i + 4).findIndex((l) => CARETS.test(l));
+      if (caret !== -1) {
+        i += caret + 1;
+        continue;
+      }
+      if (line.startsWith('node:')) continue;
+    }
+    kept.push(line.trim());
+  }
+  return kept.find((l) => ERROR_LINE.test(l)) ?? kept[0];
+}
+
+/**
+ * What a failed process's stderr says, for an error message: the meaningful line first, then
+ * the last lines as context when they add something. Empty when stderr is empty.
+ */
+export function describeStderr(stderr: string, lines = 5): string {
+  const first = firstMeaningfulLine(stderr);
+  if (first === undefined) return '';
+  const end = tail(stderr, lines);
+  return end === '' || end.trim() === first ? first : `${first}\nstderr ends with:\n${end}`;
 }
 
 /** Substitute `{amount}`, `{hookPort}`, `{action}` (and any other known key) in a template. */
@@ -159,6 +214,9 @@ export function parseOutcome(text: string): { outcome: PosOutcome } | { error: s
     if (o[key] !== undefined && (typeof o[key] !== 'number' || !Number.isFinite(o[key]))) {
       return { error: `"${key}" must be a number of cents, got ${JSON.stringify(o[key])}` };
     }
+  }
+  if (o['uncertain'] !== undefined && typeof o['uncertain'] !== 'boolean') {
+    return { error: `"uncertain" must be true or false, got ${JSON.stringify(o['uncertain'])}` };
   }
   return { outcome: o as PosOutcome };
 }

@@ -8,6 +8,7 @@ import { formatDuration } from '../duration.js';
 import type { HttpDriverConfig, PosAction } from '../pos/types.js';
 import {
   DEFAULT_ACTION_TIMEOUTS_MS,
+  describeStderr,
   parseOutcome,
   substitute,
   type ActionBody,
@@ -64,11 +65,11 @@ export class HttpDriver implements PosDriver {
       const death = this.host.deathNotice();
       if (death) throw driverError(`the POS hook ${url.origin} never accepted connections: ${death}`);
       if (performance.now() - started > limit) {
-        const err = this.host.stderr().toString().trim();
+        const err = describeStderr(this.host.stderr().toString());
         throw driverError(
           `the POS hook ${url.origin} did not accept connections within ${formatDuration(limit)}` +
             (this.config.start ? ` (started: ${this.config.start.join(' ')})` : ' (no driver.start: is your POS running?)') +
-            (err ? `; its stderr ends with:\n${err.split('\n').slice(-5).join('\n')}` : ''),
+            (err ? `; its stderr says: ${err}` : ''),
         );
       }
       await new Promise((r) => setTimeout(r, Math.min(25 * 2 ** Math.min(attempt, 4), 250)));

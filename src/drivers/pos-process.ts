@@ -6,7 +6,7 @@
 import { isAbsolute, resolve } from 'node:path';
 import { RuntimeError } from '../errors.js';
 import type { DriverConfig } from '../pos/types.js';
-import { OutputBuffer, substitute, tail, type DriverContext, type DriverTarget } from './driver.js';
+import { describeStderr, OutputBuffer, substitute, type DriverContext, type DriverTarget } from './driver.js';
 import { freePort } from './ports.js';
 import { spawnTree, type TreeProcess } from './process-tree.js';
 
@@ -66,8 +66,10 @@ export class PosProcessHost {
     if (!p || !p.hasExited()) return undefined;
     const code = p.child.exitCode;
     const signal = p.child.signalCode;
-    const err = tail(p.stderr.toString());
-    return `the POS process (${(this.config.start ?? []).join(' ')}) exited ${signal ? `on ${signal}` : `with code ${code}`}${err ? `; stderr:\n${err}` : ''}`;
+    // Neither a code nor a signal: spawn itself failed (no such program), and said why on stderr.
+    const how = signal ? `was killed by ${signal}` : code === null ? 'could not be started' : `exited with code ${code}`;
+    const err = describeStderr(p.stderr.toString());
+    return `the POS process (${(this.config.start ?? []).join(' ')}) ${how}${err ? `: ${err}` : ''}`;
   }
 
   stdout(): OutputBuffer {

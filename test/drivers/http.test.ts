@@ -1,7 +1,8 @@
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { HttpDriver } from '../../src/drivers/http.js';
 import type { HttpDriverConfig } from '../../src/pos/types.js';
-import { alive, context, driverPool, readPid, signal, TARGET, tempFile } from './helpers.js';
+import { alive, context, driverPool, FIXTURES, readPid, signal, TARGET, tempFile } from './helpers.js';
 
 const node = process.execPath;
 const config = (args: string[] = [], over: Partial<HttpDriverConfig> = {}): HttpDriverConfig => ({
@@ -66,7 +67,25 @@ describe('http driver', () => {
   it('a POS process that exits before its hook is ready fails start with its exit code', async () => {
     const d = new HttpDriver({ type: 'http', url: 'http://127.0.0.1:{hookPort}', start: [node, '-e', 'console.error("port in use"); process.exit(7)'] }, context());
     track(d);
-    await expect(d.start(TARGET)).rejects.toThrow(/exited with code 7; stderr:\nport in use/);
+    await expect(d.start(TARGET)).rejects.toThrow(/exited with code 7: port in use$/);
+  });
+
+  it('a start command whose script does not exist names the exit code and the "Cannot find module" line first', async () => {
+    const d = new HttpDriver({ type: 'http', url: 'http://127.0.0.1:{hookPort}', start: [node, 'does-not-exist.js'] }, context());
+    track(d);
+    const err = await d.start(TARGET).then(
+      () => undefined,
+      (e: unknown) => e as Error,
+    );
+    expect(err?.message).toBeDefined();
+    const [first, ...rest] = (err as Error).message.split('\n');
+    expect(first).toBe(
+      `the POS hook http://127.0.0.1:${d.hookPort} never accepted connections: the POS process (${node} does-not-exist.js) exited with code 1: ` +
+        `Error: Cannot find module '${join(FIXTURES, 'does-not-exist.js')}'`,
+    );
+    expect(rest[0]).toBe('stderr ends with:');
+    expect(rest.slice(1).length).toBeGreaterThan(0);
+    expect(rest.join('\n')).not.toMatch(/^Node\.js v/m);
   });
 
   it('stop ends the whole tree of the started POS, grandchild included', async () => {
