@@ -6,12 +6,17 @@
  * This proves integrity (nothing was changed by accident or after the fact without
  * re-signing), not authenticity: anyone can regenerate a manifest. Quote the zip's sha256
  * in the support ticket when authenticity matters.
+ *
+ * It also reads the bundle's result.json and says whether the run is a submission (complete,
+ * no required failure, verdict not error); `verify --submission` requires that too.
  */
 import { createHash } from 'node:crypto';
 import { existsSync, lstatSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { basename, join, relative, resolve, sep } from 'node:path';
 import { unzipSync } from 'fflate';
 import { CertError } from '../errors.js';
+import { parseResult } from '../reporters/load-result.js';
+import { coverageOfResult, incompleteLine, submissionProblems } from '../runner/coverage.js';
 
 export type VerifyProblemKind = 'modified' | 'missing' | 'extra';
 
@@ -30,6 +35,19 @@ export interface VerifyResult {
   files: number;
   /** sha256 of the zip that was checked (the zip given, or the one inside the folder). */
   zipSha256?: string;
+  /** What the bundle's result.json says about the run: is it a certification submission? */
+  submission: SubmissionStatus;
+}
+
+export interface SubmissionStatus {
+  /** True when the run is complete, no required item failed and the verdict is not error. */
+  ok: boolean;
+  /** False when result.json is missing, unreadable, or records an incomplete run. */
+  complete: boolean;
+  /** "INCOMPLETE: 1 of 22 required items ran (…) — not a submission", when incomplete. */
+  incomplete?: string;
+  /** Why it is not a submission, one sentence each (English). */
+  problems: string[];
 }
 
 interface ManifestFile {
@@ -50,8 +68,26 @@ export function verifyBundle(path: string): VerifyResult {
   if (!existsSync(target)) {
     throw new CertError('FILE_NOT_FOUND', `no bundle at ${path}: give the bundle folder (the run's --out) or its .zip`, 1);
   }
-  return statSync(target).isDirectory() ? verifyFolder(target) : verifyZip(readFileSync(target), basename(target), '');
+  const { result, resultJson } = statSync(target).isDirectory() ? verifyFolder(target) : verifyZip(readFileSync(target), basename(target), '');
+  return { ...result, submission: submissionStatus(resultJson) };
 }
+
+/** Judges the bundle's result.json as a submission (pure; `bytes` undefined when it is absent). */
+export function submissionStatus(bytes: Uint8Array | undefined): SubmissionStatus {
+  if (bytes === undefined) return { ok: false, complete: false, problems: ['the bundle has no result.json'] };
+  let result;
+  try {
+    result = parseResult(Buffer.from(bytes).toString('utf8'), 'result.json');
+  } catch (err) {
+    return { ok: false, complete: false, problems: [`result.json cannot be read: ${err instanceof Error ? err.message : String(err)}`] };
+  }
+  const coverage = coverageOfResult(result);
+  const incomplete = incompleteLine(coverage) ?? (coverage.complete ? undefined : 'INCOMPLETE: the result does not record that every required item ran — not a submission');
+  const problems = submissionProblems(result).map((p) => p.text);
+  return { ok: problems.length === 0, complete: coverage.complete, ...(incomplete ? { incomplete } : {}), problems };
+}
+
+type Checked = { result: Omit<VerifyResult, 'submission'>; resultJson: Uint8Array | undefined };
 
 function parseManifest(bytes: Uint8Array | undefined, label: string): { files: ManifestFile[]; zip?: string } | VerifyProblem {
   if (!bytes) return { file: label, problem: 'missing' };
@@ -103,7 +139,7 @@ function compare(
   return problems;
 }
 
-function verifyFolder(dir: string): VerifyResult {
+function verifyFolder(dir: string): Checked {
   const present = new Map<string, () => Uint8Array | undefined>();
   for (const path of walk(dir)) {
     const full = join(dir, ...path.split('/'));
@@ -111,7 +147,8 @@ function verifyFolder(dir: string): VerifyResult {
   }
   const manifestBytes = present.get(MANIFEST_FILE)?.();
   const manifest = parseManifest(manifestBytes, MANIFEST_FILE);
-  if ('problem' in manifest) return { ok: false, problems: [manifest], files: 0 };
+  const resultJson = present.get('result.json')?.();
+  if ('problem' in manifest) return { result: { ok: false, problems: [manifest], files: 0 }, resultJson };
   const ignore = new Set([MANIFEST_FILE, ...(manifest.zip ? [manifest.zip] : [])]);
   const problems = compare(manifest, present, ignore, '');
   let zipSha256: string | undefined;
@@ -120,12 +157,12 @@ function verifyFolder(dir: string): VerifyResult {
     if (!zipBytes) {
       problems.push({ file: manifest.zip, problem: 'missing' });
     } else {
-      const inner = verifyZip(zipBytes, manifest.zip, `${manifest.zip}:`, manifestBytes);
+      const inner = verifyZip(zipBytes, manifest.zip, `${manifest.zip}:`, manifestBytes).result;
       problems.push(...inner.problems);
       zipSha256 = inner.zipSha256;
     }
   }
-  return { ok: problems.length === 0, problems, files: manifest.files.length, ...(zipSha256 ? { zipSha256 } : {}) };
+  return { result: { ok: problems.length === 0, problems, files: manifest.files.length, ...(zipSha256 ? { zipSha256 } : {}) }, resultJson };
 }
 
 /** Every file and symlink under dir, as "/"-separated relative paths. */
@@ -143,14 +180,14 @@ function walk(dir: string): string[] {
  * A bundle zip: entries under one top folder (how writeBundle stores them) or at the root.
  * `folderManifest`, when checking the zip inside a folder, must be the same manifest.
  */
-function verifyZip(bytes: Uint8Array, label: string, prefix: string, folderManifest?: Uint8Array): VerifyResult {
+function verifyZip(bytes: Uint8Array, label: string, prefix: string, folderManifest?: Uint8Array): Checked {
   const zipSha256 = sha256(bytes);
   let entries: Record<string, Uint8Array>;
   try {
     entries = unzipSync(bytes);
   } catch (err) {
     const detail = `not a readable zip (${err instanceof Error ? err.message : String(err)})`;
-    return { ok: false, problems: [{ file: label, problem: 'modified', detail }], files: 0, zipSha256 };
+    return { result: { ok: false, problems: [{ file: label, problem: 'modified', detail }], files: 0, zipSha256 }, resultJson: undefined };
   }
   const names = Object.keys(entries).filter((name) => !name.endsWith('/'));
   const top = names[0]?.split('/')[0];
@@ -163,10 +200,11 @@ function verifyZip(bytes: Uint8Array, label: string, prefix: string, folderManif
   }
   const manifestBytes = present.get(MANIFEST_FILE)?.();
   const manifest = parseManifest(manifestBytes, prefix + MANIFEST_FILE);
-  if ('problem' in manifest) return { ok: false, problems: [manifest], files: 0, zipSha256 };
+  const resultJson = present.get('result.json')?.();
+  if ('problem' in manifest) return { result: { ok: false, problems: [manifest], files: 0, zipSha256 }, resultJson };
   const problems = compare(manifest, present, new Set([MANIFEST_FILE]), prefix);
   if (folderManifest && manifestBytes && !Buffer.from(folderManifest).equals(manifestBytes)) {
     problems.unshift({ file: prefix + MANIFEST_FILE, problem: 'modified', detail: 'differs from the folder\'s manifest.json' });
   }
-  return { ok: problems.length === 0, problems, files: manifest.files.length, zipSha256 };
+  return { result: { ok: problems.length === 0, problems, files: manifest.files.length, zipSha256 }, resultJson };
 }

@@ -13,6 +13,7 @@ import { Chalk, type ChalkInstance } from 'chalk';
 import { formatDuration } from '../duration.js';
 import type { RunEvent } from '../runner/events.js';
 import type { ItemVerdict, RunResult } from '../runner/result.js';
+import { coverageOfResult, incompleteLine } from '../runner/coverage.js';
 
 export interface ProgressOptions {
   out: NodeJS.WritableStream & { isTTY?: boolean };
@@ -122,6 +123,9 @@ export function createProgress(options: ProgressOptions): Progress {
       case 'warning':
         line(c.yellow(`warning: ${e.message}`));
         return;
+      case 'pos:restart':
+        if (options.mode === 'human') line(c.yellow(`↻ restarting the POS: ${e.reason}`));
+        return;
       case 'operator':
         line(e.text);
         return;
@@ -147,8 +151,11 @@ export function createProgress(options: ProgressOptions): Progress {
       if (timer) clearInterval(timer);
       timer = undefined;
       clearSpinner();
+      // A result fresh from the runner always says whether it is complete; only `false` is incomplete here.
+      const incomplete = result.complete === false ? incompleteLine(coverageOfResult(result)) : undefined;
       if (options.mode === 'json') {
-        out.write(`${JSON.stringify({ event: 'report', verdict: result.verdict, dir: report.dir, files: report.files, problems: report.problems, seed: result.seed })}\n`);
+        const coverage = result.complete === undefined ? {} : { complete: result.complete, ...(incomplete ? { incomplete } : {}) };
+        out.write(`${JSON.stringify({ event: 'report', verdict: result.verdict, ...coverage, dir: report.dir, files: report.files, problems: report.problems, seed: result.seed })}\n`);
         return;
       }
       const s = result.summary;
@@ -174,7 +181,10 @@ export function createProgress(options: ProgressOptions): Progress {
         }
         w.push('');
       }
-      const verdictText = result.interrupted ? `${result.verdict.toUpperCase()} (interrupted)` : result.verdict.toUpperCase();
+      // The exit code still judges the items that ran; the words must not claim more than that.
+      const judged = incomplete ? `INCOMPLETE, ${result.verdict.toUpperCase()} on the items that ran` : result.verdict.toUpperCase();
+      const verdictText = result.interrupted ? `${judged} (interrupted)` : judged;
+      if (incomplete) w.push(c.bold(c.yellow(incomplete)));
       w.push(`${c.bold('Verdict:')} ${paint(c, result.verdict, c.bold(verdictText))}  (${s.pass} pass, ${s.fail} fail, ${s.error} error, ${s.requiredFailed} required failed)`);
       w.push(`Seed: ${result.seed}  (replay the same fault decisions with --seed ${result.seed})`);
       w.push(`Report: ${report.dir}`);

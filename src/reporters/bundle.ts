@@ -3,7 +3,7 @@
  * plus a zip of that folder inside it.
  *
  *   <out>/result.json  checklist.html  checklist.md  junit.xml  manual.<lang>.md
- *         transcripts/<item>.log  environment.json  email.txt
+ *         transcripts/<item>.log  environment.json  email.txt (only for a submission)
  *         manifest.json          sha256 + size of every file above
  *         <out-name>.zip         all of the above under <out-name>/, manifest included
  *
@@ -11,14 +11,21 @@
  * the manifest, so `verify` knows it is not an extra file and checks its contents too.
  * Every file is written atomically; item ids and POS names only reach file names through
  * safeFileName + insideDir.
+ *
+ * email.txt, the certification request, exists only when the run is a submission: complete,
+ * no required item failed, verdict not error (interfaces.md §5). Otherwise the reports say
+ * what to do first, and nothing in the bundle can be mistaken for a request.
  */
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { arch, platform, release, type } from 'node:os';
-import { basename, resolve } from 'node:path';
+import { basename, isAbsolute, resolve } from 'node:path';
 import { zipSync, type Zippable } from 'fflate';
 import type { Checklist, Lang } from '../checklist/types.js';
 import type { PosProfile } from '../pos/types.js';
+import type { RunDiff } from '../runner/diff.js';
 import type { RunResult } from '../runner/result.js';
+import { submissionProblems } from '../runner/coverage.js';
+import { portablePath, processRoots } from '../runner/portable-paths.js';
 import { MANIFEST_FILE, sha256 } from '../bundle/verify.js';
 import { insideDir, safeFileName, writeFileAtomic } from '../fs-atomic.js';
 import { TOOL_VERSION } from '../version.js';
@@ -38,6 +45,8 @@ export interface BundleOptions {
   lang: Lang;
   pos?: PosProfile;
   checklist?: Checklist;
+  /** What changed since a baseline run (`--baseline`), for the HTML report. */
+  changes?: RunDiff;
 }
 
 export interface ManifestEntry {
@@ -62,13 +71,19 @@ export function toBytes(contents: string | Uint8Array): Uint8Array {
 }
 
 /** The bundle's files, in memory (no I/O): reports, transcripts, environment, e-mail. */
-export function renderBundleFiles(result: RunResult, options: Omit<BundleOptions, 'outDir'> & { zipName: string }): ReportFile[] {
+export function renderBundleFiles(given: RunResult, options: Omit<BundleOptions, 'outDir'> & { zipName: string }): ReportFile[] {
+  // A result written before paths were made portable (`report --format bundle` of an old
+  // result.json) may still name its checklist by an absolute path: never ship that.
+  const file = given.checklist.file;
+  const result: RunResult =
+    file !== undefined && isAbsolute(file) ? { ...given, checklist: { ...given.checklist, file: portablePath(file, processRoots()) } } : given;
   // The runner's result is rendered as-is in result.json; the views get every optional field filled.
   const input: ReportInput = {
     result: normalizeResult(result),
     lang: options.lang,
     ...(options.pos ? { pos: options.pos } : {}),
     ...(options.checklist ? { checklist: options.checklist } : {}),
+    ...(options.changes ? { changes: options.changes } : {}),
   };
   const files: ReportFile[] = [];
   files.push(...jsonReporter.render({ ...input, result }));
@@ -80,7 +95,9 @@ export function renderBundleFiles(result: RunResult, options: Omit<BundleOptions
     files.push({ path: `transcripts/${names.get(item.id) ?? 'unnamed.log'}`, contents: formatTranscriptFile(item) });
   }
   files.push({ path: 'environment.json', contents: `${JSON.stringify(environment(result, options), null, 2)}\n` });
-  files.push({ path: 'email.txt', contents: coverEmail(result, options, files.map((f) => f.path)) });
+  if (submissionProblems(result).length === 0) {
+    files.push({ path: 'email.txt', contents: coverEmail(result, options, files.map((f) => f.path)) });
+  }
   return files;
 }
 
@@ -157,8 +174,11 @@ function removeStaleFiles(outDir: string, keep: ReadonlySet<string>): void {
   }
 }
 
+/** The run's environment, with paths relative to the working directory (never absolute). */
 function environment(result: RunResult, options: Omit<BundleOptions, 'outDir'>) {
   const pos = options.pos;
+  const roots = processRoots();
+  const checklistFile = options.checklist?.file ?? result.checklist.file;
   return {
     tool: { name: result.tool.name, version: result.tool.version, bundleWrittenBy: TOOL_VERSION },
     node: process.version,
@@ -167,8 +187,9 @@ function environment(result: RunResult, options: Omit<BundleOptions, 'outDir'>) 
       id: result.checklist.id,
       version: result.checklist.version,
       sha256: options.checklist?.sha256 ?? result.checklist.sha256,
-      file: options.checklist?.file ?? result.checklist.file ?? null,
+      file: checklistFile !== undefined ? portablePath(checklistFile, roots) : null,
     },
+    complete: result.complete === true,
     seed: result.seed,
     timeScale: result.timeScale,
     profile: result.profile,
@@ -184,8 +205,19 @@ function environment(result: RunResult, options: Omit<BundleOptions, 'outDir'>) 
       integration: pos?.integration ?? result.pos.integration,
       features: pos?.features ?? result.pos.features ?? [],
       driver: pos?.driver.type ?? result.pos.driver ?? null,
+      file: pos?.file !== undefined ? portablePath(pos.file, roots) : null,
+      sha256: pos?.file !== undefined ? fileSha256(pos.file) : null,
     },
   };
+}
+
+/** sha256 of a file's bytes; null when it cannot be read any more (the bundle must still be written). */
+function fileSha256(path: string): string | null {
+  try {
+    return sha256(readFileSync(path));
+  } catch {
+    return null;
+  }
 }
 
 /** The cover e-mail for Azkoyen support, with the information a certification requires. */

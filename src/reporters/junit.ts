@@ -1,14 +1,19 @@
 /**
  * JUnit XML, hand-written (no dependency, full control of escaping). One <testcase> per
- * checklist item; a product defect is a <failure>, a harness problem an <error>, skipped,
- * not-applicable and partial items are <skipped> with the reason. Shape:
+ * checklist item, its level in the name ("[required]") and in a `level` property. A CI test
+ * view must agree with the exit code (verdict.ts), so a failed *required* item is a <failure>,
+ * an errored item (any level) an <error>, while a failed recommended or optional item, which
+ * does not decide the run, stays a passing testcase whose `verdict` property says "fail" and
+ * whose <system-out> starts with the failed checks. Skipped, not-applicable and partial items
+ * are <skipped> with the reason. Shape:
  *
  *   <?xml version="1.0" encoding="UTF-8"?>
  *   <testsuites name="cashlogy-cert" tests="3" failures="1" errors="0" skipped="1" time="12.400">
  *     <testsuite name="chapter7-express 1.0.0 on Acme POS 4.2.0" tests="3" … timestamp="…">
  *       <properties><property name="seed" value="42"/>…</properties>
- *       <testcase name="EXP-03 Sale with change" classname="checklists/chapter7-express.yaml"
+ *       <testcase name="EXP-03 Sale with change [required]" classname="checklists/chapter7-express.yaml"
  *                 file="checklists/chapter7-express.yaml" time="2.100">
+ *         <properties><property name="level" value="required"/><property name="verdict" value="fail"/></properties>
  *         <failure message="the POS booked the amount inserted" type="fail">…checks…</failure>
  *         <system-out>…full wire transcript…</system-out>
  *       </testcase>
@@ -24,6 +29,7 @@ import { formattersFor, currencyOfProfile, type Formatters } from './i18n.js';
 import { formatTranscriptLine } from './transcript-files.js';
 import type { Reporter, ReportInput } from './types.js';
 import { displayPath } from './view.js';
+import { coverageText } from './coverage-text.js';
 
 /** Transcript lines per testcase in <system-out>. */
 export const SYSTEM_OUT_LINES = 2000;
@@ -54,6 +60,9 @@ export function renderJunit(input: ReportInput): string {
     ['timeScale', String(result.timeScale)],
     ['tool', `${result.tool.name} ${result.tool.version}`],
   ];
+  // An incomplete run says so first (interfaces.md §5), also to a CI that reads the properties.
+  const coverage = coverageText(result, f);
+  if (!coverage.complete) properties.unshift(['complete', 'false'], ['incomplete', coverage.headline]);
   const out: string[] = ['<?xml version="1.0" encoding="UTF-8"?>'];
   const totals = `tests=${attr(result.items.length)} failures=${attr(counts.failures)} errors=${attr(counts.errors)} skipped=${attr(counts.skipped)} time=${attr(seconds(totalMs))}`;
   out.push(`<testsuites name="cashlogy-cert" ${totals}>`);
@@ -75,8 +84,9 @@ function countOutcomes(items: readonly ItemResult[]) {
   let errors = 0;
   let skipped = 0;
   for (const item of items) {
-    if (item.verdict === 'fail') failures++;
-    else if (item.verdict === 'error') errors++;
+    if (item.verdict === 'fail') {
+      if (decidesRun(item)) failures++;
+    } else if (item.verdict === 'error') errors++;
     else if (item.verdict !== 'pass') skipped++;
   }
   return { failures, errors, skipped };
@@ -84,7 +94,8 @@ function countOutcomes(items: readonly ItemResult[]) {
 
 function uniqueName(item: ItemResult, f: Formatters, taken: Set<string>): string {
   const title = item.titles?.[f.lang] || item.title;
-  const base = title ? `${item.id} ${title}` : item.id;
+  // The level keyword stays English in every language: CI filters grep for it.
+  const base = `${title ? `${item.id} ${title}` : item.id} [${item.level}]`;
   let name = base;
   for (let n = 2; taken.has(name); n++) name = `${base} (${n})`;
   taken.add(name);
@@ -93,17 +104,19 @@ function uniqueName(item: ItemResult, f: Formatters, taken: Set<string>): string
 
 function testcase(item: ItemResult, name: string, file: string, f: Formatters): string[] {
   const open = `    <testcase name=${attr(name)} classname=${attr(file)} file=${attr(file)} time=${attr(seconds(item.durationMs))}`;
-  const body: string[] = [];
-  if (item.verdict === 'fail' || item.verdict === 'error') {
+  const body: string[] = [
+    '      <properties>',
+    `        <property name="level" value=${attr(item.level)}/>`,
+    `        <property name="verdict" value=${attr(item.verdict)}/>`,
+    '      </properties>',
+  ];
+  const out: string[] = [];
+  if (item.verdict === 'fail' && !decidesRun(item)) {
+    const { message, detail } = explain(item, f);
+    out.push(f.t('junit.advisoryFail', { level: f.t(`level.${item.level}`) }), message, ...(detail ? ['', detail] : []), '');
+  } else if (item.verdict === 'fail' || item.verdict === 'error') {
     const tag = item.verdict === 'fail' ? 'failure' : 'error';
-    const wanted: CheckResult['status'] = item.verdict === 'fail' ? 'failed' : 'errored';
-    const relevant = item.checks.filter((check) => check.status === wanted);
-    const message = item.reason || relevant[0]?.message || relevant[0]?.expected || f.t(`verdict.${item.verdict}`);
-    const detail = [
-      ...(relevant.length ? relevant : item.checks.filter((c) => c.status !== 'passed')).map(describeCheck),
-      ...item.actions.filter((a) => a.error).map((a) => `action ${a.action}: ${a.error}`),
-      ...item.faults.map((fault) => `fault: ${fault}`),
-    ].join('\n\n');
+    const { message, detail } = explain(item, f);
     body.push(`      <${tag} message=${attr(message)} type=${attr(item.verdict)}>${escapeXml(detail)}</${tag}>`);
   } else if (item.verdict !== 'pass') {
     const label =
@@ -112,12 +125,29 @@ function testcase(item: ItemResult, name: string, file: string, f: Formatters): 
   }
   if (item.transcript.length > 0) {
     // GitLab refuses report files over 30 MB; the bundle keeps the full log in transcripts/.
-    const lines = item.transcript.slice(0, SYSTEM_OUT_LINES).map(formatTranscriptLine);
-    if (item.transcript.length > SYSTEM_OUT_LINES) lines.push(`… ${item.transcript.length - SYSTEM_OUT_LINES} more lines in the bundle's transcripts/ folder`);
-    body.push(`      <system-out>${escapeXml(lines.join('\n'))}</system-out>`);
+    out.push(...item.transcript.slice(0, SYSTEM_OUT_LINES).map(formatTranscriptLine));
+    if (item.transcript.length > SYSTEM_OUT_LINES) out.push(`… ${item.transcript.length - SYSTEM_OUT_LINES} more lines in the bundle's transcripts/ folder`);
   }
-  if (body.length === 0) return [`${open}/>`];
+  if (out.length > 0) body.push(`      <system-out>${escapeXml(out.join('\n').replace(/\n+$/, ''))}</system-out>`);
   return [`${open}>`, ...body, '    </testcase>'];
+}
+
+/** Only a required item's failure decides the run (verdict.ts `runVerdict`), so only it is a JUnit <failure>. */
+function decidesRun(item: Pick<ItemResult, 'level'>): boolean {
+  return item.level === 'required';
+}
+
+/** The one-line message and the detail (failed or errored checks, driver errors, faults) of a failed or errored item. */
+function explain(item: ItemResult, f: Formatters): { message: string; detail: string } {
+  const wanted: CheckResult['status'] = item.verdict === 'fail' ? 'failed' : 'errored';
+  const relevant = item.checks.filter((check) => check.status === wanted);
+  const message = item.reason || relevant[0]?.message || relevant[0]?.expected || f.t(`verdict.${item.verdict}`);
+  const detail = [
+    ...(relevant.length ? relevant : item.checks.filter((c) => c.status !== 'passed')).map(describeCheck),
+    ...item.actions.filter((a) => a.error).map((a) => `action ${a.action}: ${a.error}`),
+    ...item.faults.map((fault) => `fault: ${fault}`),
+  ].join('\n\n');
+  return { message, detail };
 }
 
 function describeCheck(check: CheckResult): string {

@@ -12,6 +12,7 @@ import type { TranscriptEntry } from '../protocol/transcript.js';
 import { currencyOfProfile, formattersFor, stringsFor, type Formatters, type Strings } from './i18n.js';
 import { readAsset, renderTemplate } from './templates.js';
 import { tidyMarkdown } from './escape.js';
+import { coverageText } from './coverage-text.js';
 import type { Reporter, ReportFile, ReportInput } from './types.js';
 
 /** What the manual needs to know about the POS; a PosProfile or a result's `pos` both fit. */
@@ -117,6 +118,8 @@ export interface ManualView {
   lang: Lang;
   s: Strings;
   title: string;
+  /** The INCOMPLETE headline and what is missing, when the run behind the manual is incomplete. */
+  incomplete: { headline: string; details: string[] } | undefined;
   cover: { label: string; value: string }[];
   runLine: string;
   howToUse: string;
@@ -198,6 +201,7 @@ export function buildManualView(input: ManualInput): ManualView {
     lang,
     s: stringsFor(lang),
     title: f.t('manual.title', { name: pos.name }),
+    incomplete: incompleteOf(result, f),
     cover,
     runLine: result
       ? f.t('manual.runLine', {
@@ -216,6 +220,12 @@ export function buildManualView(input: ManualInput): ManualView {
       entries: [...entries, ...typical],
     },
   };
+}
+
+function incompleteOf(result: RunResult | undefined, f: Formatters): ManualView['incomplete'] {
+  if (!result) return undefined;
+  const c = coverageText(result, f);
+  return c.complete ? undefined : { headline: c.headline, details: c.details };
 }
 
 /** Refunds have no Express command; other sections exist in every integration (in Express through the backoffice menu). */

@@ -4,6 +4,7 @@
  */
 import type { Checklist, Lang } from '../checklist/types.js';
 import type { PosProfile } from '../pos/types.js';
+import type { RunDiff } from '../runner/diff.js';
 import type { RunResult } from '../runner/result.js';
 
 export interface ReportFile {
@@ -19,6 +20,8 @@ export interface ReportInput {
   pos?: PosProfile;
   /** The checklist the run used, when known: gives `underTest` for the manual's section matching. */
   checklist?: Checklist;
+  /** What changed since a baseline run (`run --baseline`, `report --baseline`): the HTML shows it. */
+  changes?: RunDiff;
 }
 
 export interface Reporter {

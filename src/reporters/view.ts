@@ -11,6 +11,7 @@ import { currencyOfProfile, formattersFor, stringsFor, type Formatters, type Str
 import { transcriptFileNames } from './transcript-files.js';
 import { PACKAGE_ROOT } from '../version.js';
 import { localizeReason } from './reasons.js';
+import { coverageText, submissionText, type CoverageText, type SubmissionText } from './coverage-text.js';
 
 /** Lines of transcript shown per item in HTML/Markdown; the bundle keeps the full log. */
 export const TRANSCRIPT_EXCERPT_LINES = 200;
@@ -110,6 +111,10 @@ export interface ReportView {
   verdict: RunResult['verdict'];
   verdictLabel: string;
   interrupted: boolean;
+  /** INCOMPLETE headline and what is missing: every report shows it first when the run is incomplete. */
+  coverage: CoverageText;
+  /** Whether the run may be sent to Azkoyen, and what to do first when not. */
+  submission: SubmissionText;
   summary: { key: string; label: string; count: number }[];
   requiredFailed: number;
   total: number;
@@ -141,6 +146,7 @@ export function buildReportView(result: RunResult, lang: Lang, pos?: PosProfile)
   const failingItems = items.filter((item) => item.failing);
   const summary = result.summary;
   const elapsed = Date.parse(result.finishedAt) - Date.parse(result.startedAt);
+  const coverage = coverageText(result, f);
   return {
     lang,
     s: stringsFor(lang),
@@ -162,8 +168,10 @@ export function buildReportView(result: RunResult, lang: Lang, pos?: PosProfile)
     finished: f.dateTime(result.finishedAt),
     duration: Number.isFinite(elapsed) ? f.duration(elapsed) : '',
     verdict: result.verdict,
-    verdictLabel: f.t(`runVerdict.${result.verdict}`),
+    verdictLabel: runVerdictLabel(result, coverage.complete, f),
     interrupted: result.interrupted === true,
+    coverage,
+    submission: submissionText(result, f),
     summary: (
       [
         ['pass', summary.pass],
@@ -267,8 +275,21 @@ export function transcriptView(entries: readonly TranscriptEntry[], f: Formatter
   };
 }
 
-/** Shipped checklists are shown relative to the package ("checklists/chapter7-express.yaml"), not as a path on the machine that ran them. */
+/**
+ * The run verdict in words. "Every required item passed" is only true of a complete run: an
+ * incomplete one that passed says that only the items that ran passed.
+ */
+export function runVerdictLabel(result: Pick<RunResult, 'verdict'>, complete: boolean, f: Formatters): string {
+  return !complete && result.verdict === 'pass' ? f.t('coverage.passed') : f.t(`runVerdict.${result.verdict}`);
+}
+
+/**
+ * Shipped checklists are shown relative to the package ("checklists/chapter7-express.yaml"),
+ * not as a path on the machine that ran them (older results hold the absolute path; newer ones
+ * `<cashlogy-cert>/checklists/…`, see src/runner/portable-paths.ts).
+ */
 export function displayPath(file: string): string {
   const root = PACKAGE_ROOT.endsWith('/') ? PACKAGE_ROOT : `${PACKAGE_ROOT}/`;
+  if (file.startsWith('<cashlogy-cert>/')) return file.slice('<cashlogy-cert>/'.length);
   return file.startsWith(root) ? file.slice(root.length) : file;
 }

@@ -5,6 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { verifyBundle } from '../../src/bundle/verify.js';
 import { writeBundle, type Manifest } from '../../src/reporters/bundle.js';
 import { loadFixture, tempDir } from '../reporters/helpers.js';
+import { incompleteVariant, submissionVariant } from '../reporters/coverage-fixtures.js';
 
 const roots: string[] = [];
 function freshParent(): string {
@@ -26,7 +27,7 @@ function listFiles(dir: string): string[] {
 describe('writeBundle', () => {
   it('writes every file of the bundle, a manifest and a zip, and they verify', async () => {
     const out = join(freshParent(), 'run-1');
-    const result = loadFixture('sample');
+    const result = submissionVariant(loadFixture('sample'));
     const written = await writeBundle(result, { outDir: out, lang: 'fr' });
     const files = listFiles(out);
     expect(files).toEqual(
@@ -52,21 +53,34 @@ describe('writeBundle', () => {
 
   it('writes the environment and the cover e-mail with what certification needs', async () => {
     const out = join(freshParent(), 'bundle');
-    const result = loadFixture('sample');
+    const result = submissionVariant(loadFixture('sample'));
     await writeBundle(result, { outDir: out, lang: 'en' });
     const env = JSON.parse(readFileSync(join(out, 'environment.json'), 'utf8'));
     expect(env).toMatchObject({
       node: process.version,
       checklist: { id: 'chapter7-express', sha256: result.checklist.sha256 },
       seed: 424242,
-      pos: { name: 'Acme POS', version: '4.2.0', company: 'Acme Software SARL', email: 'integration@acme.example', integration: 'express' },
+      pos: { name: 'Acme POS', version: '4.2.0', company: 'Acme Software SARL', email: 'integration@acme.example', integration: 'express', file: null },
+      complete: true,
     });
+    expect(env.checklist.file).toBe('checklists/chapter7-express.yaml');
     expect(env.os.platform).toBe(process.platform);
     const email = readFileSync(join(out, 'email.txt'), 'utf8');
-    for (const needle of ['Acme POS', '4.2.0', 'Acme Software SARL', 'integration@acme.example', 'Express', 'FAILED', '424242', 'bundle.zip', 'manual.en.md', 'checklist.html', 'cashlogy-cert verify bundle.zip']) {
+    for (const needle of ['Acme POS', '4.2.0', 'Acme Software SARL', 'integration@acme.example', 'Express', 'PASSED', '424242', 'bundle.zip', 'manual.en.md', 'checklist.html', 'cashlogy-cert verify bundle.zip']) {
       expect(email).toContain(needle);
     }
     expect(readFileSync(join(out, 'transcripts', 'EXP-03.log'), 'utf8')).toContain('<- #WR:LEVEL#2000#1010#0#0#');
+  });
+
+  it('writes no e-mail for a run that is not a submission: a required item failed, or the run is incomplete', async () => {
+    for (const [name, result] of [['failed', loadFixture('sample')], ['incomplete', incompleteVariant(submissionVariant(loadFixture('sample')))]] as const) {
+      const out = join(freshParent(), name);
+      await writeBundle(result, { outDir: out, lang: 'en' });
+      expect(existsSync(join(out, 'checklist.md')), name).toBe(true);
+      expect(existsSync(join(out, 'email.txt')), name).toBe(false);
+      expect(Object.keys(unzipSync(readFileSync(join(out, `${name}.zip`)))).some((k) => k.endsWith('email.txt')), name).toBe(false);
+      expect(verifyBundle(out)).toMatchObject({ ok: true, submission: { ok: false, complete: name === 'failed' } });
+    }
   });
 
   it('reports every modified, missing and extra file by name', async () => {
@@ -89,7 +103,7 @@ describe('writeBundle', () => {
 
   it('checks the zip: a missing, corrupt or tampered zip does not verify', async () => {
     const out = join(freshParent(), 'zipcheck');
-    await writeBundle(loadFixture('sample'), { outDir: out, lang: 'fr' });
+    await writeBundle(submissionVariant(loadFixture('sample')), { outDir: out, lang: 'fr' });
     const zipPath = join(out, 'zipcheck.zip');
     const original = readFileSync(zipPath);
 

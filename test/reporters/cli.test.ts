@@ -56,15 +56,22 @@ describe('cashlogy-cert report / manual / verify', () => {
     expect(ok.out).toMatch(/^ok: b verifies \(\d+ files; zip sha256 [0-9a-f]{64}\)/);
     expect((await cli(['verify', 'b/b.zip'], cwd)).code).toBe(0);
 
+    // The sample run failed a required item: intact, but not a submission, and no e-mail.
+    expect(existsSync(join(cwd, 'b', 'email.txt'))).toBe(false);
+    expect(ok.out).toContain('not a submission: EXP-03 (required) failed');
+    const strict = await cli(['verify', 'b', '--submission'], cwd);
+    expect(strict.code).toBe(4);
+    expect(strict.err).toContain('b is intact but not a submission: EXP-03 (required) failed');
+
     writeFileSync(join(cwd, 'b', 'junit.xml'), '<testsuites/>');
-    rmSync(join(cwd, 'b', 'email.txt'));
+    rmSync(join(cwd, 'b', 'checklist.md'));
     writeFileSync(join(cwd, 'b', 'extra.txt'), 'x');
     const bad = await cli(['verify', 'b'], cwd);
     expect(bad.code).toBe(4);
-    expect(bad.out).toBe('missing: email.txt\nmodified: junit.xml (sha256 differs)\nextra: extra.txt\n');
+    expect(bad.out).toBe('missing: checklist.md\nmodified: junit.xml (sha256 differs)\nextra: extra.txt\n');
     expect(bad.err).toContain('does not verify: 3 problems');
     const json = await cli(['verify', 'b', '--json'], cwd);
-    expect(JSON.parse(json.out)).toMatchObject({ ok: false, problems: [{ file: 'email.txt', problem: 'missing' }, {}, {}] });
+    expect(JSON.parse(json.out)).toMatchObject({ ok: false, problems: [{ file: 'checklist.md', problem: 'missing' }, {}, {}] });
   });
 
   it('verify exits 1 when the bundle path does not exist', async () => {

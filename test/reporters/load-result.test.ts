@@ -56,6 +56,6 @@ describe('reading result.json', () => {
     expect(result.items[0]).toMatchObject({ titles: { fr: 'One', en: 'One', es: 'One' }, actions: [], faults: [], tags: [] });
     expect(renderHtml({ result, lang: 'fr' })).toContain('X-1');
     expect(renderMarkdown({ result, lang: 'es' })).toContain('| X-1 | One |');
-    expect(renderJunit({ result, lang: 'en' })).toContain('<testcase name="X-1 One"');
+    expect(renderJunit({ result, lang: 'en' })).toContain('<testcase name="X-1 One [required]"');
   });
 });
