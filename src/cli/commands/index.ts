@@ -5,7 +5,9 @@
  */
 import type { Command } from 'commander';
 import type { CliIo } from '../io.js';
+import { registerDiff } from './diff.js';
 import { registerManual } from './manual.js';
+import { registerMerge } from './merge.js';
 import { registerReport } from './report.js';
 import { registerRun } from './run.js';
 import { registerSimulate } from './simulate.js';
@@ -21,4 +23,6 @@ export const COMMANDS: RegisterCommand[] = [
   registerReport,
   registerManual,
   registerVerify,
+  registerMerge,
+  registerDiff,
 ];

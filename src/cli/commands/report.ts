@@ -48,11 +48,12 @@ export function registerReport(program: Command, io: CliIo, setExitCode: (code: 
     .option('--out <dir>', 'folder to write into (default: the current folder)')
     .option('--pos <pos.yaml>', 'the POS profile: completes company/e-mail/features the result may lack')
     .option('--checklist <file>', 'the checklist of the run: lets the manual pick sections by the items\' command codes')
+    .option('--baseline <result.json|bundle>', 'an earlier run to compare with: checklist.html gets a "Changes since the baseline" section')
     .addHelpText(
       'after',
       '\nExamples:\n  cashlogy-cert report cashlogy-reports/run-1/result.json --format html --lang en --out /tmp/en\n  cashlogy-cert report result.json --format bundle --lang es --out bundle-es\n',
     )
-    .action(async (file: string, options: { format: string; lang?: string; out?: string; pos?: string; checklist?: string }) => {
+    .action(async (file: string, options: { format: string; lang?: string; out?: string; pos?: string; checklist?: string; baseline?: string }) => {
       const formats = parseFormats(options.format);
       const resultPath = resolve(io.cwd, file);
       const result = loadResult(resultPath);
@@ -62,7 +63,9 @@ export function registerReport(program: Command, io: CliIo, setExitCode: (code: 
       const pos = options.pos === undefined ? undefined : (await import('../../pos/profile.js')).loadPosProfile(resolve(io.cwd, options.pos));
       const checklist =
         options.checklist === undefined ? undefined : (await import('../../checklist/load.js')).loadChecklist(resolve(io.cwd, options.checklist));
-      const context = { ...(pos ? { pos } : {}), ...(checklist ? { checklist } : {}) };
+      const baseline = options.baseline === undefined ? undefined : (await import('./merge.js')).loadRunArgument(options.baseline, io.cwd).result;
+      const changes = baseline === undefined ? undefined : (await import('../../runner/diff.js')).diffRuns(baseline, result);
+      const context = { ...(pos ? { pos } : {}), ...(checklist ? { checklist } : {}), ...(changes ? { changes } : {}) };
       const written: string[] = [];
       for (const format of formats) {
         if (format === 'bundle') {

@@ -1,0 +1,38 @@
+/**
+ * `cashlogy-cert diff <before> <after>`: what a re-certification changed, item by item, with
+ * the first frame where each changed item's wire traffic parts. The logic is src/runner/diff.ts.
+ *
+ *   exit 0 no required item regressed · 4 a required item regressed · 1 usage · 2 unreadable result
+ */
+import type { Command } from 'commander';
+import { diffRuns, formatDiff } from '../../runner/diff.js';
+import type { CliIo } from '../io.js';
+import { loadRunArgument } from './merge.js';
+
+export const DIFF_REGRESSED_EXIT = 4;
+
+export function registerDiff(program: Command, io: CliIo, setExitCode: (code: number) => void): void {
+  program
+    .command('diff')
+    .description('compare two runs: items fixed, regressed, changed, new and removed, with the first diverging frame of each')
+    .argument('<before>', 'the earlier run: result.json, bundle folder or bundle zip')
+    .argument('<after>', 'the later run: result.json, bundle folder or bundle zip')
+    .option('--json', 'print the diff as JSON')
+    .addHelpText(
+      'after',
+      `
+Exit codes: 0 no required item regressed · 4 a required item went from pass to fail or error
+            1 usage error · 2 a result that does not load
+
+Examples:
+  $ cashlogy-cert diff certified/result.json cashlogy-reports/latest
+  $ cashlogy-cert diff v4.1/bundle.zip v4.2 --json`,
+    )
+    .action((beforeArg: string, afterArg: string, flags: { json?: boolean }) => {
+      const before = loadRunArgument(beforeArg, io.cwd);
+      const after = loadRunArgument(afterArg, io.cwd);
+      const diff = diffRuns(before.result, after.result);
+      io.stdout.write(flags.json ? `${JSON.stringify(diff, null, 2)}\n` : formatDiff(diff, { before: beforeArg, after: afterArg }));
+      setExitCode(diff.requiredRegressed ? DIFF_REGRESSED_EXIT : 0);
+    });
+}

@@ -1,0 +1,173 @@
+/**
+ * `cashlogy-cert merge <result.json|bundle>... --out <dir>`: one result, one set of reports,
+ * one manual and one bundle from the shards of a run (the counterpart of Playwright's
+ * merge-reports). The pure part is src/runner/merge.ts; this file reads the parts, finds the
+ * checklist they ran and writes the bundle with the same writer as `run` and `report`.
+ *
+ *   exit 0/3/4 the merged verdict, like `run` · 1 usage · 2 the parts do not belong together
+ */
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { basename, dirname, join, relative, resolve } from 'node:path';
+import { unzipSync } from 'fflate';
+import type { Command } from 'commander';
+import type { Checklist } from '../../checklist/types.js';
+import { UsageError } from '../../errors.js';
+import type { PosProfile } from '../../pos/types.js';
+import { writeBundle } from '../../reporters/bundle.js';
+import { loadResult, parseResult } from '../../reporters/load-result.js';
+import { incompleteLine } from '../../runner/coverage.js';
+import { mergeResults, type MergePart } from '../../runner/merge.js';
+import type { RunResult } from '../../runner/result.js';
+import { PACKAGE_ROOT } from '../../version.js';
+import type { CliIo } from '../io.js';
+import { parseLang } from './report.js';
+
+/**
+ * A run given on the command line: a result.json, a bundle folder holding one, or a bundle zip.
+ * `folder` is the directory the run's files live in (none for a zip).
+ */
+export function loadRunArgument(arg: string, cwd: string): { file: string; result: RunResult; folder?: string } {
+  const target = resolve(cwd, arg);
+  if (!existsSync(target)) throw new UsageError(`no result at ${arg}: give a result.json, a bundle folder (a run's --out) or its .zip`);
+  if (statSync(target).isDirectory()) {
+    const file = join(target, 'result.json');
+    if (!existsSync(file)) throw new UsageError(`${arg} is a folder without result.json: give a run's --out folder or its result.json`);
+    return { file: arg, result: loadResult(file), folder: target };
+  }
+  if (/\.zip$/i.test(target)) {
+    let entries: Record<string, Uint8Array>;
+    try {
+      entries = unzipSync(readFileSync(target), { filter: (f) => /^(?:[^/]+\/)?result\.json$/.test(f.name) });
+    } catch (err) {
+      throw new UsageError(`${arg} is not a readable zip (${(err as Error).message})`);
+    }
+    const [name, bytes] = Object.entries(entries)[0] ?? [];
+    if (name === undefined || bytes === undefined) throw new UsageError(`${arg} holds no result.json: give a bundle zip written by cashlogy-cert`);
+    return { file: arg, result: parseResult(Buffer.from(bytes).toString('utf8'), `${arg}:${name}`) };
+  }
+  return { file: arg, result: loadResult(target), folder: dirname(target) };
+}
+
+/**
+ * The checklist the parts ran, when it can be found with the same sha256: --checklist, else the
+ * file the result names (relative to the working directory or the package), else the shipped
+ * checklist of that id. Undefined when none matches.
+ */
+async function findChecklist(result: RunResult, arg: string | undefined, cwd: string): Promise<Checklist | undefined> {
+  const { loadChecklist } = await import('../../checklist/load.js');
+  const { SHIPPED_CHECKLISTS, MIXED_CHECKLIST_ID, mixedChecklist, resolveChecklist } = await import('../../checklist/select.js');
+  const pos = { ...result.pos, features: result.pos.features ?? [] } as unknown as PosProfile;
+  if (arg !== undefined) {
+    const path = resolve(cwd, arg);
+    return existsSync(path) || /[\\/]|\.ya?ml$/i.test(arg) ? loadChecklist(path) : resolveChecklist(pos, arg);
+  }
+  const candidates: (() => Checklist)[] = [];
+  const file = result.checklist.file;
+  if (file) {
+    // A shipped checklist is recorded as "<cashlogy-cert>/checklists/…" (src/runner/portable-paths.ts).
+    const shipped = /^<cashlogy-cert>\//.exec(file);
+    for (const path of shipped ? [resolve(PACKAGE_ROOT, file.slice(shipped[0].length))] : [resolve(cwd, file), resolve(PACKAGE_ROOT, file)]) {
+      candidates.push(() => loadChecklist(path));
+    }
+  }
+  const id = result.checklist.id;
+  if (id === MIXED_CHECKLIST_ID) candidates.push(() => mixedChecklist(pos));
+  else if (Object.hasOwn(SHIPPED_CHECKLISTS, id)) candidates.push(() => loadChecklist(SHIPPED_CHECKLISTS[id as keyof typeof SHIPPED_CHECKLISTS]));
+  for (const candidate of candidates) {
+    try {
+      const checklist = candidate();
+      if (checklist.sha256 === result.checklist.sha256) return checklist;
+    } catch {
+      // Not there or not loadable: try the next place.
+    }
+  }
+  return undefined;
+}
+
+interface MergeFlags {
+  out?: string;
+  lang?: string;
+  pos?: string;
+  checklist?: string;
+  json?: boolean;
+}
+
+export function registerMerge(program: Command, io: CliIo, setExitCode: (code: number) => void): void {
+  program
+    .command('merge')
+    .description('merge the shards of one run (result.json or bundle folders) into one result, set of reports and bundle')
+    .argument('<parts...>', 'result.json files, bundle folders (a run\'s --out) or bundle zips, one per shard')
+    .option('--out <dir>', 'folder for the merged result, reports and bundle (required)')
+    .option('--lang <lang>', 'fr|en|es (default: the language of the first part)')
+    .option('--pos <pos.yaml>', 'the POS profile: completes company/e-mail/features the results may lack')
+    .option('--checklist <name|file>', 'the checklist the shards ran (default: the file or shipped checklist the results name)')
+    .option('--json', 'print a JSON summary on stdout')
+    .addHelpText(
+      'after',
+      `
+Every part must come from the same checklist (sha256), POS profile, tool version, seed and machine
+profile, and no item or shard may be in two parts. Missing shards leave the merged run incomplete.
+
+Exit codes: 0 every required item passed · 1 usage error · 2 the parts do not belong together
+            3 an item errored (no required item failed) · 4 a required item failed
+
+Examples:
+  $ cashlogy-cert merge shard-1 shard-2 shard-3 --out cashlogy-reports/merged
+  $ cashlogy-cert merge s1/result.json s2/result.json --out merged --lang en`,
+    )
+    .action(async (args: string[], flags: MergeFlags) => {
+      setExitCode(await mergeCommand(args, flags, io));
+    });
+}
+
+export async function mergeCommand(args: string[], flags: MergeFlags, io: CliIo): Promise<number> {
+  if (flags.out === undefined) throw new UsageError('merge needs --out <dir>: the folder for the merged result and bundle');
+  const outDir = resolve(io.cwd, flags.out);
+  const loaded = args.map((arg) => loadRunArgument(arg, io.cwd));
+  for (const part of loaded) {
+    if (part.folder !== undefined && resolve(part.folder) === outDir) {
+      throw new UsageError(`--out ${flags.out} is the folder of the part ${part.file}: write the merged run to a folder of its own`);
+    }
+  }
+  const first = loaded[0];
+  if (first === undefined) throw new UsageError('merge needs at least one result.json or bundle');
+  const lang = parseLang(flags.lang, first.result.lang);
+  const parts: MergePart[] = loaded.map(({ file, result }) => ({ file, result }));
+  const checklist = await findChecklist(first.result, flags.checklist, io.cwd);
+  const pos = flags.pos === undefined ? undefined : (await import('../../pos/profile.js')).loadPosProfile(resolve(io.cwd, flags.pos));
+  const outcome = mergeResults(parts, { lang, ...(checklist ? { checklist } : {}) });
+  const written = await writeBundle(outcome.result, { outDir, lang, ...(pos ? { pos } : {}), ...(checklist ? { checklist } : {}) });
+
+  const result = outcome.result;
+  const shards = result.selection?.merged ?? [];
+  const incomplete = incompleteLine(outcome.coverage);
+  if (flags.json) {
+    io.stdout.write(
+      `${JSON.stringify({
+        out: relative(io.cwd, outDir) || '.',
+        verdict: result.verdict,
+        complete: result.complete === true,
+        merged: shards,
+        missingShards: outcome.missingShards,
+        summary: result.summary,
+        files: written.length,
+      })}\n`,
+    );
+  } else {
+    const s = result.summary;
+    io.stdout.write(
+      `merged ${parts.length} part${parts.length === 1 ? '' : 's'}${shards.length ? ` (shards ${shards.join(', ')})` : ''}: ${s.total} items, ${s.pass} pass, ${s.fail} fail, ${s.error} error · verdict ${result.verdict}\n`,
+    );
+    io.stdout.write(`wrote ${written.length} files to ${outDir} (bundle ${basename(outDir)})\n`);
+  }
+  if (!checklist) {
+    io.stderr.write(
+      `note: the checklist ${result.checklist.id} with sha256 ${result.checklist.sha256} was not found: items are ordered by id and coverage is judged from what the parts recorded (pass --checklist <file>)\n`,
+    );
+  }
+  if (outcome.missingShards.length > 0) io.stderr.write(`missing shard${outcome.missingShards.length > 1 ? 's' : ''}: ${outcome.missingShards.join(', ')}\n`);
+  if (incomplete) io.stderr.write(`${incomplete}\n`);
+  if (result.verdict === 'fail') return 4;
+  if (result.verdict === 'error') return 3;
+  return 0;
+}
