@@ -198,6 +198,8 @@ const expectationShape: Shape = {
         neverSends: { shape: framePatternShape, required: true },
         since: { shape: { kind: 'string' } },
         afterReply: { shape: framePatternShape },
+        // The watch ends at the first frame the POS sends that matches `until`.
+        until: { shape: framePatternShape },
       },
     },
     sendsInOrder: {
@@ -230,6 +232,13 @@ const expectationShape: Shape = {
       props: {
         outcome: { shape: { kind: 'record', values: valueMatcherShape }, required: true },
         of: { shape: { kind: 'string', description: 'The name of the action step; default the last action.' } },
+        acceptUncertain: {
+          shape: {
+            kind: 'boolean',
+            description:
+              'Also pass an outcome with `uncertain: true` that booked nothing (paid 0 or absent) and tells the cashier what to check in `message` (interfaces.md §4).',
+          },
+        },
       },
     },
     machine: {
@@ -321,6 +330,14 @@ export const stepShape: Shape = {
               insert: { shape: { kind: 'array', items: cents('A denomination in cents.', 1), minItems: 1 } },
               cancel: { shape: { kind: 'boolean', only: true } },
               confirm: { shape: { kind: 'boolean', only: true } },
+              accept: {
+                shape: {
+                  kind: 'boolean',
+                  description: 'With insert: whether the customer presses Accept once the amount is covered and the button is shown (default true, as a person would).',
+                },
+              },
+              // Act right after the POS next sends a matching frame (counted from this step's start).
+              whenSends: { shape: framePatternShape },
               after: afterProp,
               within: withinProp,
             },

@@ -22,7 +22,7 @@ export const DEFAULT_WITHIN_MS = 30_000;
 export const DEFAULT_SCREEN_WITHIN_MS = 30_000;
 
 /** Outcome fields of interfaces.md §4; others are allowed (POS extras) but get a warning. */
-const OUTCOME_FIELDS = ['outcome', 'paid', 'change', 'owed', 'refunded', 'message'];
+const OUTCOME_FIELDS = ['outcome', 'paid', 'change', 'owed', 'refunded', 'message', 'uncertain'];
 const ACTIONS_WITH_AMOUNT: readonly PosAction[] = ['sale', 'refund', 'refill'];
 const ACTIONS_NEEDING_AMOUNT: readonly PosAction[] = ['sale', 'refund'];
 
@@ -223,6 +223,7 @@ function checkSteps(item: Obj, itemPath: PathSegment[], report: Reporter): void 
     }
     if (isPlainObject(step['customer'])) {
       const c = step['customer'];
+      if (c['whenSends'] !== undefined) checkPattern(c['whenSends'], [...path, 'customer', 'whenSends'], true);
       const acts = ['insert', 'cancel', 'confirm'].filter((k) => c[k] !== undefined);
       if (acts.length === 0) report.error([...path, 'customer'], 'a customer step needs one of insert, cancel, confirm');
       else if (acts.length > 1) report.error([...path, 'customer', acts[1] as string], `a customer step does one thing; found ${acts.join(' and ')}`, 'split it into separate customer steps', 'key');
@@ -236,6 +237,7 @@ function checkSteps(item: Obj, itemPath: PathSegment[], report: Reporter): void 
       if (e['afterReply'] !== undefined) checkPattern(e['afterReply'], [...ep, 'afterReply'], false);
       if (e['sends'] !== undefined) checkPattern(e['sends'], [...ep, 'sends'], true);
       if (e['neverSends'] !== undefined) checkPattern(e['neverSends'], [...ep, 'neverSends'], true);
+      if (e['until'] !== undefined) checkPattern(e['until'], [...ep, 'until'], true);
       if (Array.isArray(e['sendsInOrder'])) (e['sendsInOrder'] as unknown[]).forEach((p, k) => checkPattern(p, [...ep, 'sendsInOrder', k], true));
       if (isPlainObject(e['count'])) {
         const least = e['count']['atLeast'];
@@ -394,6 +396,8 @@ function normaliseStep(raw: Obj): Step {
         ...(Array.isArray(c['insert']) ? { insert: [...(c['insert'] as number[])] } : {}),
         ...(c['cancel'] === true ? { cancel: true } : {}),
         ...(c['confirm'] === true ? { confirm: true } : {}),
+        ...(c['accept'] === false ? { accept: false } : {}),
+        ...(c['whenSends'] !== undefined ? { whenSends: pattern(c['whenSends']) } : {}),
         afterMs: c['after'] !== undefined ? ms(c['after']) : 0,
         withinMs: c['within'] !== undefined ? ms(c['within']) : DEFAULT_SCREEN_WITHIN_MS,
       },
@@ -455,6 +459,7 @@ function normaliseExpectation(e: Obj): Expectation {
       pattern: pattern(e['neverSends']),
       ...since,
       ...(e['afterReply'] !== undefined ? { afterReply: pattern(e['afterReply']) } : {}),
+      ...(e['until'] !== undefined ? { until: pattern(e['until']) } : {}),
     };
   }
   if (e['sendsInOrder'] !== undefined) {
@@ -468,7 +473,12 @@ function normaliseExpectation(e: Obj): Expectation {
   if (e['oneCommandAtATime'] !== undefined) return { type: 'oneCommandAtATime' };
   if (e['captured'] !== undefined) return { type: 'captured', values: matchers(e['captured']) };
   if (e['outcome'] !== undefined) {
-    return { type: 'outcome', ...(typeof e['of'] === 'string' ? { of: e['of'] } : {}), fields: matchers(e['outcome']) };
+    return {
+      type: 'outcome',
+      ...(typeof e['of'] === 'string' ? { of: e['of'] } : {}),
+      fields: matchers(e['outcome']),
+      ...(e['acceptUncertain'] === true ? { acceptUncertain: true } : {}),
+    };
   }
   if (e['machine'] !== undefined) {
     const m = e['machine'] as Obj;

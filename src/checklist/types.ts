@@ -94,6 +94,13 @@ export interface CustomerStep extends StepBase {
   insert?: number[];
   cancel?: boolean;
   confirm?: boolean;
+  /** With `insert`: press Accept once the amount is covered and the button is shown (default true). */
+  accept?: boolean;
+  /**
+   * Act right after the POS next sends a frame matching this pattern (counted from the step's
+   * start), instead of at a fixed time: ties the customer to the POS's own traffic.
+   */
+  whenSends?: FramePattern;
   afterMs: number;
   /** How long to wait for an open acceptance before the step errors. */
   withinMs: number;
@@ -156,7 +163,7 @@ export type Expectation =
       count?: { atLeast?: number; atMost?: number };
     }
   /** The POS never sends a matching frame (from `since`, default the item start, to the end of the item). */
-  | { type: 'neverSends'; pattern: FramePattern; since?: string; afterReply?: FramePattern }
+  | { type: 'neverSends'; pattern: FramePattern; since?: string; afterReply?: FramePattern; until?: FramePattern }
   /** The POS sends these in this order (other frames may come between). */
   | { type: 'sendsInOrder'; patterns: FramePattern[]; withinMs?: number; since?: string }
   /** Never a new command on any connection while one is unanswered, except `#!#`. */
@@ -164,7 +171,13 @@ export type Expectation =
   /** Captured values compared with matchers (`op2: {notEquals: "{op1}"}`). */
   | { type: 'captured'; values: Record<string, ValueMatcher> }
   /** The POS outcome of a named action step (default: the last action). */
-  | { type: 'outcome'; of?: string; fields: Record<string, ValueMatcher> }
+  | {
+      type: 'outcome';
+      of?: string;
+      fields: Record<string, ValueMatcher>;
+      /** Also pass a safe `uncertain: true` outcome that booked nothing and tells the cashier what to check (interfaces.md §4). */
+      acceptUncertain?: boolean;
+    }
   /** Machine deltas since the item start: `inserted`, `dispensed` (cents), per-denomination `recyclers`/`stacker` count deltas. */
   | {
       type: 'machine';

@@ -7,6 +7,8 @@ import type { ItemResult, ItemVerdict, RunResult } from './result.js';
 export type RunEvent =
   | { event: 'run:start'; seed: number; timeScale: number; items: number; lanes: number; checklist: string; pos: string }
   | { event: 'lane:ready'; lane: number; host: string; port: number; hookPort?: number }
+  /** The POS was restarted between items: an item left it hung, crashed or timed out. */
+  | { event: 'pos:restart'; lane: number; reason: string }
   | { event: 'item:start'; id: string; title: string; lane: number; index: number; total: number }
   | { event: 'step'; id: string; step: number; kind: string; text: string }
   | { event: 'item:end'; id: string; verdict: ItemVerdict; durationMs: number; reason?: string; item: ItemResult }

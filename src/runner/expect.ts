@@ -164,14 +164,20 @@ export function evaluateNeverSends(
 ): Evaluation {
   const expected =
     `the POS never sends ${describePattern(exp.pattern)}` +
-    (exp.afterReply !== undefined ? ` after the connector answers ${describePattern(exp.afterReply)}` : '');
+    (exp.afterReply !== undefined ? ` after the connector answers ${describePattern(exp.afterReply)}` : '') +
+    (exp.until !== undefined ? ` before it sends ${describePattern(exp.until)}` : '');
   const from = afterReplyIndex(ctx, since.index, Infinity, exp.afterReply);
   if ('missing' in from) {
     return ctx.final ? missingPremise(expected, exp.afterReply as FramePattern) : { status: 'pending', expected, actual: 'waiting' };
   }
   for (let i = from.index; i < ctx.entries.length; i++) {
     const e = ctx.entries[i] as TranscriptEntry;
-    if (e.dir === 'in' && matchFrame(exp.pattern, e.data, ctx).ok) {
+    if (e.dir !== 'in') continue;
+    // The frame that ends the watch counts as allowed even when it also matches the pattern.
+    if (exp.until !== undefined && matchFrame(exp.until, e.data, ctx).ok) {
+      return { status: 'passed', expected, actual: `no matching frame before ${frameAt(e)}` };
+    }
+    if (matchFrame(exp.pattern, e.data, ctx).ok) {
       return { status: 'failed', expected, actual: `sent ${frameAt(e)}`, why: `the POS sent ${e.data}` };
     }
   }
@@ -288,12 +294,17 @@ export interface ActionView {
 export function evaluateOutcome(exp: Extract<Expectation, { type: 'outcome' }>, action: ActionView | undefined, ctx: MatchContext): Evaluation {
   const actionCtx: MatchContext = { ...ctx, amount: action?.amount ?? ctx.amount };
   const fieldNames = Object.keys(exp.fields);
-  const expected = `the POS reports ${fieldNames.map((f) => `${f} ${describeMatcher(exp.fields[f] as ValueMatcher, actionCtx)}`).join(', ')}${action ? ` for ${action.label}` : ''}`;
+  const expected =
+    `the POS reports ${fieldNames.map((f) => `${f} ${describeMatcher(exp.fields[f] as ValueMatcher, actionCtx)}`).join(', ')}` +
+    (exp.acceptUncertain ? ', or an uncertain outcome that books nothing and tells the cashier what to check' : '') +
+    (action ? ` for ${action.label}` : '');
   if (!action) return { status: 'failed', expected, actual: 'no such action ran', why: `no action ${exp.of ?? ''} ran before this check` };
   if (!action.outcome) {
-    return { status: 'failed', expected, actual: action.error ? `no outcome: ${action.error}` : 'no outcome', why: `the POS gave no outcome for ${action.label}` };
+    // No outcome to judge (the POS hung, crashed or answered garbage): the wire checks decide.
+    return { status: 'errored', expected, actual: action.error ? `no outcome: ${action.error}` : 'no outcome', why: `the POS gave no outcome for ${action.label}` };
   }
   const outcome = action.outcome;
+  if (exp.acceptUncertain && outcome.uncertain === true) return judgeUncertain(expected, outcome);
   const problems: string[] = [];
   for (const field of fieldNames) {
     const check = matchValue(exp.fields[field] as ValueMatcher, outcome[field], actionCtx);
@@ -301,6 +312,21 @@ export function evaluateOutcome(exp: Extract<Expectation, { type: 'outcome' }>, 
   }
   const actual = `the POS reported ${describeOutcome(outcome)}`;
   return problems.length ? { status: 'failed', expected, actual, why: problems.join('; ') } : { status: 'passed', expected, actual };
+}
+
+/**
+ * interfaces.md §4: an uncertain outcome is safe when it booked nothing and the cashier was
+ * told what to check. Whether the POS charged again is the wire checks' business.
+ */
+function judgeUncertain(expected: string, outcome: PosOutcome): Evaluation {
+  const actual = `the POS reported ${describeOutcome(outcome)}`;
+  const problems: string[] = [];
+  if (outcome.outcome === 'completed') problems.push('an uncertain outcome cannot be "completed"');
+  if (typeof outcome.paid === 'number' && outcome.paid !== 0) problems.push(`it is uncertain but booked ${outcome.paid}`);
+  if (typeof outcome.message !== 'string' || outcome.message.trim() === '') problems.push('it is uncertain but tells the cashier nothing (no message)');
+  return problems.length
+    ? { status: 'failed', expected, actual, why: problems.join('; ') }
+    : { status: 'passed', expected, actual: `${actual} (uncertain: nothing booked, the cashier was told what to check)` };
 }
 
 export function describeOutcome(outcome: PosOutcome): string {

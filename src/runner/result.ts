@@ -5,6 +5,7 @@
 import type { Level, Localized, Lang } from '../checklist/types.js';
 import type { IntegrationType, PosAction, PosOutcome } from '../pos/types.js';
 import type { TranscriptEntry } from '../protocol/transcript.js';
+import type { CoverageRecord } from './coverage.js';
 
 export type ItemVerdict = 'pass' | 'fail' | 'error' | 'partial' | 'not-applicable' | 'skipped';
 export type RunVerdict = 'pass' | 'fail' | 'error';
@@ -67,6 +68,11 @@ export interface ItemResult {
   /** Faults that fired during the item, as human sentences. */
   faults: string[];
   transcript: TranscriptEntry[];
+  /**
+   * The runner restarted the POS (whole process tree) before this item because an earlier
+   * item left it hung, crashed or timed out: why, naming that item.
+   */
+  posRestarted?: string;
 }
 
 export interface RunSummary {
@@ -93,6 +99,7 @@ export interface RunSelection {
 export interface RunResult {
   schemaVersion: 1;
   tool: { name: 'cashlogy-cert'; version: string };
+  /** `file` is relative to the working directory of the run (never an absolute path). */
   checklist: { id: string; version: string; sha256: string; file?: string; title?: Localized };
   pos: {
     name: string;
@@ -121,6 +128,8 @@ export interface RunResult {
   complete?: boolean;
   /** What narrowed the run, when anything did: `complete` is false then. */
   selection?: RunSelection;
+  /** How many applicable required items there are, how many ran, which did not (src/runner/coverage.ts). */
+  coverage?: CoverageRecord;
   summary: RunSummary;
   items: ItemResult[];
   /** Output of the long-running POS process, when one was started. */

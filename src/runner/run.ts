@@ -36,8 +36,10 @@ import {
   type Marker,
   type WireContext,
 } from './expect.js';
-import type { Captures } from './patterns.js';
-import type { ActionRecord, CheckResult, ItemResult, OperatorAnswer, RunResult } from './result.js';
+import { describePattern, matchFrame, type Captures } from './patterns.js';
+import type { ActionRecord, CheckResult, ItemResult, OperatorAnswer, RunResult, RunSelection } from './result.js';
+import { coverageItems, coverageOf, coverageRecord } from './coverage.js';
+import { portablePath, processRoots, scrubPathsDeep } from './portable-paths.js';
 import { applicability as defaultApplicability, orderItems } from '../checklist/select.js';
 import { selectItems, type Shard } from './selection.js';
 import { dependencyMet, itemVerdict, runVerdict, summarize } from './verdict.js';
@@ -213,7 +215,27 @@ export async function runChecklist(options: RunOptions): Promise<RunResult> {
   );
   const verdict = runVerdict(items);
   const summary = summarize(items);
-  const posOutput = mergeOutput(lanes);
+  // Paths of this machine (cwd, install folder, home) never leave it: result.json goes to Azkoyen.
+  const roots = processRoots();
+  const rawOutput = mergeOutput(lanes);
+  const posOutput = rawOutput ? scrubPathsDeep(rawOutput, roots) : undefined;
+  const selection: RunSelection = {
+    ...(options.only?.length ? { only: options.only } : {}),
+    ...(options.tags?.length ? { tags: options.tags } : {}),
+    ...(options.shard ? { shard: `${options.shard.index}/${options.shard.count}` } : {}),
+  };
+  // Not run: never reached, or stopped by Ctrl-C mid-item (an operator-only or dependency skip did run).
+  const notRun = items
+    .filter((i) => !results.has(i.id) || (interrupted && i.verdict === 'skipped' && !skippedForDependency.has(i.id)
+      && (/interrupt/i.test(i.reason ?? '') || !i.checks.some((c) => c.kind === 'operator' && c.status === 'skipped'))))
+    .map((i) => i.id);
+  const coverage = coverageOf({
+    checklist: coverageItems(options.checklist.items, options.pos, applicability),
+    results: items,
+    notRun,
+    selection,
+    interrupted,
+  });
   const result: RunResult = {
     schemaVersion: 1,
     tool: { name: 'cashlogy-cert', version: TOOL_VERSION },
@@ -221,7 +243,7 @@ export async function runChecklist(options: RunOptions): Promise<RunResult> {
       id: options.checklist.id,
       version: options.checklist.version,
       sha256: options.checklist.sha256 ?? '',
-      ...(options.checklist.file !== undefined ? { file: options.checklist.file } : {}),
+      ...(options.checklist.file !== undefined ? { file: portablePath(options.checklist.file, roots) } : {}),
       title: options.checklist.title,
     },
     pos: {
@@ -242,8 +264,11 @@ export async function runChecklist(options: RunOptions): Promise<RunResult> {
     finishedAt: new Date().toISOString(),
     verdict,
     ...(interrupted ? { interrupted: true } : {}),
+    complete: coverage.complete,
+    ...(coverage.selection ? { selection: coverage.selection } : {}),
+    coverage: coverageRecord(coverage),
     summary,
-    items,
+    items: scrubPathsDeep(items, roots),
     ...(posOutput ? { posOutput } : {}),
   };
   emit({ event: 'run:end', verdict, summary, interrupted, durationMs: Math.round(performance.now() - t0) });
@@ -304,6 +329,12 @@ class Lane {
   private sim: SimulatorHandle | undefined;
   private driver: PosDriver | undefined;
   private openError: string | undefined;
+  /** Set when an item left the POS hung, crashed or timed out: the next item starts it afresh. */
+  private restartReason: string | undefined;
+  /** Output of POS instances stopped by a restart, kept for the run's posOutput. */
+  private readonly earlierOutput = { stdout: '', stderr: '' };
+  private emit: (e: RunEvent) => void = () => undefined;
+  private runSignal: AbortSignal | undefined;
   private entries: TranscriptEntry[] = [];
   private itemT0 = 0;
   private readonly listeners = new Set<() => void>();
@@ -336,28 +367,59 @@ class Lane {
       this.entries.push({ ...entry, at: this.now() });
       for (const l of [...this.listeners]) l();
     });
+    this.emit = emit;
+    this.runSignal = signal;
     try {
-      this.driver = this.options.driverFactory
-        ? this.options.driverFactory(this.number)
-        : createDriver(this.options.pos.driver, {
-            baseDir: process.cwd(),
-            env: process.env,
-            integration: this.options.pos.integration,
-            features: this.options.pos.features,
-            ...(this.options.console ? { console: this.options.console } : {}),
-            ...this.options.driverContext,
-            lang: this.settings.lang,
-            ci: this.settings.ci,
-          });
-      await this.driver.start({ host: sim.host, port: sim.port, onEntry: (l) => sim.onEntry(l), signal });
-      emit({ event: 'lane:ready', lane: this.number, host: sim.host, port: sim.port, ...(this.driver.hookPort ? { hookPort: this.driver.hookPort } : {}) });
+      await this.startPos(sim);
+      emit({ event: 'lane:ready', lane: this.number, host: sim.host, port: sim.port, ...(this.driver?.hookPort ? { hookPort: this.driver.hookPort } : {}) });
     } catch (err) {
       this.openError = `the POS could not be started (${this.options.pos.driver.type} driver): ${message(err)}`;
     }
   }
 
+  private async startPos(sim: SimulatorHandle): Promise<void> {
+    this.driver = this.options.driverFactory
+      ? this.options.driverFactory(this.number)
+      : createDriver(this.options.pos.driver, {
+          baseDir: process.cwd(),
+          env: process.env,
+          integration: this.options.pos.integration,
+          features: this.options.pos.features,
+          ...(this.options.console ? { console: this.options.console } : {}),
+          ...this.options.driverContext,
+          lang: this.settings.lang,
+          ci: this.settings.ci,
+        });
+    await this.driver.start({ host: sim.host, port: sim.port, onEntry: (l) => sim.onEntry(l), ...(this.runSignal ? { signal: this.runSignal } : {}) });
+  }
+
+  /**
+   * Isolation between items: a POS left hung or crashed would make every later item error
+   * (its hook still busy with the old action). Stop its whole process tree and start it again.
+   */
+  private async restartPos(sim: SimulatorHandle, reason: string): Promise<string | undefined> {
+    const old = this.driver;
+    this.driver = undefined;
+    if (old) {
+      const out = old.output();
+      this.earlierOutput.stdout += out.stdout;
+      this.earlierOutput.stderr += out.stderr;
+      await old.stop().catch(() => undefined);
+    }
+    this.emit({ event: 'pos:restart', lane: this.number, reason });
+    // Whatever the old POS left open (connections, an operation) goes before the new one starts.
+    await sim.reset({ closeConnections: true });
+    try {
+      await this.startPos(sim);
+      return undefined;
+    } catch (err) {
+      return `the POS could not be restarted (${this.options.pos.driver.type} driver) after ${reason}: ${message(err)}`;
+    }
+  }
+
   output(): { stdout: string; stderr: string } {
-    return this.driver?.output() ?? { stdout: '', stderr: '' };
+    const now = this.driver?.output() ?? { stdout: '', stderr: '' };
+    return { stdout: this.earlierOutput.stdout + now.stdout, stderr: this.earlierOutput.stderr + now.stderr };
   }
 
   async close(): Promise<void> {
@@ -411,6 +473,13 @@ class Lane {
     const { lang } = this.settings;
     const result = blankItem(item, lang, 'error', '');
     const started = performance.now();
+    const restartReason = this.restartReason;
+    this.restartReason = undefined;
+    if (restartReason !== undefined && this.sim && !this.openError) {
+      const failed = await this.restartPos(this.sim, restartReason);
+      if (failed) this.openError = failed;
+      result.posRestarted = restartReason;
+    }
     if (this.openError || !this.sim || !this.driver) {
       result.reason = this.openError ?? 'the lane is not ready';
       result.checks.push({ kind: 'step', status: 'errored', expected: 'the simulator and the POS start', actual: result.reason, message: result.reason });
@@ -418,7 +487,10 @@ class Lane {
     }
     const sim = this.sim;
     const driver = this.driver;
-    sim.reset();
+    // An operation an earlier item left open is ended (money accounted for); its connection is
+    // closed then, since its reply will never come. A healthy POS keeps its connection, as it
+    // would with a real connector between two sales.
+    await sim.reset({ closeConnections: sim.getState().operation !== null });
     const controller = new AbortController();
     const onRunAbort = () => controller.abort(new Error('interrupted'));
     if (runSignal.aborted) onRunAbort();
@@ -462,9 +534,28 @@ class Lane {
       if (name === undefined) return fallback;
       return named.get(name)?.marker ?? fallback;
     };
+    const helpers: ExpectHelpers = {
+      ctx,
+      record,
+      deferred,
+      itemStart,
+      lastActionMarker: () => lastAction?.marker ?? itemStart,
+      sinceMarker,
+      findAction: (of) => (of === undefined ? lastAction : named.get(of)?.action),
+      amountFor: () => amount,
+      captures: () => captures,
+      baseline: () => baseline,
+      state: () => snapshot(sim.getState()),
+      signal,
+      checks,
+      answers: result.operatorAnswers,
+    };
+    /** The step the item was on when it stopped (hang, timeout): later checks are judged on what was seen. */
+    let reached = -1;
 
     try {
       for (let i = 0; i < item.steps.length; i++) {
+        reached = i;
         if (signal.aborted) throw new ItemStopped();
         const step = item.steps[i] as Step;
         const stepNo = i;
@@ -520,7 +611,11 @@ class Lane {
             if (step.wait) {
               const r = await settled;
               actionResult(running, r, stepNo);
-              if (r.timedOut) throw new ItemStopped();
+              if (r.timedOut) {
+                // The POS hung: stop waiting on it, let background actions end too.
+                controller.abort(new Error('the POS hung'));
+                throw new ItemStopped();
+              }
             } else {
               void settled.then((r) => actionResult(running, r, stepNo));
             }
@@ -541,9 +636,27 @@ class Lane {
               });
               break;
             }
+            if (step.whenSends !== undefined) {
+              const pattern = step.whenSends;
+              const seen = await this.waitUntil(
+                () => this.entries.slice(here.index).some((e) => e.dir === 'in' && matchFrame(pattern, e.data, { captures, ...(amount !== undefined ? { amount } : {}) }).ok),
+                step.withinMs,
+                signal,
+              );
+              if (!seen) {
+                if (signal.aborted) throw new ItemStopped();
+                record(stepNo, 'customer', {
+                  status: 'failed',
+                  expected: `the POS sends ${describePattern(pattern)} while the customer pays, within ${formatMs(step.withinMs)}`,
+                  actual: sentSummary(this.entries, here.index),
+                  why: `the POS never sent ${describePattern(pattern)} while the customer was paying`,
+                });
+                break;
+              }
+            }
             if (step.afterMs > 0) await this.sleep(step.afterMs, signal);
             try {
-              if (step.insert && step.insert.length) sim.insert(step.insert);
+              if (step.insert && step.insert.length) sim.insert(step.insert, step.accept === false ? { accept: false } : undefined);
               if (step.cancel) sim.cancel();
               if (step.confirm) sim.confirm();
             } catch (err) {
@@ -593,25 +706,11 @@ class Lane {
             await this.sleep(step.ms, signal);
             break;
           case 'expect':
-            await this.expect(step.expect, stepNo, step.message, {
-              ctx,
-              record,
-              deferred,
-              itemStart,
-              lastActionMarker: () => lastAction?.marker ?? itemStart,
-              sinceMarker,
-              findAction: (of) => (of === undefined ? lastAction : named.get(of)?.action),
-              amountFor: () => amount,
-              captures: () => captures,
-              baseline: () => baseline,
-              state: () => snapshot(sim.getState()),
-              signal,
-              checks,
-              answers: result.operatorAnswers,
-            });
+            await this.expect(step.expect, stepNo, step.message, helpers, false);
             break;
         }
       }
+      reached = item.steps.length;
       // Background actions (wait: false) must finish before the item is judged.
       for (const running of actions) await running.settled;
     } catch (err) {
@@ -624,6 +723,16 @@ class Lane {
     }
     clearTimeout(itemTimer);
     runSignal.removeEventListener('abort', onRunAbort);
+    if (stoppedBy !== undefined && stoppedBy !== 'interrupted') {
+      // The item stopped early (the POS hung, the item timed out): what the wire already shows
+      // still judges the checks about the actions that ran. Checks after an action that never
+      // started are about something the POS was never asked to do, so they are not judged.
+      for (let j = reached + 1; j < item.steps.length; j++) {
+        const step = item.steps[j] as Step;
+        if (step.kind === 'action') break;
+        if (step.kind === 'expect') await this.expect(step.expect, j, step.message, helpers, true);
+      }
+    }
 
     const final = ctx(true);
     for (const d of [...deferred].sort((a, b) => a.order - b.order || a.step - b.step)) {
@@ -636,8 +745,17 @@ class Lane {
     }
     for (const a of driver.drainAnswers?.() ?? []) result.operatorAnswers.push(a);
 
+    // A POS that hung, crashed or answered no outcome starts afresh before the next item.
+    const broken = actions.find((a) => a.record.error !== undefined && !a.record.outcome);
+    if (stoppedBy !== 'interrupted' && driver.type !== 'manual' && (broken || stoppedBy !== undefined)) {
+      this.restartReason = `${item.id} left it ${broken ? `without an answer to ${broken.label} (${broken.record.error})` : `stopped (${stoppedBy})`}`;
+    }
+
     result.checks = checks;
     result.actions = actions.map((a) => a.record);
+    if (restartReason !== undefined) {
+      this.entries.unshift({ at: 0, conn: 0, dir: 'event', kind: 'control', data: `runner: the POS was restarted before this item (${restartReason})` });
+    }
     result.transcript = [...this.entries];
     result.faults = this.entries.filter((e) => e.dir === 'event' && e.kind === 'fault').map((e) => e.data);
     result.durationMs = Math.round(performance.now() - started);
@@ -664,7 +782,11 @@ class Lane {
     }
   }
 
-  private async expect(exp: Expectation, step: number, stepMessage: string | undefined, h: ExpectHelpers): Promise<void> {
+  /**
+   * Runs one expect step. `afterStop`: the item already stopped (hang, timeout); the check is
+   * judged on what was seen, when the item is over, without waiting for anything.
+   */
+  private async expect(exp: Expectation, step: number, stepMessage: string | undefined, h: ExpectHelpers, afterStop: boolean): Promise<void> {
     /** Judge this expectation when the item is over (order 1: after the checks that capture). */
     const defer = (run: (c: WireContext) => Evaluation, order = 0) => {
       h.deferred.push({ step, kind: exp.type, run, order, ...(stepMessage ? { message: stepMessage } : {}) });
@@ -675,7 +797,7 @@ class Lane {
         const since = h.sinceMarker(exp.since, h.lastActionMarker());
         const evaluate = (c: WireContext) => (exp.type === 'sends' ? evaluateSends(exp, since, c) : evaluateSendsInOrder(exp, since, c));
         // With `atMost`, a late duplicate still counts: judged when the item is over.
-        if (exp.withinMs === undefined || (exp.type === 'sends' && exp.count?.atMost !== undefined)) {
+        if (afterStop || exp.withinMs === undefined || (exp.type === 'sends' && exp.count?.atMost !== undefined)) {
           return defer(evaluate);
         }
         const endAt = since.at + exp.withinMs;
@@ -714,6 +836,7 @@ class Lane {
         return;
       }
       case 'operator': {
+        if (afterStop) return;
         const question = exp.question[this.settings.lang];
         if (this.settings.ci || !this.options.console) {
           h.checks.push({

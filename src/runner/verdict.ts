@@ -2,8 +2,10 @@
  * Verdict rules (pure), written down once here and in docs/runner.md.
  *
  * Item verdict from its checks, by precedence:
- *   1. any check errored                          → error
- *   2. any check failed                           → fail
+ *   1. any check failed                           → fail
+ *      (a check judged on what was seen stands even when a step errored: a POS that hangs
+ *      after proving a defect on the wire has that defect, named)
+ *   2. any check errored (nothing could judge it) → error
  *   3. any check skipped (operator check in --ci) → skipped
  *   4. every check passed but the POS never sent a command listed in `underTest` → partial
  *   5. every check passed                         → pass
@@ -16,10 +18,15 @@ import type { CheckResult, ItemResult, ItemVerdict, RunSummary, RunVerdict } fro
 
 export function itemVerdict(checks: readonly CheckResult[], sentCommandUnderTest: boolean): { verdict: ItemVerdict; reason: string } {
   const first = (status: CheckResult['status']) => checks.find((c) => c.status === status);
+  const failed = first('failed');
+  if (failed) {
+    // Keep the breakdown in view: "fails X" alone would hide that the POS also hung.
+    const also = first('errored');
+    const reason = failed.message ?? failed.actual;
+    return { verdict: 'fail', reason: also ? `${reason} (also: ${also.message ?? also.actual})` : reason };
+  }
   const errored = first('errored');
   if (errored) return { verdict: 'error', reason: errored.message ?? errored.actual };
-  const failed = first('failed');
-  if (failed) return { verdict: 'fail', reason: failed.message ?? failed.actual };
   const skipped = first('skipped');
   if (skipped) return { verdict: 'skipped', reason: skipped.message ?? 'a check was skipped' };
   if (checks.length === 0) return { verdict: 'error', reason: 'the item has no check: nothing was evaluated' };

@@ -307,6 +307,34 @@ class RefillWithSaleAcceptance extends ReferencePos {
   }
 }
 
+/**
+ * After a lost `#C#` reply, reports a plain failed sale: no `uncertain`, nothing for the cashier
+ * to check, while the customer's money is in the machine (the sale is lost, §13.21).
+ */
+class PlainFailedAfterLostReply extends ReferencePos {
+  protected override settleInterruptedCharge(): PosOutcome {
+    return { outcome: 'failed', paid: 0, change: 0, owed: 0, message: 'communication error' };
+  }
+}
+
+/**
+ * Sends a refund down the payment path: opens acceptance (`#B#`) and polls `#Q#` for the refund
+ * amount as if the customer had to pay it (a sale screen reused for refunds). The machine waits
+ * for money nobody inserts, and the POS hangs.
+ */
+class RefundThroughPaymentPath extends ReferencePos {
+  protected override async refund(amount: number): Promise<PosOutcome> {
+    await this.command('B', [0, 0, 0]);
+    for (;;) {
+      const seen = Number((await this.command('Q')).fields[0] ?? 0);
+      if (seen >= amount) break;
+      await delay(this.pollIntervalMs);
+    }
+    await this.command('J');
+    return { outcome: 'completed', refunded: amount };
+  }
+}
+
 function variant(
   name: string,
   Pos: new (options: ReferencePosOptions) => ReferencePos,
@@ -342,5 +370,7 @@ export const FLEET: Variant[] = [
   variant('cancel-keeps-money', CancelKeepsMoney, 'no-screen cancel without #P#', { complete: ['COM-07'] }, /give the 5.00 € inserted back|machine kept/),
   variant('no-error-polling', NoErrorPolling, 'never queries #?#', { complete: ['COM-11'] }, /#\?#/),
   variant('refund-in-euros', RefundInEuros, 'refunds in euros (#P#12.50#…)', { complete: ['COM-12'], mixed: ['COM-12'] }, /integer cents|refund/),
+  variant('plain-failed-after-lost-reply', PlainFailedAfterLostReply, 'a plain "failed" after a lost #C# reply with the money in the machine', { express: ['EXP-12'] }, /lost a sale/),
+  variant('refund-through-payment-path', RefundThroughPaymentPath, 'a refund sent through #B#/#Q# instead of #P#', { complete: ['COM-12'], mixed: ['COM-12'] }, /did not dispense the refund with #P#/),
   variant('refill-with-sale-acceptance', RefillWithSaleAcceptance, 'refills with #B#', { complete: ['COM-14'], mixed: ['COM-14'] }, /#A#2#|#B#/),
 ];

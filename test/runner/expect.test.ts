@@ -76,6 +76,17 @@ describe('sends', () => {
 });
 
 describe('neverSends', () => {
+  it('until: the machine used again after an error is caught only before the errors are read (#?#)', () => {
+    const e = { type: 'neverSends', pattern: { regex: '^#(B|C|P|A|U2?|V2?|G)#' }, afterReply: '#ER:GENERIC#...', until: '#?#...' } as const;
+    const jam = [pos(0, '#P#1010#0#0#0#'), cx(10, '#ER:GENERIC#1000#0#')];
+    // Read at once, or at the start of the next operation: both correct.
+    expect(evaluateNeverSends(e, start, ctx([...jam, pos(20, '#?#'), cx(21, '#0#1101#'), pos(30, '#T#'), pos(40, '#B#0#0#0#')], { final: true })).status).toBe('passed');
+    expect(evaluateNeverSends(e, start, ctx([...jam, pos(30, '#T#'), cx(31, '#0#1#2#'), pos(35, '#?#'), pos(40, '#B#0#0#0#')], { final: true })).status).toBe('passed');
+    // The machine used again first: a defect.
+    const r = evaluateNeverSends(e, start, ctx([...jam, pos(30, '#T#'), pos(40, '#B#0#0#0#'), pos(50, '#?#')], { final: true }));
+    expect(r.status).toBe('failed');
+    expect(r.why).toContain('#B#0#0#0#');
+  });
   it('fails on the first matching frame', () => {
     const r = evaluateNeverSends({ type: 'neverSends', pattern: '#C#...' }, start, ctx(sale));
     expect(r.status).toBe('failed');
@@ -150,8 +161,40 @@ describe('captured, outcome, machine', () => {
     const gross = evaluateOutcome(e, { ...action, outcome: { outcome: 'completed', paid: 2000, owed: 0 } }, { captures: {} });
     expect(gross.status).toBe('failed');
     expect(gross.why).toBe('paid: expected 990, got 2000');
-    expect(evaluateOutcome(e, { label: 'sale', error: 'exit code 1' }, { captures: {} }).actual).toContain('exit code 1');
+    const none = evaluateOutcome(e, { label: 'sale', error: 'exit code 1' }, { captures: {} });
+    expect(none.actual).toContain('exit code 1');
+    // No outcome to judge: not a failure of the POS's booking; the wire checks decide.
+    expect(none.status).toBe('errored');
     expect(evaluateOutcome(e, undefined, { captures: {} }).status).toBe('failed');
+  });
+
+  describe('acceptUncertain (interfaces.md §4)', () => {
+    const e = { type: 'outcome', fields: { outcome: 'completed', paid: '{amount}' }, acceptUncertain: true } as const;
+    const judge = (outcome: Record<string, unknown>, exp: Extract<Expectation, { type: 'outcome' }> = e) =>
+      evaluateOutcome(exp, { label: 'sale 990', amount: 990, outcome: outcome as never }, { captures: {} });
+
+    it('passes a sale booked once from the machine', () => {
+      expect(judge({ outcome: 'completed', paid: 990 }).status).toBe('passed');
+    });
+    it('passes an uncertain outcome that booked nothing and tells the cashier what to check', () => {
+      const r = judge({ outcome: 'failed', paid: 0, uncertain: true, message: 'the customer probably paid 9.90 €: check before charging again' });
+      expect(r.status).toBe('passed');
+      expect(judge({ outcome: 'cancelled', uncertain: true, message: 'check the connector' }).status).toBe('passed');
+    });
+    it('fails an uncertain outcome that booked money, claims completion or says nothing', () => {
+      expect(judge({ outcome: 'failed', paid: 990, uncertain: true, message: 'x' }).why).toContain('booked 990');
+      expect(judge({ outcome: 'completed', paid: 0, uncertain: true, message: 'x' }).status).toBe('failed');
+      expect(judge({ outcome: 'failed', paid: 0, uncertain: true }).why).toContain('no message');
+    });
+    it('fails a plain failed or cancelled outcome (no uncertain) and a wrong amount', () => {
+      expect(judge({ outcome: 'failed', paid: 0, message: 'communication error' }).status).toBe('failed');
+      expect(judge({ outcome: 'cancelled', paid: 0 }).status).toBe('failed');
+      expect(judge({ outcome: 'completed', paid: 2000 }).status).toBe('failed');
+    });
+    it('without acceptUncertain an uncertain outcome is judged like any other', () => {
+      const strict = { type: 'outcome', fields: { outcome: 'completed' } } as const;
+      expect(judge({ outcome: 'failed', uncertain: true, message: 'check' }, strict).status).toBe('failed');
+    });
   });
 
   it('compares machine deltas since the item start', () => {

@@ -25,18 +25,25 @@ export function tinyPosDriver(mode: TinyMode = 'honest'): PosDriver {
             waiting.shift()?.(reply);
           }
         });
+        const current = socket;
+        // The connector may close the connection (the runner resets it between items): reconnect on the next command.
+        current.once('close', () => {
+          if (socket === current) socket = undefined;
+          buffer = '';
+        });
         socket.once('connect', () => resolve());
         socket.once('error', reject);
       });
-    const send = (frame: string) =>
-      new Promise<string>((resolve) => {
+    const send = async (frame: string) => {
+      if (!socket) await open();
+      return new Promise<string>((resolve) => {
         waiting.push(resolve);
         socket?.write(frame);
       });
+    };
     return {
       async perform(action: PosAction, body: { amount?: number }): Promise<PosOutcome> {
         if (action === 'startup') {
-          if (!socket) await open();
           const reply = await send('#I#');
           return reply.startsWith('#0#') ? { outcome: 'completed' } : { outcome: 'failed', message: reply };
         }

@@ -2,6 +2,7 @@ import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { terminalConsole } from '../../src/drivers/terminal-console.js';
 import type { RunEvent } from '../../src/runner/events.js';
+import type { Step } from '../../src/checklist/types.js';
 import type { ItemResult } from '../../src/runner/result.js';
 import { runChecklist, type RunOptions } from '../../src/runner/run.js';
 import { checklist, item, POS, saleItem, tinyPosDriver, type TinyMode } from './helpers.js';
@@ -48,13 +49,21 @@ describe('runChecklist against a real simulator', () => {
     expect(consistency?.message).toContain('the POS booked paid 2000 but the connector kept 990');
   });
 
-  it('a POS that hangs past the action timeout is an error, and the run verdict is error', async () => {
-    const items = [saleItem('S-1', { steps: saleItem('x').steps.map((s) => (s.kind === 'action' && s.action === 'sale' ? { ...s, timeoutMs: 300 } : s)) })];
-    const r = await run(items, 'hang-sale');
-    const s = byId(r.items, 'S-1');
-    expect(s.verdict).toBe('error');
-    expect(s.reason).toContain('the POS hung');
-    expect(r.verdict).toBe('error');
+  it('a POS that hangs past the action timeout: its wire checks are still judged on what was seen (issue 10, point 4)', async () => {
+    const hangs = (id: string, keep: (s: Step) => boolean) =>
+      saleItem(id, { steps: saleItem('x').steps.filter(keep).map((s) => (s.kind === 'action' && s.action === 'sale' ? { ...s, timeoutMs: 300 } : s)) });
+    // The sale never reached the wire: "never sent #C#" is a defect, named, and the hang is said too.
+    const judged = await run([hangs('S-1', () => true)], 'hang-sale');
+    const s = byId(judged.items, 'S-1');
+    expect(s.verdict).toBe('fail');
+    expect(s.reason).toMatch(/never sent #C#.*\(also: the POS hung/);
+    expect(judged.verdict).toBe('fail');
+    // Only an outcome check after the hang: nothing could judge it → error, and the run is an error.
+    const unjudged = await run([hangs('S-2', (st) => st.kind !== 'expect' || st.expect.type === 'outcome')], 'hang-sale');
+    const u = byId(unjudged.items, 'S-2');
+    expect(u.verdict).toBe('error');
+    expect(u.reason).toContain('the POS hung');
+    expect(unjudged.verdict).toBe('error');
   });
 
   it('partial, not-applicable, skipped dependency and operator checks in --ci', async () => {

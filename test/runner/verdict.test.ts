@@ -4,9 +4,11 @@ import { dependencyMet, itemVerdict, runVerdict, summarize } from '../../src/run
 
 const check = (status: CheckResult['status'], message?: string): CheckResult => ({ kind: 'sends', status, expected: 'e', actual: 'a', ...(message ? { message } : {}) });
 
-describe('item verdict precedence: error > fail > skipped > partial > pass', () => {
+describe('item verdict precedence: fail > error > skipped > partial > pass', () => {
   it.each([
-    [['passed', 'failed', 'errored'], true, 'error'],
+    // A check judged on what was seen stands even when a step broke (issue 10, point 4).
+    [['passed', 'failed', 'errored'], true, 'fail'],
+    [['passed', 'errored'], true, 'error'],
     [['passed', 'failed', 'skipped'], true, 'fail'],
     [['passed', 'skipped'], true, 'skipped'],
     [['passed', 'skipped'], false, 'skipped'],
@@ -15,6 +17,12 @@ describe('item verdict precedence: error > fail > skipped > partial > pass', () 
     [[], true, 'error'],
   ] as const)('%j (command under test sent: %s) → %s', (statuses, sent, verdict) => {
     expect(itemVerdict(statuses.map((s) => check(s)), sent).verdict).toBe(verdict);
+  });
+
+  it('a failure next to an error names both: the defect first, then what broke', () => {
+    const v = itemVerdict([check('errored', 'the POS hung: timeout'), check('failed', 'the POS did not dispense the refund with #P#')], true);
+    expect(v.verdict).toBe('fail');
+    expect(v.reason).toBe('the POS did not dispense the refund with #P# (also: the POS hung: timeout)');
   });
 
   it('the reason is the first deciding check', () => {

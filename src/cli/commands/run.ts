@@ -8,11 +8,12 @@
  * result.json is written to --out whatever happens (failure, error, Ctrl-C); the other
  * report formats follow from it.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { LANGS, type Checklist, type Lang } from '../../checklist/types.js';
 import { loadChecklist } from '../../checklist/load.js';
+import { preflightForRun } from '../../checklist/preflight.js';
 import { resolveChecklist } from '../../checklist/select.js';
 import type { OperatorConsole } from '../../drivers/driver.js';
 import { terminalConsole } from '../../drivers/terminal-console.js';
@@ -21,11 +22,13 @@ import { writeFileAtomic } from '../../fs-atomic.js';
 import { closest } from '../../issues.js';
 import { loadPosProfile, referencePosProfile } from '../../pos/profile.js';
 import type { PosProfile } from '../../pos/types.js';
+import { diffRuns, type RunDiff } from '../../runner/diff.js';
 import type { RunResult } from '../../runner/result.js';
 import { DEFAULT_PROFILE, randomSeed, runChecklist, type RunOptions } from '../../runner/run.js';
-import { parseShard, unknownIds } from '../../runner/selection.js';
+import { parseShard, selectItems, unknownIds } from '../../runner/selection.js';
 import type { CliIo } from '../io.js';
 import { createProgress } from '../progress.js';
+import { loadRunArgument } from './merge.js';
 import type { RegisterCommand } from './index.js';
 
 export const EXIT_INTERRUPTED = 130;
@@ -45,6 +48,7 @@ interface RunFlags {
   quiet?: boolean;
   json?: boolean;
   profile: string;
+  baseline?: string;
 }
 
 export const registerRun: RegisterCommand = (program: Command, io: CliIo, setExitCode: (code: number) => void) => {
@@ -65,6 +69,7 @@ export const registerRun: RegisterCommand = (program: Command, io: CliIo, setExi
     .option('--quiet', 'print only the verdict and where the report is')
     .option('--json', 'machine-readable progress: one JSON object per line on stdout')
     .option('--profile <name|file>', 'simulator machine profile', DEFAULT_PROFILE)
+    .option('--baseline <result.json|bundle>', 'an earlier run to compare with: checklist.html gets a "Changes since the baseline" section')
     .addHelpText(
       'after',
       `
@@ -135,6 +140,8 @@ function runId(now: Date, seed: number): string {
 
 export async function runCommand(flags: RunFlags, io: CliIo): Promise<number> {
   const parsed = parseFlags(flags);
+  // Read before the run: a bad baseline must not cost a whole run.
+  const baseline = flags.baseline !== undefined ? loadRunArgument(flags.baseline, io.cwd).result : undefined;
   const pos = flags.pos !== undefined ? loadPosProfile(resolve(io.cwd, flags.pos)) : referencePosProfile('express');
   const checklist = await resolveChecklistArg(pos, flags.checklist, io.cwd);
   if (parsed.only) {
@@ -154,6 +161,17 @@ export async function runCommand(flags: RunFlags, io: CliIo): Promise<number> {
   }
   if (pos.driver.type === 'manual' && parsed.jobs > 1) {
     throw new UsageError('the manual driver has one operator: --jobs must be 1');
+  }
+  {
+    // Pre-flight: an action a required item needs and the POS lacks stops the run here (exit 2), not minutes in.
+    const selected = selectItems(checklist.items, { only: parsed.only, tags: flags.tag, shard: parsed.shard });
+    const pre = preflightForRun(checklist, selected, pos, flags.ci === true, pos.file !== undefined ? readFileSync(pos.file, 'utf8') : undefined);
+    if (pre.error) {
+      io.stderr.write(`${pre.text}\n`);
+      throw pre.error;
+    }
+    io.stderr.write(pre.warnings);
+    if (!flags.json && !flags.quiet) io.stdout.write(pre.text);
   }
   const outDir = resolve(io.cwd, flags.out ?? join('cashlogy-reports', runId(new Date(), parsed.seed)));
   const mode = flags.json ? 'json' : flags.quiet ? 'quiet' : 'human';
@@ -201,7 +219,7 @@ export async function runCommand(flags: RunFlags, io: CliIo): Promise<number> {
     console?.close();
   }
 
-  const report = await writeReports(result, outDir, parsed.lang, pos, checklist);
+  const report = await writeReports(result, outDir, parsed.lang, pos, checklist, baseline ? diffRuns(baseline, result) : undefined);
   progress.finish(result, report);
   if (interruptedBy || result.interrupted) return EXIT_INTERRUPTED;
   if (result.verdict === 'fail') return 4;
@@ -210,7 +228,7 @@ export async function runCommand(flags: RunFlags, io: CliIo): Promise<number> {
 }
 
 interface BundleModule {
-  writeBundle(result: RunResult, options: { outDir: string; lang: Lang; pos?: PosProfile; checklist?: Checklist }): Promise<string[]>;
+  writeBundle(result: RunResult, options: { outDir: string; lang: Lang; pos?: PosProfile; checklist?: Checklist; changes?: RunDiff }): Promise<string[]>;
 }
 
 /** result.json first (the master copy), then the full bundle; a bundle problem never loses result.json. */
@@ -220,6 +238,7 @@ export async function writeReports(
   lang: Lang,
   pos: PosProfile,
   checklist: Checklist,
+  changes?: RunDiff,
 ): Promise<{ dir: string; files: string[]; problems: string[] }> {
   const problems: string[] = [];
   const resultFile = join(outDir, 'result.json');
@@ -232,7 +251,7 @@ export async function writeReports(
   try {
     const specifier = '../../reporters/bundle.js';
     const bundle = (await import(specifier)) as BundleModule;
-    const written = await bundle.writeBundle(result, { outDir, lang, pos, checklist });
+    const written = await bundle.writeBundle(result, { outDir, lang, pos, checklist, ...(changes ? { changes } : {}) });
     files = [...new Set([resultFile, ...written])];
   } catch (err) {
     problems.push(`the report bundle could not be written (${(err as Error).message}); result.json is in ${outDir}`);

@@ -1,0 +1,8 @@
+/** The variant → catching items table of docs/runner.md, built from the fleet itself. */
+import type { Variant } from './variants.js';
+
+export function fleetTable(fleet: readonly Variant[]): string {
+  const cell = (ids: string[] | undefined) => (ids?.length ? ids.join(', ') : '—');
+  const rows = fleet.map((v) => `| \`${v.name}\` | ${v.defect.replace(/\|/g, '\\|')} | ${cell(v.caughtBy.express)} | ${cell(v.caughtBy.complete)} | ${cell(v.caughtBy.mixed)} |`);
+  return ['| variant | defect | express | complete | mixed |', '|---|---|---|---|---|', ...rows].join('\n');
+}
