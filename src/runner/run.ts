@@ -20,6 +20,7 @@ import type { TranscriptEntry } from '../protocol/transcript.js';
 import type { SimulatorHandle, SimulatorOptions, SimulatorState } from '../server/types.js';
 import { TOOL_VERSION } from '../version.js';
 import { consistencyChecks, type ActionSpan } from './consistency.js';
+import { connectorRefusals, describeRefusals } from './evidence.js';
 import type { RunEvent, RunEventListener } from './events.js';
 import {
   evaluateCaptured,
@@ -766,6 +767,10 @@ class Lane {
       const v = itemVerdict(checks, sentAnyCommand(this.entries, item.underTest));
       result.verdict = v.verdict;
       result.reason = v.reason;
+      if (v.verdict === 'fail') {
+        const refusals = connectorRefusals(this.entries);
+        if (refusals.length > 0) result.reason = `${v.reason} — ${describeRefusals(refusals)}`;
+      }
     }
     return result;
   }
