@@ -6,9 +6,15 @@
  * group (and to any descendant that moved to another group, found through /proc), waits a
  * grace period, then SIGKILLs whatever is left. A process-exit hook SIGKILLs every group
  * still alive if the runner itself dies, so Ctrl-C, a crash or a timeout leaves no orphan.
+ *
+ * A daemon the POS double-forked (`setsid sh -c 'sleep 300 & exit 0'`) is in neither the group
+ * nor the tree, yet it holds the POS's output pipes, which would keep the runner waiting (and
+ * alive) until it dies. Once the leader has exited and its output is quiet for a moment, the
+ * processes still holding those pipes are found through /proc, named in the captured stderr,
+ * and stopped; the pipes are then closed on our side whatever happens.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { OutputBuffer } from './driver.js';
 
 export interface TreeProcess {
@@ -20,9 +26,19 @@ export interface TreeProcess {
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   /** True once the leader exited. */
   hasExited(): boolean;
+  /** Processes outside the tree that held its output open after the leader exited (stopped). */
+  readonly escaped: readonly EscapedProcess[];
   /** Stop the whole tree: SIGTERM, then SIGKILL after `graceMs`. Safe to call more than once. */
   stop(graceMs?: number): Promise<void>;
 }
+
+export interface EscapedProcess {
+  pid: number;
+  command: string;
+}
+
+/** How long the output may stay open after the leader exited before its holders are hunted down. */
+const PIPE_GRACE_MS = 500;
 
 export interface SpawnTreeOptions {
   cwd?: string;
@@ -77,11 +93,35 @@ export function spawnTree(argv: readonly string[], options: SpawnTreeOptions = {
     child.stdin.end(options.input);
   }
   let exitedFlag = false;
+  const escaped: EscapedProcess[] = [];
+  // The child's ends of its output channels, read while it surely still holds them.
+  const pipes = [1, 2].map((fd) => outputChannel(child.pid, fd)).filter((x): x is string => x !== undefined);
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
     // 'close' waits for stdio to drain too, so the captured output is complete.
     child.once('close', (code, signal) => {
       exitedFlag = true;
       resolve({ code, signal });
+    });
+    child.once('exit', (code, signal) => {
+      // The leader is gone; if its pipes are still open after a grace period, something that
+      // escaped the tree holds them: stop it and close our side, so nothing waits on it.
+      const timer = setTimeout(() => {
+        for (const holder of pipeHolders(pipes)) {
+          escaped.push(holder);
+          stderr.append(`[cashlogy-cert] stopped process ${holder.pid} (${holder.command}): it escaped the POS's process tree and kept its output open\n`);
+          try {
+            process.kill(holder.pid, 'SIGKILL');
+          } catch {
+            // Gone meanwhile.
+          }
+        }
+        child.stdout?.destroy();
+        child.stderr?.destroy();
+        exitedFlag = true;
+        resolve({ code, signal });
+      }, PIPE_GRACE_MS);
+      timer.unref();
+      child.once('close', () => clearTimeout(timer));
     });
     child.once('error', (err) => {
       exitedFlag = true;
@@ -98,6 +138,7 @@ export function spawnTree(argv: readonly string[], options: SpawnTreeOptions = {
     stderr,
     exited,
     hasExited: () => exitedFlag,
+    escaped,
     stop(graceMs = 3000) {
       stopping ??= stopGroup(tree, graceMs).finally(() => live.delete(tree));
       return stopping;
@@ -106,6 +147,60 @@ export function spawnTree(argv: readonly string[], options: SpawnTreeOptions = {
   if (pid > 0) live.add(tree);
   else void exited.then(() => live.delete(tree));
   return tree;
+}
+
+/**
+ * `socket:[inode]` (or `pipe:[…]`) of a child's output descriptor (Linux /proc), to find later
+ * who else holds it: Node gives children a socket pair, and whoever inherits the child's end
+ * shares that inode.
+ */
+function outputChannel(pid: number | undefined, fd: number): string | undefined {
+  if (pid === undefined) return undefined;
+  try {
+    const link = readlinkSync(`/proc/${pid}/fd/${fd}`);
+    return link.startsWith('socket:') || link.startsWith('pipe:') ? link : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Processes (other than this one) with one of these pipes open. Linux /proc; empty elsewhere. */
+function pipeHolders(pipes: readonly string[]): EscapedProcess[] {
+  if (pipes.length === 0) return [];
+  let entries: string[];
+  try {
+    entries = readdirSync('/proc');
+  } catch {
+    return [];
+  }
+  const holders: EscapedProcess[] = [];
+  for (const name of entries) {
+    if (!/^\d+$/.test(name) || Number(name) === process.pid) continue;
+    let fds: string[];
+    try {
+      fds = readdirSync(`/proc/${name}/fd`);
+    } catch {
+      continue;
+    }
+    const holds = fds.some((fd) => {
+      try {
+        return pipes.includes(readlinkSync(`/proc/${name}/fd/${fd}`));
+      } catch {
+        return false;
+      }
+    });
+    if (holds) holders.push({ pid: Number(name), command: commandLine(Number(name)) });
+  }
+  return holders;
+}
+
+function commandLine(pid: number): string {
+  try {
+    const text = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter(Boolean).join(' ');
+    return text.length > 120 ? `${text.slice(0, 117)}…` : text || '?';
+  } catch {
+    return '?';
+  }
 }
 
 async function stopGroup(tree: TreeProcess, graceMs: number): Promise<void> {

@@ -46,6 +46,17 @@ describe('command driver', () => {
     expect(r.error).toBe('the command driver has no command for "refund" (add driver.actions.refund to pos.yaml)');
   });
 
+  it('a daemon that escaped the process tree and holds the output does not keep the runner waiting: stopped and named', async () => {
+    const pidFile = tempFile('pid');
+    const d = await started(config('daemon', [pidFile]));
+    const r = await d.perform('sale', { amount: 990 }, { timeoutMs: 20_000, signal: signal() });
+    expect(r.outcome?.outcome).toBe('completed');
+    const daemon = await readPid(pidFile);
+    expect(alive(daemon)).toBe(false);
+    expect(r.stderr).toContain(`stopped process ${daemon} (`);
+    expect(r.stderr).toContain('escaped the POS');
+  }, 15_000);
+
   it('a hung action times out and its whole tree is stopped, grandchild included', async () => {
     const pidFile = tempFile('pid');
     const d = await started(config('grandchild', [pidFile]));
