@@ -3,7 +3,8 @@
  * through `step()` on a virtual clock, via the same harness the model's tests use. No sockets,
  * no real timers: this is the cost of the pure model alone.
  */
-import { createMachineHarness, loadProfile, type MachineHarness, type MachineProfile } from '../src/machine/index.js';
+import { createMachineHarness, type MachineHarness, type MachineProfile } from '../src/machine/index.js';
+import { loadProfile } from '../src/server/load-profile.js';
 import { scaled, summarise, throughputSync } from './stats.js';
 import { BenchFailure, type BenchContext, type Measurement } from './types.js';
 

@@ -7,12 +7,11 @@ export interface Environment {
   platform: string;
   cpus: number;
   cpuModel: string;
-  gc: boolean;
 }
 
-export function environment(gc: boolean): Environment {
+export function environment(): Environment {
   const list = cpus();
-  return { node: process.version, platform: `${process.platform} ${process.arch}`, cpus: list.length, cpuModel: list[0]?.model.trim() ?? 'unknown', gc };
+  return { node: process.version, platform: `${process.platform} ${process.arch}`, cpus: list.length, cpuModel: list[0]?.model.trim() ?? 'unknown' };
 }
 
 export function formatNumber(value: number): string {
@@ -25,15 +24,20 @@ export function formatNumber(value: number): string {
   return value.toFixed(3);
 }
 
+/** A ratio reads "1.23×"; anything else "12.3 ms". */
+function withUnit(value: number, unit: string): string {
+  return unit === '×' ? `${formatNumber(value)}×` : `${formatNumber(value)} ${unit}`;
+}
+
 function measured(m: JudgedMeasurement): string {
-  const value = `${formatNumber(m.value)} ${m.unit}`;
-  if (!m.rounds) return value;
+  const value = withUnit(m.value, m.unit);
+  if (!m.rounds || m.rounds.min === m.rounds.max) return value;
   return `${value} (${formatNumber(m.rounds.min)}–${formatNumber(m.rounds.max)})`;
 }
 
 function target(m: JudgedMeasurement): string {
   if (!m.target) return '—';
-  return `${m.target.better === 'higher' ? '≥' : '≤'} ${formatNumber(m.target.value)} ${m.unit}`;
+  return `${m.target.better === 'higher' ? '≥' : '≤'} ${withUnit(m.target.value, m.unit)}`;
 }
 
 function verdict(m: JudgedMeasurement): string {
@@ -50,12 +54,13 @@ export interface Paint {
 export const plain: Paint = { ok: (t) => t, bad: (t) => t, dim: (t) => t };
 
 export function formatTable(report: BenchReport, env: Environment, paint: Paint = plain): string {
-  const header = ['benchmark', 'metric', 'measured (range of rounds)', 'target', ''];
-  const rows = report.measurements.map((m) => [m.benchmark, m.metric.slice(m.metric.indexOf('.') + 1), measured(m), target(m), verdict(m)]);
+  const header = ['benchmark', 'metric', 'measured (range of rounds)', 'target', '', 'absolute figures (context)'];
+  const rows = report.measurements.map((m) => [m.benchmark, m.metric.slice(m.metric.indexOf('.') + 1), measured(m), target(m), verdict(m), m.absolute ?? '']);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
   const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join('  ').trimEnd();
   const out: string[] = [];
-  out.push(paint.dim(`cashlogy-cert bench · node ${env.node} · ${env.platform} · ${env.cpus} × ${env.cpuModel}${env.gc ? '' : ' · no gc access (memory readings noisier)'}`));
+  out.push(paint.dim(`cashlogy-cert bench · node ${env.node} · ${env.platform} · ${env.cpus} × ${env.cpuModel}`));
+  if (report.cli) out.push(paint.dim(`CLI under test: ${report.cli}`));
   out.push('');
   out.push(line(header));
   out.push(line(widths.map((w) => '-'.repeat(w))));
@@ -84,6 +89,7 @@ export function formatJson(report: BenchReport, env: Environment): string {
       environment: env,
       ok: report.ok,
       elapsedMs: Math.round(report.elapsedMs),
+      ...(report.cli ? { cli: report.cli } : {}),
       measurements: report.measurements.map((m) => ({
         benchmark: m.benchmark,
         metric: m.metric,
@@ -93,6 +99,7 @@ export function formatJson(report: BenchReport, env: Environment): string {
         target: m.target ? { value: m.target.value, better: m.target.better, why: m.target.why } : null,
         met: m.met ?? null,
         ...(m.note ? { note: m.note } : {}),
+        ...(m.absolute ? { absolute: m.absolute } : {}),
       })),
       failures: report.failures,
     },

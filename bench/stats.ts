@@ -45,3 +45,12 @@ export function throughputSync(count: number, budgetMs: number, operation: (inde
 export function scaled(count: number, scale: number, floor = 1): number {
   return Math.max(floor, Math.round(count * scale));
 }
+
+/**
+ * Side-by-side rounds: the ratio `ours / limit` of each round (both measured back to back, so
+ * they share the machine's state), then the median and range of those ratios.
+ */
+export function ratioOfRounds(ours: readonly number[], limit: readonly number[]): Rounds {
+  if (ours.length !== limit.length || ours.length === 0) throw new Error(`ratioOfRounds: ${ours.length} rounds against ${limit.length}`);
+  return summarise(ours.map((value, i) => value / Math.max(limit[i] ?? Number.NaN, Number.MIN_VALUE)));
+}

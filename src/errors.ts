@@ -1,8 +1,9 @@
 /**
- * Typed errors with stable codes. The CLI's single top-level catch maps them to exit codes
- * (interfaces.md §1): 1 usage · 2 invalid checklist or profile · 3 runtime error.
+ * Typed errors with stable codes. An error says what went wrong, never how a process should
+ * end: the CLI maps codes to exit codes in one table (src/cli/exit-codes.ts), and library
+ * users and the reference POS's HTTP hook read the code.
  */
-import type { Issue } from './issues.js';
+import type { Issue } from './format/issues.js';
 
 export type ErrorCode =
   | 'USAGE'
@@ -19,19 +20,17 @@ export type ErrorCode =
 
 export class CertError extends Error {
   readonly code: ErrorCode;
-  readonly exitCode: number;
-  constructor(code: ErrorCode, message: string, exitCode = 3, options?: { cause?: unknown }) {
+  constructor(code: ErrorCode, message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.name = new.target.name;
     this.code = code;
-    this.exitCode = exitCode;
   }
 }
 
 /** Bad flags or arguments on the command line. */
 export class UsageError extends CertError {
   constructor(message: string) {
-    super('USAGE', message, 1);
+    super('USAGE', message);
   }
 }
 
@@ -39,7 +38,7 @@ export class UsageError extends CertError {
 export class InvalidInputError extends CertError {
   readonly issues: Issue[];
   constructor(message: string, issues: Issue[]) {
-    super('INVALID_INPUT', message, 2);
+    super('INVALID_INPUT', message);
     this.issues = issues;
   }
 }
@@ -47,6 +46,12 @@ export class InvalidInputError extends CertError {
 /** A problem while running: port in use, a driver that broke, a simulator failure. */
 export class RuntimeError extends CertError {
   constructor(code: ErrorCode, message: string, options?: { cause?: unknown }) {
-    super(code, message, 3, options);
+    super(code, message, options);
   }
+}
+
+/** `<file> is not a valid <what> (n errors)`, carrying the errors (warnings are not a reason to refuse). */
+export function invalidInput(file: string, what: string, issues: Issue[]): InvalidInputError {
+  const errors = issues.filter((i) => i.severity === 'error');
+  return new InvalidInputError(`${file} is not a valid ${what} (${errors.length} error${errors.length === 1 ? '' : 's'})`, errors);
 }

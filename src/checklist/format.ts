@@ -3,14 +3,15 @@
  * Schema in schema/checklist.schema.json is generated from it (`npm run schema`).
  * docs/checklist-format.md is the prose version.
  */
-import { validateFaultSpec } from '../faults/registry.js';
-import { FAULT_TYPES } from '../faults/spec.js';
+import { MAX_DURATION_MS } from '../duration.js';
+import { faultSpecShape } from '../faults/format.js';
+import { listFaultInfo, validateFaultSpec } from '../faults/registry.js';
 import { COMMAND_CODES } from '../protocol/commands.js';
 import { INTEGRATION_TYPES, POS_ACTIONS, POS_FEATURES } from '../pos/types.js';
 import { parseFramePattern } from './pattern-syntax.js';
-import { isPlainObject, toJsonSchema, type JsonSchema, type ObjectShape, type Property, type Shape } from './shape.js';
+import { isPlainObject, toJsonSchema, type JsonSchema, type ObjectShape, type Property, type Shape } from '../format/shape.js';
 
-const text = (description?: string): Shape => ({ kind: 'string', minLength: 1, ...(description ? { description } : {}) });
+const text = (description?: string): Shape => ({ kind: 'string', minLength: 1, noControl: 'multiline', ...(description ? { description } : {}) });
 
 export const ID_PATTERN = '^[A-Za-z0-9][A-Za-z0-9._-]*$';
 const id = (description: string): Shape => ({ kind: 'string', pattern: ID_PATTERN, patternHint: 'use letters, digits, ".", "_" and "-"', description });
@@ -139,26 +140,10 @@ const countsShape: Shape = {
 
 const faultShape: Shape = {
   kind: 'custom',
-  description: 'A fault (interfaces.md §3): {type, ...options, on: {command, nth, after, probability, times}}.',
-  json: {
-    type: 'object',
-    required: ['type'],
-    properties: {
-      type: { enum: [...FAULT_TYPES] },
-      on: {
-        type: 'object',
-        properties: {
-          command: { type: 'string' },
-          nth: { type: 'integer', minimum: 1 },
-          after: { type: 'string' },
-          probability: { type: 'number', minimum: 0, maximum: 1 },
-          times: { type: 'integer', minimum: 1 },
-        },
-        additionalProperties: false,
-      },
-    },
-    additionalProperties: true,
-  },
+  description: 'A fault (interfaces.md §3, docs/faults.md): {type, ...options, on: {command, nth, after, probability, times}}.',
+  // Editors get each fault's own options from the registry; the registry's validator also
+  // checks the rules between fields (where a fault can fire), so it stays the one that decides.
+  json: { $ref: '#/$defs/fault' },
   check: (value, path, report) => {
     const { problems } = validateFaultSpec(value);
     for (const p of problems) report.error([...path, ...p.segments], p.message, p.hint, p.at);
@@ -306,7 +291,7 @@ export const stepShape: Shape = {
                   props: {
                     mode: { shape: { kind: 'enum', values: ['auto', 'manual'], what: 'customer mode' }, required: true },
                     pay: { shape: { kind: 'array', items: cents('A denomination in cents.', 1), minItems: 1 } },
-                    delayMs: { shape: { kind: 'number', min: 0, description: 'Simulator time (scaled by --time-scale) before the automatic customer acts.' } },
+                    delayMs: { shape: { kind: 'number', min: 0, max: MAX_DURATION_MS, description: 'Simulator time (scaled by --time-scale) before the automatic customer acts.' } },
                   },
                 },
               },
@@ -382,7 +367,7 @@ export const itemShape: ObjectShape = {
     id: { shape: id('Stable id, unique in the file (EXP-04).'), required: true },
     title: { shape: localizedShape, required: true },
     description: { shape: localizedShape, required: true },
-    ref: { shape: { kind: 'string', minLength: 1, description: 'Section of the integration manual it checks ("6.3.1.3").' }, required: true },
+    ref: { shape: { kind: 'string', minLength: 1, noControl: 'line', description: 'Section of the integration manual it checks ("6.3.1.3").' }, required: true },
     level: { shape: { kind: 'enum', values: ['required', 'recommended', 'optional'], what: 'level' }, required: true },
     appliesTo: {
       shape: {
@@ -409,7 +394,7 @@ export const checklistShape: ObjectShape = {
   description: 'A cashlogy-cert checklist (docs/checklist-format.md).',
   props: {
     id: { shape: id('Checklist id (chapter7-express).'), required: true },
-    version: { shape: { kind: 'string', minLength: 1 }, required: true },
+    version: { shape: { kind: 'string', minLength: 1, noControl: 'line' }, required: true },
     title: { shape: localizedShape, required: true },
     source: { shape: text('What it is modelled on.'), required: true },
     integrations: { shape: { kind: 'array', items: { kind: 'enum', values: INTEGRATION_TYPES, what: 'integration' }, minItems: 1, unique: true }, required: true },
@@ -425,5 +410,6 @@ export function checklistJsonSchema(): JsonSchema {
     $id: CHECKLIST_SCHEMA_ID,
     title: 'cashlogy-cert checklist',
     ...toJsonSchema(checklistShape),
+    $defs: { fault: toJsonSchema(faultSpecShape(listFaultInfo())) },
   };
 }

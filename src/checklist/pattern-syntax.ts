@@ -1,9 +1,22 @@
 /**
- * The syntax of frame patterns (`#C#{op}#*#{amount}#...`), shared by the loader (which
- * rejects malformed patterns with a located message) and the runner (which matches them).
+ * Frame patterns (`#C#{op}#*#{amount}#...`, or `{regex: "…"}`): the one parser, and the
+ * matcher it compiles to. The loader rejects malformed patterns with a located message from
+ * `parseFramePattern`; the runner matches frames with `frameMatcher`, which compiles each
+ * distinct pattern once (the loader compiles every pattern of a checklist as it loads it).
  * Pure: no I/O.
  */
+import { CertError } from '../errors.js';
 import type { FramePattern } from './types.js';
+
+export type Captures = Readonly<Record<string, string>>;
+
+export interface MatchContext {
+  captures: Captures;
+  /** Amount of the last action with an amount (cents), for `{amount}`. */
+  amount?: number;
+}
+
+export type FrameMatch = { ok: true; captures: Captures } | { ok: false };
 
 export type PatternField =
   | { type: 'literal'; text: string }
@@ -76,4 +89,102 @@ export function commandOf(pattern: FramePattern): string | undefined {
 export function referencesIn(value: unknown): string[] {
   if (typeof value !== 'string') return [];
   return [...value.matchAll(/\{([A-Za-z_][A-Za-z0-9_]*)\}/g)].map((m) => m[1] as string);
+}
+
+/** A pattern ready to match frames. */
+export interface CompiledPattern {
+  readonly source: FramePattern;
+  match(frame: string, ctx: MatchContext): FrameMatch;
+}
+
+const NO_MATCH: FrameMatch = { ok: false };
+
+export type CompiledOrProblem = { ok: true; pattern: CompiledPattern } | { ok: false; message: string; hint?: string };
+
+export function compileFramePattern(pattern: FramePattern): CompiledOrProblem {
+  if (typeof pattern !== 'string') {
+    let re: RegExp;
+    try {
+      re = new RegExp(pattern.regex);
+    } catch (err) {
+      return { ok: false, message: `invalid regular expression /${pattern.regex}/: ${(err as Error).message}` };
+    }
+    return { ok: true, pattern: { source: pattern, match: (frame, ctx) => matchRegex(re, frame, ctx) } };
+  }
+  const parsed = parseFramePattern(pattern);
+  if (!parsed.ok) return parsed;
+  const fields = parsed.fields;
+  return { ok: true, pattern: { source: pattern, match: (frame, ctx) => matchFields(fields, frame, ctx) } };
+}
+
+/*
+ * A frame "#C#17#1#990#" splits on "#" into ["", "C", "17", "1", "990", ""]: field k of the
+ * pattern faces part k + 1, and without a trailing "..." the frame must end right after.
+ */
+function matchFields(fields: readonly PatternField[], frame: string, ctx: MatchContext): FrameMatch {
+  const parts = frame.split('#');
+  if (parts[0] !== '') return NO_MATCH;
+  const bound: Record<string, string> = { ...ctx.captures };
+  for (let k = 0; k < fields.length; k++) {
+    const field = fields[k] as PatternField;
+    if (field.type === 'rest') return { ok: true, captures: bound };
+    const actual = parts[k + 1];
+    if (actual === undefined) return NO_MATCH;
+    switch (field.type) {
+      case 'any':
+        break;
+      case 'literal':
+        if (field.text !== actual) return NO_MATCH;
+        break;
+      case 'capture': {
+        if (field.name === 'amount') {
+          if (ctx.amount === undefined || actual !== String(ctx.amount)) return NO_MATCH;
+          break;
+        }
+        const previous = bound[field.name];
+        if (previous === undefined) bound[field.name] = actual;
+        else if (previous !== actual) return NO_MATCH;
+        break;
+      }
+    }
+  }
+  return parts.length === fields.length + 2 && parts[fields.length + 1] === '' ? { ok: true, captures: bound } : NO_MATCH;
+}
+
+function matchRegex(re: RegExp, frame: string, ctx: MatchContext): FrameMatch {
+  const m = re.exec(frame);
+  if (!m) return NO_MATCH;
+  const bound: Record<string, string> = { ...ctx.captures };
+  for (const [name, value] of Object.entries(m.groups ?? {})) {
+    if (value === undefined) continue;
+    const previous = bound[name];
+    if (previous !== undefined && previous !== value) return NO_MATCH;
+    bound[name] = value;
+  }
+  return { ok: true, captures: bound };
+}
+
+/** Matches nothing: a regular expression the engine cannot compile finds nothing (the loader reports it). */
+const NEVER = (source: FramePattern): CompiledPattern => ({ source, match: () => NO_MATCH });
+
+const COMPILED = new Map<string, CompiledPattern>();
+/** Checklists hold a few hundred distinct patterns; the bound only guards a long-lived library user. */
+const MAX_COMPILED = 10_000;
+
+/**
+ * The compiled form of a pattern, compiled on first use and kept. A malformed frame pattern
+ * (one the loader would have rejected) throws a CertError naming it.
+ */
+export function frameMatcher(pattern: FramePattern): CompiledPattern {
+  const key = typeof pattern === 'string' ? `#${pattern}` : `/${pattern.regex}`;
+  const known = COMPILED.get(key);
+  if (known) return known;
+  const compiled = compileFramePattern(pattern);
+  let matcher: CompiledPattern;
+  if (compiled.ok) matcher = compiled.pattern;
+  else if (typeof pattern !== 'string') matcher = NEVER(pattern);
+  else throw new CertError('INVALID_INPUT', `${compiled.message}${compiled.hint ? ` (${compiled.hint})` : ''}`);
+  if (COMPILED.size >= MAX_COMPILED) COMPILED.clear();
+  COMPILED.set(key, matcher);
+  return matcher;
 }

@@ -13,9 +13,9 @@
  * with an operator check as needing a person in --ci: information, not problems.
  */
 import { InvalidInputError } from '../errors.js';
-import { formatIssue, type Issue } from '../issues.js';
+import { formatIssue, type Issue } from '../format/issues.js';
 import { POS_ACTIONS, type DriverType, type PosAction, type PosProfile } from '../pos/types.js';
-import { readYaml } from '../yaml.js';
+import { readYaml } from '../format/yaml.js';
 import { applicability } from './select.js';
 import type { ChecklistItem, Level } from './types.js';
 

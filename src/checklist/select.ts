@@ -12,7 +12,7 @@ import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { InvalidInputError, UsageError } from '../errors.js';
-import { closest } from '../issues.js';
+import { closest } from '../format/issues.js';
 import type { IntegrationType, PosProfile } from '../pos/types.js';
 import { PACKAGE_ROOT } from '../version.js';
 import { loadChecklist } from './load.js';

@@ -6,11 +6,8 @@
  */
 import type { FaultSpec } from '../faults/spec.js';
 import type { IntegrationType, PosAction } from '../pos/types.js';
-import type { CustomerConfig, InventoryCounts } from '../server/types.js';
-
-export type Lang = 'fr' | 'en' | 'es';
-export const LANGS: readonly Lang[] = ['fr', 'en', 'es'];
-export type Localized = Record<Lang, string>;
+import type { CustomerConfig, InventoryCounts } from '../machine/types.js';
+import type { Localized } from '../i18n.js';
 
 export type Level = 'required' | 'recommended' | 'optional';
 
@@ -77,7 +74,7 @@ export interface SetupStep extends StepBase {
   faults?: FaultSpec[];
 }
 
-/** Ask the POS to do something (interfaces.md §4). */
+/** Ask the POS to do something (docs/runner.md, Drivers). */
 export interface ActionStep extends StepBase {
   kind: 'action';
   action: PosAction;
@@ -175,7 +172,7 @@ export type Expectation =
       type: 'outcome';
       of?: string;
       fields: Record<string, ValueMatcher>;
-      /** Also pass a safe `uncertain: true` outcome that booked nothing and tells the cashier what to check (interfaces.md §4). */
+      /** Also pass a safe `uncertain: true` outcome that booked nothing and tells the cashier what to check (docs/runner.md, Drivers). */
       acceptUncertain?: boolean;
     }
   /** Machine deltas since the item start: `inserted`, `dispensed` (cents), per-denomination `recyclers`/`stacker` count deltas. */

@@ -1,19 +1,18 @@
 #!/usr/bin/env node
 /**
  * The command line: one file per command in commands/, one top-level catch here that turns
- * typed errors into messages and exit codes (interfaces.md §1).
+ * typed errors into messages and exit codes (docs/runner.md, Exit codes).
  */
 import { readFileSync, realpathSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command, CommanderError } from 'commander';
 import { CertError, InvalidInputError } from '../errors.js';
-import { formatIssue } from '../issues.js';
+import { formatIssue } from '../format/issues.js';
 import { TOOL_VERSION } from '../version.js';
 import { COMMANDS } from './commands/index.js';
+import { EXIT, exitCodeForError } from './exit-codes.js';
 import { processIo, type CliIo } from './io.js';
-
-export const EXIT = { ok: 0, usage: 1, invalid: 2, runtime: 3, failed: 4, internal: 70 } as const;
 
 /** Runs the CLI and resolves to the exit code; never calls process.exit. */
 export async function main(argv: string[], io: CliIo = processIo()): Promise<number> {
@@ -50,15 +49,15 @@ function reportError(err: unknown, io: CliIo): number {
       io.stderr.write(formatIssue(issue, issue.file === undefined ? undefined : sourceOf(issue.file, sources, io.cwd)) + '\n\n');
     }
     io.stderr.write(`error: ${err.message}\n`);
-    return err.exitCode;
+    return exitCodeForError(err);
   }
   if (err instanceof CertError) {
     io.stderr.write(`error: ${err.message}\n`);
-    return err.exitCode;
+    return exitCodeForError(err);
   }
   const detail = err instanceof Error ? (err.stack ?? err.message) : String(err);
   io.stderr.write(`internal error: ${detail}\nThis is a bug in cashlogy-cert; please report it with the command you ran.\n`);
-  return EXIT.internal;
+  return exitCodeForError(err);
 }
 
 /** The file's text for the caret excerpt; read once per file, and absent when it can't be read. */

@@ -1,5 +1,5 @@
 /**
- * The POS driver contract (interfaces.md §4): how the runner asks the POS under test to act.
+ * The POS driver contract (docs/runner.md, Drivers): how the runner asks the POS under test to act.
  *
  *   runner ──start({host, port})──▶ driver ──spawn / HTTP / prompt──▶ POS ──TCP──▶ simulator
  *          ──perform(action, body)─▶        ◀──────── outcome JSON ───
@@ -9,10 +9,12 @@
  * non-JSON answer, exit code…) so the runner can judge it. It throws only from `start` (the
  * POS could not be brought up), and `stop` must be safe to call at any time, more than once.
  */
-import type { Lang } from '../checklist/types.js';
-import type { DriverConfig, PosAction, PosOutcome } from '../pos/types.js';
+import type { Lang } from '../i18n.js';
+import type { DriverConfig, IntegrationType, PosAction, PosOutcome } from '../pos/types.js';
 import type { TranscriptEntry } from '../protocol/transcript.js';
-import type { OperatorAnswer } from '../runner/result.js';
+import type { OperatorAnswer, OperatorConsole } from './operator.js';
+
+export type { OperatorConsole } from './operator.js';
 
 export interface DriverTarget {
   /** The simulator's protocol address (CASHLOGY_HOST / CASHLOGY_PORT). */
@@ -61,14 +63,6 @@ export interface PosDriver {
   drainAnswers?(): OperatorAnswer[];
 }
 
-/** A question/answer channel to a person at the terminal (manual driver, operator checks). */
-export interface OperatorConsole {
-  say(text: string): void;
-  /** Ask and wait for one line; resolves to the trimmed answer. Rejects when the signal aborts. */
-  ask(question: string, signal?: AbortSignal): Promise<string>;
-  close(): void;
-}
-
 export interface DriverContext {
   /** Folder of the pos.yaml: relative `cwd` and program paths resolve from here. */
   baseDir: string;
@@ -76,7 +70,7 @@ export interface DriverContext {
   ci: boolean;
   /** Base environment for started processes (the runner adds CASHLOGY_* and POS_HOOK_PORT). */
   env: NodeJS.ProcessEnv;
-  integration: string;
+  integration: IntegrationType;
   features: string[];
   /** For the manual driver; absent when nobody can answer (then the manual driver refuses to start). */
   console?: OperatorConsole;

@@ -4,11 +4,11 @@
  * sees are shown live; then they say how the POS ended it. Their answers and name go into the
  * result. With `--ci` nobody can answer, so the driver refuses to start.
  */
-import type { Lang } from '../checklist/types.js';
+import type { Lang } from '../i18n.js';
 import type { ManualDriverConfig, PosAction, PosOutcome } from '../pos/types.js';
-import type { OperatorAnswer } from '../runner/result.js';
 import type { TranscriptEntry } from '../protocol/transcript.js';
-import type { ActionBody, DriverContext, DriverTarget, OperatorConsole, PerformOptions, PerformResult, PosDriver } from './driver.js';
+import type { ActionBody, DriverContext, DriverTarget, PerformOptions, PerformResult, PosDriver } from './driver.js';
+import { YES_NO_WORDS, type OperatorAnswer, type OperatorConsole } from './operator.js';
 import { driverError } from './pos-process.js';
 
 interface Words {
@@ -26,9 +26,6 @@ interface Words {
   invalid: string;
   pos: string;
   connector: string;
-  yesNo: string;
-  yes: string[];
-  no: string[];
 }
 
 const money = (cents: number | undefined) => (cents === undefined ? '' : (cents / 100).toFixed(2));
@@ -55,12 +52,9 @@ export const WORDS: Record<Lang, Words> = {
     owed: 'Amount the POS told the cashier to hand over by hand (empty = none):',
     refunded: 'Amount the POS says it refunded (empty = none):',
     message: 'Message shown by the POS (optional):',
-    invalid: 'Please answer with one of the letters shown, or an amount like 9.90.',
+    invalid: YES_NO_WORDS.en.invalid,
     pos: 'POS →',
     connector: '← connector',
-    yesNo: '[y]es / [n]o:',
-    yes: ['y', 'yes'],
-    no: ['n', 'no'],
   },
   fr: {
     welcome: (h, p) => `Session manuelle. Configurez le TPV vers le simulateur : CASHLOGY_HOST=${h} CASHLOGY_PORT=${p}.`,
@@ -83,12 +77,9 @@ export const WORDS: Record<Lang, Words> = {
     owed: 'Montant à rendre à la main indiqué par le TPV (vide = aucun) :',
     refunded: 'Montant remboursé selon le TPV (vide = aucun) :',
     message: 'Message affiché par le TPV (facultatif) :',
-    invalid: 'Répondez avec une des lettres proposées, ou un montant comme 9.90.',
+    invalid: YES_NO_WORDS.fr.invalid,
     pos: 'TPV →',
     connector: '← connecteur',
-    yesNo: '[o]ui / [n]on :',
-    yes: ['o', 'oui', 'y', 'yes'],
-    no: ['n', 'non', 'no'],
   },
   es: {
     welcome: (h, p) => `Sesión manual. Apunte el TPV al simulador: CASHLOGY_HOST=${h} CASHLOGY_PORT=${p}.`,
@@ -111,25 +102,11 @@ export const WORDS: Record<Lang, Words> = {
     owed: 'Importe a entregar a mano indicado por el TPV (vacío = ninguno):',
     refunded: 'Importe devuelto según el TPV (vacío = ninguno):',
     message: 'Mensaje mostrado por el TPV (opcional):',
-    invalid: 'Responda con una de las letras indicadas, o un importe como 9.90.',
+    invalid: YES_NO_WORDS.es.invalid,
     pos: 'TPV →',
     connector: '← conector',
-    yesNo: '[s]í / [n]o:',
-    yes: ['s', 'si', 'sí', 'y', 'yes'],
-    no: ['n', 'no'],
   },
 };
-
-/** Ask a yes/no question until the answer is one; resolves true for yes. */
-export async function askYesNo(console: OperatorConsole, lang: Lang, question: string, signal?: AbortSignal): Promise<{ yes: boolean; answer: string }> {
-  const w = WORDS[lang];
-  for (;;) {
-    const answer = (await console.ask(`${question} ${w.yesNo}`, signal)).toLowerCase();
-    if (w.yes.includes(answer)) return { yes: true, answer };
-    if (w.no.includes(answer)) return { yes: false, answer };
-    console.say(w.invalid);
-  }
-}
 
 /** "9.90", "9,90" or "990c" → cents; "" → undefined. */
 export function parseAmount(text: string): number | undefined | 'invalid' {

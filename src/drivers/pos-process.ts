@@ -1,6 +1,7 @@
 /**
  * What the `http` and `command` drivers share: the hook port, the environment every process
- * gets (CASHLOGY_HOST, CASHLOGY_PORT, POS_HOOK_PORT), and the optional long-running POS
+ * gets (the runner's, or a minimal set with `inheritEnv: false`, plus `driver.env`, CASHLOGY_HOST,
+ * CASHLOGY_PORT, POS_HOOK_PORT), and the optional long-running POS
  * process (`driver.start`) with its captured output.
  */
 import { isAbsolute, resolve } from 'node:path';
@@ -27,9 +28,10 @@ export class PosProcessHost {
     return isAbsolute(dir) ? dir : resolve(this.context.baseDir, dir);
   }
 
+  /** The environment of a started process: the runner's (all of it, or with `inheritEnv: false` the minimal set), `driver.env`, then ours. */
   env(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
     return {
-      ...this.context.env,
+      ...(this.config.inheritEnv === false ? minimalEnv(this.context.env) : this.context.env),
       ...(this.config.env ?? {}),
       CASHLOGY_HOST: this.target?.host ?? '127.0.0.1',
       CASHLOGY_PORT: String(this.target?.port ?? ''),
@@ -87,6 +89,22 @@ export class PosProcessHost {
   async stop(): Promise<void> {
     await this.process?.stop();
   }
+}
+
+/**
+ * What a program needs from the environment to start at all: where programs are, the home and
+ * temp folders, the locale and time zone (and on Windows the system folders). Names are matched
+ * without regard to case, as Windows does.
+ */
+const MINIMAL_ENV = ['PATH', 'HOME', 'LANG', 'LANGUAGE', 'TZ', 'TMPDIR', 'TEMP', 'TMP', 'SYSTEMROOT', 'WINDIR', 'COMSPEC', 'PATHEXT', 'USERPROFILE'];
+
+export function minimalEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const kept: NodeJS.ProcessEnv = {};
+  for (const [name, value] of Object.entries(env)) {
+    const upper = name.toUpperCase();
+    if (value !== undefined && (MINIMAL_ENV.includes(upper) || upper.startsWith('LC_'))) kept[name] = value;
+  }
+  return kept;
 }
 
 export function driverError(message: string, cause?: unknown): RuntimeError {

@@ -8,10 +8,10 @@ import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { HttpDriverConfig, PosAction, PosOutcome, ReferenceDriverConfig } from '../pos/types.js';
-import { designFlags, type ReferenceDesign } from '../reference-pos/designs.js';
+import { designFlags, type ReferenceDesign } from '../pos/reference-designs.js';
 import type { DriverContext, PosDriver } from './driver.js';
 import { HttpDriver } from './http.js';
-import { inProcessDriver, type InProcessPos } from './in-process.js';
+import { inProcessDriver } from './in-process.js';
 import { driverError } from './pos-process.js';
 
 /**
@@ -40,23 +40,13 @@ class ReferenceHttpDriver extends HttpDriver {
   override readonly type = 'reference';
 }
 
-interface ReferencePosModule {
-  createReferencePos(options: {
-    host: string;
-    port: number;
-    integration: string;
-    features: string[];
-    design?: Partial<ReferenceDesign>;
-  }): InProcessPos | Promise<InProcessPos>;
-}
-
 export function referenceDriver(config: ReferenceDriverConfig, context: DriverContext): PosDriver {
   if (config.inProcess) {
     const driver = inProcessDriver(async (target) => {
-      let mod: ReferencePosModule;
+      let mod: typeof import('../reference-pos/index.js');
       try {
-        // Loaded on demand: a vendor's run never needs the reference POS in-process.
-        mod = (await import('../reference-pos/index.js')) as unknown as ReferencePosModule;
+        // Loaded on demand (typed by the module itself): a vendor's run never needs the reference POS in-process.
+        mod = await import('../reference-pos/index.js');
       } catch (err) {
         throw driverError(`the in-process reference POS could not be loaded: ${(err as Error).message}`, err);
       }
@@ -79,6 +69,7 @@ export function referenceDriver(config: ReferenceDriverConfig, context: DriverCo
     start: config.start ?? referencePosCommand(context.integration, context.features, config.options),
     ...(config.cwd !== undefined ? { cwd: config.cwd } : {}),
     ...(config.env !== undefined ? { env: config.env } : {}),
+    ...(config.inheritEnv !== undefined ? { inheritEnv: config.inheritEnv } : {}),
     ...(config.timeoutsMs !== undefined ? { timeoutsMs: config.timeoutsMs } : {}),
     readyTimeoutMs: 60_000,
   };

@@ -3,7 +3,7 @@
  * or a pipe for scripted sessions). Closed stdin rejects pending questions instead of hanging.
  */
 import { createInterface, type Interface } from 'node:readline';
-import type { OperatorConsole } from './driver.js';
+import type { OperatorConsole } from './operator.js';
 
 export function terminalConsole(input: NodeJS.ReadableStream, output: NodeJS.WritableStream): OperatorConsole {
   let rl: Interface | undefined;

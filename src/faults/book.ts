@@ -1,66 +1,73 @@
 /**
- * The fault book: the armed faults of one simulator and the decisions about when they fire.
+ * The fault book: the armed faults and everything needed to decide when they fire, as plain
+ * data (JSON-safe, the seeded random state inside), and pure functions over it.
  *
- *   arm(spec) ─► validate ─► armed list (f1, f2, …, in arm order)
- *   consult(opportunity, nowMs)
+ *   armFault(book, spec)            ─► validate ─► armed list (f1, f2, …, in arm order)
+ *   consult(book, opportunity, now) ─► { book, fired }
  *     'command'  count the command for every fault whose `command` filter matches (for `nth`)
  *     each armed fault, in arm order, at most once per opportunity:
  *       inside its `for` window? ─► acts again ("continuing"), nothing counted
  *       used up (`times`)?        ─► skip
  *       point, command, nth, after, the fault's own condition all match?
  *         probability ─► one draw from the seeded source, only now
- *         fires ─► count it, open its window, work out the reply's delivery, write its sentence
- *   deliveryFor(fired, reply) ─► one Delivery merging the transport faults
+ *         fires ─► count it, open its window, shape the reply (toxic), write its sentence
  *
  * Deterministic: the only randomness is the seeded source, drawn in a fixed order that
- * depends only on the traffic. Time comes in as simulated `nowMs`; `for` windows of
- * network faults are wall-clock, so they are measured as nowMs × timeScale.
+ * depends only on the traffic. `now` is the holder's clock in ms (simulated time in the
+ * machine, wall time in a connection chain); `for` windows are wall-clock, so a book whose
+ * clock is simulated time is told how many wall ms one of its ms lasts (`wallMsPerMs`).
+ *
+ * `createFaultBook` wraps the same functions in a stateful object, for library users and tests
+ * that consult a book by hand.
  */
 import { InvalidInputError } from '../errors.js';
-import type { Issue } from '../issues.js';
+import type { Issue } from '../format/issues.js';
 import { createRandom, type Random } from '../random.js';
+import { mergeDeliveries } from './delivery.js';
 import { moneyFormatter, parseAfter, type FaultDefinition, type MoneyFormatter } from './definition.js';
-import type { Delivery, FaultEngine, FaultOpportunity, FiredFault } from './engine-types.js';
+import type { Delivery, FaultOpportunity, FiredFault } from './engine-types.js';
 import { getFaultDefinition, validateFaultSpec, type FaultSpecProblem } from './registry.js';
 import type { FaultSpec, FaultStatus } from './spec.js';
 
+/** One armed fault: its normalized spec and its counters. */
+export interface ArmedFault {
+  readonly id: string;
+  readonly spec: FaultSpec;
+  readonly fired: number;
+  /** Matching commands (or connections, for connect faults) seen since it was armed. */
+  readonly matched: number;
+  /** conn + command → the ordinal (1-based, per this fault) of the last matching command there. */
+  readonly ordinals: Readonly<Record<string, number>>;
+  /** The operation it last fired in (progress faults fire once per operation). */
+  readonly lastOperation?: number;
+  /** End of the `for` window opened by its last firing, in wall-clock ms. */
+  readonly windowEnd?: number;
+}
+
+export interface FaultBook {
+  readonly seed: number;
+  /** The state of the seeded random source (src/random.ts). */
+  readonly random: number;
+  /** Currency symbol for the sentences ("€"). */
+  readonly currency: string;
+  /** Wall-clock ms per ms of the holder's clock (the simulator's --time-scale for the machine's book). */
+  readonly wallMsPerMs: number;
+  readonly armed: readonly ArmedFault[];
+  readonly nextId: number;
+  readonly operationSeq: number;
+  /** conn + command → the sequence number of the last such command (identifies an operation). */
+  readonly operations: Readonly<Record<string, number>>;
+  /** Connection → the last genuine reply on it (stale-reply). */
+  readonly lastReply: Readonly<Record<string, string>>;
+}
+
 export interface FaultBookOptions {
-  /**
-   * The simulator's --time-scale: wall-clock ms per simulated ms. `for` windows of refuse,
-   * busy, silence and latency are wall-clock (the POS must really live through them), while
-   * `nowMs` is simulated time. Default 1.
-   */
-  timeScale?: number;
   /** Currency symbol for the sentences; default "€". */
   currency?: string;
+  /** Wall-clock ms per ms of the clock `consult` is given; default 1. */
+  wallMsPerMs?: number;
 }
 
-/** The engine of engine-types.ts plus the seed it replays from. */
-export interface FaultBook extends FaultEngine {
-  readonly seed: number;
-}
-
-interface ArmedFault {
-  id: string;
-  spec: FaultSpec;
-  definition: FaultDefinition;
-  after: { percent: number } | { ms: number } | undefined;
-  times: number;
-  nth: number;
-  fired: number;
-  /** Matching commands (or connections, for connect faults) seen since it was armed. */
-  matched: number;
-  /** conn + command → the ordinal (1-based, per this fault) of the last matching command there. */
-  ordinals: Map<string, number>;
-  /** The operation it last fired in (progress faults fire once per operation). */
-  lastOperation: number | undefined;
-  /** Wall-clock end of the `for` window opened by its last firing. */
-  windowEnd: number | undefined;
-}
-
-/** Transport faults merge in this order: later replacements win, delays add up. */
-const DELIVERY_ORDER = ['stale-reply', 'corrupt', 'split', 'latency', 'silence', 'disconnect', 'reset'];
-const DROP_STRENGTH = { silence: 1, disconnect: 2, reset: 3 } as const;
 /**
  * Per-connection memory (last reply, operation and ordinal per command) is bounded: a
  * simulator that serves one connection per command for days must not grow without end.
@@ -68,194 +75,180 @@ const DROP_STRENGTH = { silence: 1, disconnect: 2, reset: 3 } as const;
  */
 const MAX_REMEMBERED = 4096;
 
-function setBounded<K, V>(map: Map<K, V>, key: K, value: V): void {
-  map.delete(key);
-  map.set(key, value);
-  if (map.size > MAX_REMEMBERED) {
-    const oldest = map.keys().next();
-    if (oldest.done !== true) map.delete(oldest.value);
-  }
+export function newFaultBook(seed: number, options: FaultBookOptions = {}): FaultBook {
+  const scale = options.wallMsPerMs;
+  return {
+    seed,
+    random: createRandom(seed).state(),
+    currency: options.currency ?? '€',
+    wallMsPerMs: scale !== undefined && Number.isFinite(scale) && scale > 0 ? scale : 1,
+    armed: [],
+    nextId: 1,
+    operationSeq: 0,
+    operations: {},
+    lastReply: {},
+  };
 }
 
-export function createFaultBook(seed: number, options: FaultBookOptions = {}): FaultBook {
-  const timeScale = options.timeScale !== undefined && options.timeScale > 0 ? options.timeScale : 1;
-  const money: MoneyFormatter = moneyFormatter(options.currency ?? '€');
-  let random: Random = createRandom(seed);
-  let armed: ArmedFault[] = [];
-  let nextId = 1;
-  let operationSeq = 0;
-  /** conn + command → the sequence number of the last such command (identifies an operation). */
-  const operations = new Map<string, number>();
-  const lastReply = new Map<number, string>();
+/** Validates and arms a fault; throws InvalidInputError listing every problem. `id` defaults to the book's next `f<n>`. */
+export function armFault(book: FaultBook, input: unknown, options: { id?: string } = {}): { book: FaultBook; id: string; spec: FaultSpec } {
+  const { spec, problems } = validateFaultSpec(input);
+  if (spec === undefined) throw invalidFault(problems);
+  const id = options.id ?? `f${book.nextId}`;
+  const fault: ArmedFault = { id, spec, fired: 0, matched: 0, ordinals: {} };
+  return { book: { ...book, nextId: options.id === undefined ? book.nextId + 1 : book.nextId, armed: [...book.armed, fault] }, id, spec };
+}
 
-  const keyOf = (conn: number, command: string) => `${conn}\u0000${command}`;
+export function disarmFault(book: FaultBook, id: string): { book: FaultBook; disarmed: boolean } {
+  const armed = book.armed.filter((fault) => fault.id !== id);
+  return { book: armed.length === book.armed.length ? book : { ...book, armed }, disarmed: armed.length !== book.armed.length };
+}
 
-  function arm(input: unknown): string {
-    const { spec, problems } = validateFaultSpec(input);
-    if (spec === undefined) throw invalidFault(problems);
-    const definition = getFaultDefinition(spec.type);
-    const fault: ArmedFault = {
-      id: `f${nextId++}`,
-      spec,
-      definition,
-      after: spec.on?.after !== undefined ? parseAfter(spec.on.after) : undefined,
-      times: spec.on?.times ?? 1,
-      nth: spec.on?.nth ?? 1,
-      fired: 0,
-      matched: 0,
-      ordinals: new Map(),
-      lastOperation: undefined,
-      windowEnd: undefined,
-    };
-    armed.push(fault);
-    return fault.id;
-  }
+/** Everything disarmed, the random source back at the seed. */
+export function resetFaultBook(book: FaultBook): FaultBook {
+  return newFaultBook(book.seed, { currency: book.currency, wallMsPerMs: book.wallMsPerMs });
+}
 
-  function consult(opportunity: FaultOpportunity, nowMs: number): FiredFault[] {
-    const wall = nowMs * timeScale;
-    const key = 'command' in opportunity ? keyOf(opportunity.conn, opportunity.command) : '';
-    if (opportunity.point === 'command') {
-      setBounded(operations, key, ++operationSeq);
-      for (const fault of armed) {
-        if (commandMatches(fault, opportunity.command)) setBounded(fault.ordinals, key, ++fault.matched);
-      }
-    } else if (opportunity.point === 'connect') {
-      for (const fault of armed) if (fault.definition.points.includes('connect')) fault.matched += 1;
-    }
-    const previousReply = lastReply.get(opportunity.conn);
+/** The armed faults as `GET /faults` shows them. */
+export function faultStatuses(book: FaultBook): FaultStatus[] {
+  const money = moneyFormatter(book.currency);
+  return book.armed.map((fault) => ({
+    id: fault.id,
+    spec: structuredClone(fault.spec),
+    remaining: Math.max(0, (fault.spec.on?.times ?? 1) - fault.fired),
+    fired: fault.fired,
+    description: getFaultDefinition(fault.spec.type).describe(fault.spec, money),
+  }));
+}
 
-    const fired: FiredFault[] = [];
+/** Which armed faults fire at this opportunity, and the book after counting them. */
+export function consult(book: FaultBook, opportunity: FaultOpportunity, now: number): { book: FaultBook; fired: FiredFault[] } {
+  const wall = now * book.wallMsPerMs;
+  const random = createRandom(book.random);
+  const money = moneyFormatter(book.currency);
+  const armed = book.armed.map((fault) => ({ ...fault }));
+  let operations = book.operations;
+  let operationSeq = book.operationSeq;
+  const key = 'command' in opportunity ? keyOf(opportunity.conn, opportunity.command) : '';
+
+  if (opportunity.point === 'command') {
+    operations = setBounded(operations, key, ++operationSeq);
     for (const fault of armed) {
-      const { definition, spec } = fault;
-      if (!definition.points.includes(opportunity.point)) continue;
-      // A fault that can act on a command or during an operation does the latter only with `after`.
-      if (opportunity.point === 'progress' && definition.points.includes('command') && fault.after === undefined) continue;
-      if (opportunity.point === 'command' && fault.after !== undefined) continue;
-
-      if (fault.windowEnd !== undefined && wall < fault.windowEnd) {
-        fired.push(fire(fault, opportunity, previousReply, { continuing: true, windowLeftMs: fault.windowEnd - wall }));
-        continue;
-      }
-      if (fault.fired >= fault.times) continue;
-
-      let operation: number | undefined;
-      if (opportunity.point === 'connect') {
-        if (fault.matched < fault.nth) continue;
-      } else {
-        if (!commandMatches(fault, opportunity.command)) continue;
-        let ordinal = fault.ordinals.get(key);
-        if (ordinal === undefined) {
-          // Armed after its command arrived (a fault armed during a charge): that command counts now.
-          ordinal = ++fault.matched;
-          setBounded(fault.ordinals, key, ordinal);
-          if (!operations.has(key)) setBounded(operations, key, ++operationSeq);
-        }
-        if (ordinal < fault.nth) continue;
-        if (opportunity.point === 'progress') {
-          operation = operations.get(key);
-          if (operation !== undefined && operation === fault.lastOperation) continue;
-          if (!afterReached(fault, opportunity)) continue;
-        }
-      }
-      if (definition.accepts !== undefined && !definition.accepts(spec, opportunity, { ...(previousReply !== undefined ? { previousReply } : {}) })) {
-        continue;
-      }
-      const probability = spec.on?.probability;
-      if (probability !== undefined && probability < 1) {
-        if (probability <= 0) continue;
-        if (random.next() >= probability) continue;
-      }
-
-      fault.fired += 1;
-      if (operation !== undefined) fault.lastOperation = operation;
-      const windowMs = definition.windowMs?.(spec);
-      fault.windowEnd = windowMs !== undefined ? wall + windowMs : undefined;
-      fired.push(fire(fault, opportunity, previousReply, { continuing: false, ...(windowMs !== undefined ? { windowLeftMs: windowMs } : {}) }));
-    }
-
-    if (opportunity.point === 'reply') setBounded(lastReply, opportunity.conn, opportunity.frame);
-    return fired;
-  }
-
-  function fire(
-    fault: ArmedFault,
-    opportunity: FaultOpportunity,
-    previousReply: string | undefined,
-    window: { continuing: boolean; windowLeftMs?: number },
-  ): FiredFault {
-    const { definition, spec } = fault;
-    let delivery: Partial<Delivery> | undefined;
-    if (opportunity.point === 'reply' && definition.deliver !== undefined) {
-      delivery = definition.deliver(spec, opportunity.frame, previousReply, random);
-    }
-    const sentence = definition.sentence(spec, opportunity, {
-      money,
-      ...window,
-      ...(delivery !== undefined ? { delivery } : {}),
-      ...(opportunity.point === 'reply' ? { reply: opportunity.frame } : {}),
-    });
-    return {
-      id: fault.id,
-      type: spec.type,
-      spec,
-      sentence,
-      ...(window.continuing ? { continuing: true } : {}),
-      ...(delivery !== undefined ? { delivery } : {}),
-    };
-  }
-
-  function deliveryFor(fired: FiredFault[], reply: string, previousReply: string | undefined): Delivery | undefined {
-    const transport = fired
-      .filter((f) => getFaultDefinition(f.type).deliver !== undefined)
-      .sort((a, b) => DELIVERY_ORDER.indexOf(a.type) - DELIVERY_ORDER.indexOf(b.type));
-    if (transport.length === 0) return undefined;
-    const delivery: Delivery = { faults: [] };
-    const offsets = new Set<number>();
-    for (const f of transport) {
-      const part = f.delivery ?? getFaultDefinition(f.type).deliver?.(f.spec, reply, previousReply, random) ?? {};
-      delivery.faults.push(f.id);
-      if (part.delayMs !== undefined) delivery.delayMs = (delivery.delayMs ?? 0) + part.delayMs;
-      for (const offset of part.splitAt ?? []) offsets.add(offset);
-      if (part.replaceWith !== undefined) delivery.replaceWith = part.replaceWith;
-      if (part.drop !== undefined && (delivery.drop === undefined || DROP_STRENGTH[part.drop] > DROP_STRENGTH[delivery.drop])) {
-        delivery.drop = part.drop;
-        if (part.dropAfterBytes !== undefined) delivery.dropAfterBytes = part.dropAfterBytes;
-        else delete delivery.dropAfterBytes;
+      if (commandMatches(fault, opportunity.command)) {
+        fault.matched += 1;
+        fault.ordinals = setBounded(fault.ordinals, key, fault.matched);
       }
     }
-    const length = (delivery.replaceWith ?? reply).length;
-    const splitAt = [...offsets].filter((o) => o > 0 && o < length).sort((a, b) => a - b);
-    if (splitAt.length > 0) delivery.splitAt = splitAt;
-    if (delivery.dropAfterBytes !== undefined) delivery.dropAfterBytes = Math.min(delivery.dropAfterBytes, length);
-    return delivery;
+  } else if (opportunity.point === 'connect') {
+    for (const fault of armed) if (getFaultDefinition(fault.spec.type).points.includes('connect')) fault.matched += 1;
+  }
+  const previousReply = book.lastReply[String(opportunity.conn)];
+
+  const fired: FiredFault[] = [];
+  for (const fault of armed) {
+    const definition = getFaultDefinition(fault.spec.type);
+    const { spec } = fault;
+    const after = spec.on?.after !== undefined ? parseAfter(spec.on.after) : undefined;
+    if (!definition.points.includes(opportunity.point)) continue;
+    // A fault that can act on a command or during an operation does the latter only with `after`.
+    if (opportunity.point === 'progress' && definition.points.includes('command') && after === undefined) continue;
+    if (opportunity.point === 'command' && after !== undefined) continue;
+
+    if (fault.windowEnd !== undefined && wall < fault.windowEnd) {
+      fired.push(fire(definition, fault, opportunity, previousReply, random, money, { continuing: true, windowLeftMs: fault.windowEnd - wall }));
+      continue;
+    }
+    if (fault.fired >= (spec.on?.times ?? 1)) continue;
+
+    let operation: number | undefined;
+    if (opportunity.point === 'connect') {
+      if (fault.matched < (spec.on?.nth ?? 1)) continue;
+    } else {
+      if (!commandMatches(fault, opportunity.command)) continue;
+      let ordinal = fault.ordinals[key];
+      if (ordinal === undefined) {
+        // Armed after its command arrived (a fault armed during a charge): that command counts now.
+        fault.matched += 1;
+        ordinal = fault.matched;
+        fault.ordinals = setBounded(fault.ordinals, key, ordinal);
+        if (operations[key] === undefined) operations = setBounded(operations, key, ++operationSeq);
+      }
+      if (ordinal < (spec.on?.nth ?? 1)) continue;
+      if (opportunity.point === 'progress') {
+        operation = operations[key];
+        if (operation !== undefined && operation === fault.lastOperation) continue;
+        if (!afterReached(after, opportunity)) continue;
+      }
+    }
+    if (definition.accepts !== undefined && !definition.accepts(spec, opportunity, { ...(previousReply !== undefined ? { previousReply } : {}) })) {
+      continue;
+    }
+    const probability = spec.on?.probability;
+    if (probability !== undefined && probability < 1) {
+      if (probability <= 0) continue;
+      if (random.next() >= probability) continue;
+    }
+
+    fault.fired += 1;
+    if (operation !== undefined) fault.lastOperation = operation;
+    const windowMs = definition.windowMs?.(spec);
+    if (windowMs !== undefined) fault.windowEnd = wall + windowMs;
+    else delete fault.windowEnd;
+    fired.push(fire(definition, fault, opportunity, previousReply, random, money, { continuing: false, ...(windowMs !== undefined ? { windowLeftMs: windowMs } : {}) }));
   }
 
-  function list(): FaultStatus[] {
-    return armed.map((fault) => ({
-      id: fault.id,
-      spec: structuredClone(fault.spec),
-      remaining: Math.max(0, fault.times - fault.fired),
-      fired: fault.fired,
-      description: fault.definition.describe(fault.spec, money),
-    }));
-  }
+  const lastReply = opportunity.point === 'reply' ? setBounded(book.lastReply, String(opportunity.conn), opportunity.frame) : book.lastReply;
+  return { book: { ...book, random: random.state(), armed, operations, operationSeq, lastReply }, fired };
+}
 
-  function disarm(id: string): boolean {
-    const before = armed.length;
-    armed = armed.filter((fault) => fault.id !== id);
-    return armed.length !== before;
-  }
+type MutableFault = { -readonly [K in keyof ArmedFault]: ArmedFault[K] };
 
-  function reset(): void {
-    armed = [];
-    nextId = 1;
-    operationSeq = 0;
-    operations.clear();
-    lastReply.clear();
-    random = createRandom(seed);
+function fire(
+  definition: FaultDefinition,
+  fault: MutableFault,
+  opportunity: FaultOpportunity,
+  previousReply: string | undefined,
+  random: Random,
+  money: MoneyFormatter,
+  window: { continuing: boolean; windowLeftMs?: number },
+): FiredFault {
+  const { spec } = fault;
+  let delivery: Partial<Delivery> | undefined;
+  const shape = definition.toxic?.shape;
+  if (opportunity.point === 'reply' && shape !== undefined) {
+    delivery = shape.call(definition.toxic, definition.parseOptions(spec), opportunity.frame, previousReply, random);
   }
+  const sentence = definition.sentence(spec, opportunity, {
+    money,
+    ...window,
+    ...(delivery !== undefined ? { delivery } : {}),
+    ...(opportunity.point === 'reply' ? { reply: opportunity.frame } : {}),
+  });
+  return {
+    id: fault.id,
+    type: spec.type,
+    spec,
+    sentence,
+    ...(window.continuing ? { continuing: true } : {}),
+    ...(delivery !== undefined ? { delivery } : {}),
+  };
+}
 
-  return { seed, arm, disarm, list, reset, consult, deliveryFor };
+function keyOf(conn: number, command: string): string {
+  return `${conn}\u0000${command}`;
+}
+
+/**
+ * Runs on every command and reply, so it must stay cheap: an update keeps the key's place
+ * (first-seen order, which is connection order), and only a new key pays for counting. A
+ * `delete` would turn the copy into a slow dictionary object for every later frame.
+ */
+function setBounded<V>(record: Readonly<Record<string, V>>, key: string, value: V): Record<string, V> {
+  if (Object.hasOwn(record, key)) return record[key] === value ? record : { ...record, [key]: value };
+  const next: Record<string, V> = { ...record, [key]: value };
+  const keys = Object.keys(next);
+  if (keys.length <= MAX_REMEMBERED) return next;
+  return Object.fromEntries(keys.slice(keys.length - MAX_REMEMBERED).map((k) => [k, next[k] as V]));
 }
 
 function commandMatches(fault: ArmedFault, command: string): boolean {
@@ -263,8 +256,7 @@ function commandMatches(fault: ArmedFault, command: string): boolean {
   return wanted === undefined || wanted === command;
 }
 
-function afterReached(fault: ArmedFault, opportunity: Extract<FaultOpportunity, { point: 'progress' }>): boolean {
-  const after = fault.after;
+function afterReached(after: ReturnType<typeof parseAfter>, opportunity: Extract<FaultOpportunity, { point: 'progress' }>): boolean {
   if (after === undefined) return true;
   // A hair of tolerance so that 2 of 5 pieces counts as 40 %.
   if ('percent' in after) return opportunity.progress * 100 >= after.percent - 1e-9;
@@ -283,4 +275,57 @@ export function invalidFault(problems: FaultSpecProblem[]): InvalidInputError {
     .map((p) => `${p.path !== '' ? `${p.path}: ` : ''}${p.message}${p.hint !== undefined ? ` (${p.hint})` : ''}`)
     .join('; ');
   return new InvalidInputError(`invalid fault: ${text}`, issues);
+}
+
+// ─── the stateful wrapper ──────────────────────────────────────────────────────────────────
+
+/** A fault book held in a variable: the same functions, for callers that consult by hand. */
+export interface FaultBookHandle {
+  readonly seed: number;
+  /** The plain book as it is now. */
+  current(): FaultBook;
+  consult(opportunity: FaultOpportunity, nowMs: number): FiredFault[];
+  /** How to deliver a reply, given the transport faults that fired at its 'reply' point. */
+  deliveryFor(fired: FiredFault[], reply: string, previousReply: string | undefined): Delivery | undefined;
+  arm(spec: unknown): string;
+  disarm(id: string): boolean;
+  list(): FaultStatus[];
+  /** Disarm everything and restart the random source from the seed. */
+  reset(): void;
+}
+
+export function createFaultBook(seed: number, options: { timeScale?: number; currency?: string } = {}): FaultBookHandle {
+  let book = newFaultBook(seed, {
+    ...(options.currency !== undefined ? { currency: options.currency } : {}),
+    ...(options.timeScale !== undefined ? { wallMsPerMs: options.timeScale } : {}),
+  });
+  return {
+    seed,
+    current: () => book,
+    consult(opportunity, nowMs) {
+      const result = consult(book, opportunity, nowMs);
+      book = result.book;
+      return result.fired;
+    },
+    deliveryFor(fired, reply, previousReply) {
+      const random = createRandom(book.random);
+      const delivery = mergeDeliveries(fired, reply, previousReply, random);
+      book = { ...book, random: random.state() };
+      return delivery;
+    },
+    arm(spec) {
+      const result = armFault(book, spec);
+      book = result.book;
+      return result.id;
+    },
+    disarm(id) {
+      const result = disarmFault(book, id);
+      book = result.book;
+      return result.disarmed;
+    },
+    list: () => faultStatuses(book),
+    reset() {
+      book = resetFaultBook(book);
+    },
+  };
 }

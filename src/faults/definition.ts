@@ -1,13 +1,16 @@
 /**
  * The shape of one fault in the catalogue (src/faults/catalogue/<type>.ts) and the small
- * helpers they share for wording. A definition is pure data plus pure functions: the engine
+ * helpers they share for wording. A definition is pure data plus pure functions: the book
  * (book.ts) decides *when* a fault fires from its trigger; the definition says *where* it can
- * fire, what extra condition it needs (a note jam needs a note to move), how it is described
- * and, for transport faults, how the reply is delivered.
+ * fire, what extra condition it needs (a note jam needs a note to move), its typed options,
+ * how it is described, and what it does: a domain fault acts on the machine through the
+ * machine's effects API (`apply`), a transport fault is a toxic in a connection's chain
+ * (`toxic`), the way Toxiproxy stacks toxics on a link.
  */
 import { formatDuration, parseDuration } from '../duration.js';
 import type { Random } from '../random.js';
 import { commandPhrase } from './commands.js';
+import type { DomainEffects } from './effects.js';
 import type { Delivery, FaultInfo, FaultOpportunity } from './engine-types.js';
 import type { FaultSpec, FaultTrigger } from './spec.js';
 
@@ -43,13 +46,28 @@ export interface AcceptContext {
   previousReply?: string;
 }
 
-export interface FaultDefinition {
+/**
+ * A transport fault's part in a connection's chain. 'to-machine' toxics act on what travels
+ * towards the connector (a new connection: refuse); 'to-pos' toxics shape a reply on its way
+ * to the POS. Several toxics on one reply combine in `order`: later replacements win, delays
+ * add up, the strongest drop wins.
+ */
+export interface Toxic<O> {
+  readonly direction: 'to-machine' | 'to-pos';
+  readonly order: number;
+  /** How the reply is delivered. May draw from `random` (jitter, damage). */
+  shape?(options: O, reply: string, previousReply: string | undefined, random: Random): Partial<Delivery>;
+}
+
+export interface FaultDefinition<O = unknown> {
   readonly info: FaultInfo;
   /**
    * Where the fault can fire. A fault listing both 'command' and 'progress' fires at
    * 'progress' only when its trigger has `after` (time or progress into an operation).
    */
   readonly points: readonly FaultPoint[];
+  /** The options of a spec that passed validation (defaults filled in), typed for `apply` and the toxic. */
+  parseOptions(spec: FaultSpec): O;
   /** Checks beyond the option kinds of `info.options` (ranges, combinations). `spec` has defaults filled in. */
   validate(spec: FaultSpec): SpecProblem[];
   /** What the armed fault will do, for `GET /faults` ("jam a note at 40 % of the next #C#"). */
@@ -60,8 +78,24 @@ export interface FaultDefinition {
   accepts?(spec: FaultSpec, opportunity: FaultOpportunity, context: AcceptContext): boolean;
   /** Wall-clock window during which the fault keeps acting after it fired (`for`). */
   windowMs?(spec: FaultSpec): number | undefined;
-  /** Transport faults: how the reply is delivered. May draw from `random` (jitter, damage). */
-  deliver?(spec: FaultSpec, reply: string, previousReply: string | undefined, random: Random): Partial<Delivery>;
+  /** Domain faults: what firing does to the machine. */
+  apply?(options: O, effects: DomainEffects): void;
+  /** Transport faults: the toxic it puts in a connection's chain. */
+  readonly toxic?: Toxic<O>;
+}
+
+/** Typed identity, so a catalogue file gets its option type checked against `apply` and `toxic`. */
+export function defineFault<O>(definition: FaultDefinition<O>): FaultDefinition<O> {
+  return definition;
+}
+
+/** Options of faults that take none. */
+export type NoOptions = Record<string, never>;
+export const noOptions = (): NoOptions => ({});
+
+/** A duration option in ms, or undefined when not set. */
+export function durationOption(spec: FaultSpec, name: string): number | undefined {
+  return spec[name] === undefined ? undefined : parseDuration(spec[name]);
 }
 
 /** 2000 → "20 €", 1010 → "10.10 €". */

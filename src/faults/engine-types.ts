@@ -1,15 +1,16 @@
 /**
- * The contract between the fault engine (src/faults/), the machine model (src/machine/) and
- * the server session (src/server/). Pure data: the engine decides, the machine applies
- * domain effects, the session applies delivery directives at the socket.
+ * The contract between the fault book (src/faults/), the machine model (src/machine/) and the
+ * connection chain (src/faults/chain.ts, applied by src/server/session.ts). Pure data: the
+ * book decides, the machine applies domain faults through its effects API, the chain applies
+ * the transport faults' toxics.
  *
- *   connection accepted ──► consult({point:'connect'})  ──► refuse? (session closes it at once)
- *   frame received ───────► consult({point:'command'})  ──► busy / restart / device-error / door-open /
- *                                                            power-off / stacker-full (machine applies)
- *   operation progresses ─► consult({point:'progress'}) ──► note-jam / coin-jam / partial-dispense
- *   reply about to leave ─► consult({point:'reply'})    ──► Delivery directive on the reply output:
- *                                                            disconnect / reset / silence / latency /
- *                                                            split / corrupt / stale-reply
+ *   connection accepted ──► chain: consult({point:'connect'})  ──► refuse (closed at once)
+ *   frame received ───────► machine: consult({point:'command'}) ──► busy / restart / device-error /
+ *                           (chain: counts it for `nth`)           door-open / power-off / stacker-full
+ *   operation progresses ─► machine: consult({point:'progress'}) ─► note-jam / coin-jam / partial-dispense
+ *   reply about to leave ─► chain: consult({point:'reply'})    ──► Delivery: disconnect / reset /
+ *                                                                   silence / latency / split /
+ *                                                                   corrupt / stale-reply
  */
 import type { FaultSpec, FaultStatus, FaultType } from './spec.js';
 
@@ -90,19 +91,3 @@ export interface FaultInfo {
 }
 
 export type { FaultSpec, FaultStatus };
-
-/**
- * The fault engine as the machine sees it: deterministic for a given seed and traffic.
- * Implemented by src/faults/book.ts (`createFaultBook`); tests may pass a scripted one.
- */
-export interface FaultEngine {
-  /** Which armed faults fire at this opportunity; counts them down. `nowMs` is simulated time. */
-  consult(opportunity: FaultOpportunity, nowMs: number): FiredFault[];
-  /** How to deliver a reply, given the transport faults that fired at its 'reply' point. */
-  deliveryFor(fired: FiredFault[], reply: string, previousReply: string | undefined): Delivery | undefined;
-  arm(spec: unknown): string;
-  disarm(id: string): boolean;
-  list(): FaultStatus[];
-  /** Disarm everything and restart the random source from the seed. */
-  reset(): void;
-}

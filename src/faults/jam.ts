@@ -4,17 +4,27 @@
  */
 import { commandPhrase } from './commands.js';
 import {
+  defineFault,
   describeTrigger,
+  durationOption,
   triggerExtras,
   euros,
   forPhrase,
   percent,
   type FaultDefinition,
 } from './definition.js';
+import { JAM_CODES } from './device-codes.js';
 
-export function jamDefinition(kind: 'note' | 'coin'): FaultDefinition {
+export interface JamOptions {
+  /** The jam clears by itself after this many simulated ms. */
+  for?: number;
+  denomination?: number;
+  during: 'any' | 'accept' | 'dispense';
+}
+
+export function jamDefinition(kind: 'note' | 'coin'): FaultDefinition<JamOptions> {
   const type = kind === 'note' ? 'note-jam' : 'coin-jam';
-  return {
+  return defineFault<JamOptions>({
     info: {
       type,
       plane: 'domain',
@@ -39,7 +49,28 @@ export function jamDefinition(kind: 'note' | 'coin'): FaultDefinition {
       ],
     },
     points: ['progress'],
+    parseOptions: (spec) => {
+      const ms = durationOption(spec, 'for');
+      const during = spec['during'];
+      return {
+        ...(ms !== undefined ? { for: ms } : {}),
+        ...(typeof spec['denomination'] === 'number' ? { denomination: spec['denomination'] } : {}),
+        during: during === 'accept' || during === 'dispense' ? during : 'any',
+      };
+    },
     validate: () => [],
+    apply(options, effects) {
+      const piece = effects.piece;
+      effects.addDeviceError(JAM_CODES[type], {
+        blocking: true,
+        ...(options.for !== undefined ? { forMs: options.for } : {}),
+        ...(piece ? { denomination: piece.value } : {}),
+      });
+      if (!piece) return;
+      const where = piece.phase === 'accept' ? 'in the validator (it goes back to the customer once cleared)' : 'in the recycler (it stays in the machine)';
+      effects.event(`${effects.money(piece.value)} ${piece.isNote ? 'note' : 'coin'} jammed ${where}`);
+      effects.failOperation({ pieceWasGoingIn: piece.phase === 'accept' });
+    },
     accepts(spec, opportunity) {
       if (opportunity.point !== 'progress') return false;
       if (opportunity.isNote !== (kind === 'note')) return false;
@@ -59,5 +90,5 @@ export function jamDefinition(kind: 'note' | 'coin'): FaultDefinition {
       const moving = opportunity.phase === 'accept' ? 'going in' : 'coming out';
       return `jammed a ${context.money(opportunity.denomination)} ${kind} ${moving} at ${percent(opportunity.progress)} of ${commandPhrase(opportunity.command)}${clears}`;
     },
-  };
+  });
 }

@@ -1,14 +1,19 @@
 /**
  * The fault registry: the name users write (`type: note-jam`) → its definition, one file per
- * fault under catalogue/. Also the one validator every entry point uses (control API, CLI,
- * faults files, checklist steps), so a spec means the same thing wherever it is written.
+ * fault under catalogue/. Adding a fault is one catalogue file plus one line in CATALOGUE:
+ * the vocabulary (spec.ts), the validator, `GET /faults/catalog`, the web panel, the JSON
+ * Schema and the table of docs/faults.md all follow from here. Also the one validator every
+ * entry point uses (control API, CLI, faults files, checklist steps), so a spec means the same
+ * thing wherever it is written: the fields through the Shape description of format.ts, then
+ * the rules that relate them.
  */
-import { closest } from '../issues.js';
-import { parseDuration } from '../duration.js';
-import { FAULT_COMMAND_CODES, normalizeCommandCode } from './commands.js';
-import { parseAfter, type FaultDefinition, type SpecPathSegment, type SpecProblem } from './definition.js';
+import { closest } from '../format/issues.js';
+import { checkShape, isPlainObject, type TaggedShape } from '../format/shape.js';
+import { normalizeCommandCode } from './commands.js';
+import type { FaultDefinition, SpecPathSegment, SpecProblem } from './definition.js';
 import type { FaultInfo, FaultOptionInfo } from './engine-types.js';
-import { FAULT_TYPES, type FaultSpec, type FaultTrigger, type FaultType } from './spec.js';
+import { faultSpecShape, parseOffsets, TRIGGER_KEYS, triggerShape } from './format.js';
+import type { FaultSpec, FaultTrigger } from './spec.js';
 import { busy } from './catalogue/busy.js';
 import { coinJam } from './catalogue/coin-jam.js';
 import { corrupt } from './catalogue/corrupt.js';
@@ -29,7 +34,8 @@ import { staleReply } from './catalogue/stale-reply.js';
 
 export type { FaultDefinition, SpecProblem } from './definition.js';
 
-const DEFINITIONS: Record<FaultType, FaultDefinition> = {
+/** Every fault, domain faults first, in the order of the docs and `GET /faults/catalog`. */
+const CATALOGUE: Record<string, FaultDefinition> = {
   'note-jam': noteJam,
   'coin-jam': coinJam,
   'partial-dispense': partialDispense,
@@ -49,7 +55,27 @@ const DEFINITIONS: Record<FaultType, FaultDefinition> = {
   'stale-reply': staleReply,
 };
 
-export const TRIGGER_KEYS = ['command', 'nth', 'after', 'probability', 'times'] as const;
+/** The name of a registered fault ("note-jam"); `isFaultType` tells whether a text is one. */
+export type FaultType = string;
+
+/** Faults registered at run time (`registerFault`), after the catalogue. */
+const DEFINITIONS: Record<string, FaultDefinition> = { ...CATALOGUE };
+
+/** Names of every fault, in catalogue order (domain faults first), then any registered later. */
+export const FAULT_TYPES: readonly FaultType[] = Object.keys(DEFINITIONS) as FaultType[];
+
+/**
+ * Adds a fault at run time (a plug-in, or a test that proves one file is enough). Its name must
+ * be new. From then on it validates, arms, fires and lists like any fault of the catalogue.
+ */
+export function registerFault(definition: FaultDefinition): void {
+  const type = definition.info.type;
+  if (Object.hasOwn(DEFINITIONS, type)) throw new Error(`fault type "${type}" is already registered`);
+  DEFINITIONS[type] = definition;
+  (FAULT_TYPES as string[]).push(type);
+}
+
+export { TRIGGER_KEYS };
 
 /** Every fault type, in catalogue order (domain faults first). */
 export function faultTypes(): FaultType[] {
@@ -61,17 +87,19 @@ export function isFaultType(name: unknown): name is FaultType {
 }
 
 export function getFaultDefinition(type: FaultType): FaultDefinition {
-  return DEFINITIONS[type];
+  const definition = DEFINITIONS[type];
+  if (definition === undefined) throw new Error(`unknown fault type "${type}"`);
+  return definition;
 }
 
 /** What the registry knows about every fault: for `GET /faults/catalog`, the web panel and the docs. */
 export function listFaultInfo(): FaultInfo[] {
-  return FAULT_TYPES.map((type) => structuredClone(DEFINITIONS[type].info));
+  return FAULT_TYPES.map((type) => structuredClone(getFaultDefinition(type).info));
 }
 
 /** Faults that can act during an operation, i.e. accept an `after` trigger. */
 export function faultsWithProgress(): FaultType[] {
-  return FAULT_TYPES.filter((type) => DEFINITIONS[type].points.includes('progress'));
+  return FAULT_TYPES.filter((type) => getFaultDefinition(type).points.includes('progress'));
 }
 
 export interface FaultSpecProblem {
@@ -85,265 +113,132 @@ export interface FaultSpecProblem {
   at: 'key' | 'value';
 }
 
+/** The Shape of every registered fault, rebuilt only when a fault is registered. */
+let specShape: { count: number; shape: TaggedShape } | undefined;
+
+function faultShape(): TaggedShape {
+  if (specShape?.count !== FAULT_TYPES.length) specShape = { count: FAULT_TYPES.length, shape: faultSpecShape(FAULT_TYPES.map((type) => getFaultDefinition(type).info)) };
+  return specShape.shape;
+}
+
 /**
- * Checks a fault spec as a user wrote it. On success `spec` is the normalized spec: command
- * codes without `#`, offsets as a list, every option with a default filled in. Problems are
- * all reported at once, each with a path and, where it helps, a "did you mean" hint.
+ * Checks a fault spec as a user wrote it. The Shape description (format.ts) checks every field,
+ * in the words every input uses; then the rules that relate fields (where the fault can fire,
+ * the fault's own `validate`). On success `spec` is the normalized spec: command codes without
+ * `#`, offsets as a list, every option with a default filled in. Problems are all reported at
+ * once, each with a path and, where it helps, a "did you mean" hint.
  */
 export function validateFaultSpec(input: unknown, path = ''): { spec?: FaultSpec; problems: FaultSpecProblem[] } {
-  const problems: SpecProblem[] = [];
+  const problems: SpecProblem[] = checkShape(faultShape(), input)
+    .filter((p) => p.severity === 'error')
+    .map((p) => withHint({ segments: p.path, message: p.message, ...(p.hint !== undefined ? { hint: p.hint } : {}), at: p.at }, input));
   const done = (spec?: FaultSpec) => ({
     ...(spec !== undefined && problems.length === 0 ? { spec } : {}),
     problems: problems.map((p) => toProblem(p, path)),
   });
-
-  if (!isPlainObject(input)) {
-    problems.push({
-      segments: [],
-      message: `a fault must be a mapping like {type: latency, ms: 800}, not ${describeValue(input)}`,
-    });
+  if (!isPlainObject(input)) return done();
+  if (!isFaultType(input['type'])) {
+    // The shape stops at an unknown type; the trigger means the same for every fault, so say what is wrong with it too.
+    if (input['on'] !== undefined) {
+      for (const p of checkShape(triggerShape, input['on'], ['on'])) {
+        if (p.severity === 'error') problems.push({ segments: p.path, message: p.message, ...(p.hint !== undefined ? { hint: p.hint } : {}), at: p.at });
+      }
+    }
     return done();
   }
+  const definition = getFaultDefinition(input['type']);
+  const on = isPlainObject(input['on']) ? input['on'] : undefined;
+  const fine = (segments: SpecPathSegment[]) => !problems.some((p) => joinPath('', p.segments) === joinPath('', segments));
+  problems.push(...applicability(definition, on, fine));
+  if (problems.length > 0) return done();
 
-  const rawType = input['type'];
-  let definition: FaultDefinition | undefined;
-  if (rawType === undefined) {
-    const misspelt = Object.keys(input).find((key) => key !== 'on' && closest(key, ['type']) !== undefined);
-    problems.push(
-      misspelt !== undefined
-        ? { segments: [misspelt], at: 'key', message: 'missing fault "type"', hint: `did you mean "type" instead of "${misspelt}"?` }
-        : { segments: [], message: 'missing fault "type"', hint: `one of: ${FAULT_TYPES.join(', ')}` },
-    );
-  } else if (typeof rawType !== 'string') {
-    problems.push({ segments: ['type'], message: `fault "type" must be a name, not ${describeValue(rawType)}` });
-  } else if (!isFaultType(rawType)) {
-    const guess = closest(rawType, FAULT_TYPES);
-    problems.push({
-      segments: ['type'],
-      message: `unknown fault type "${rawType}"`,
-      hint: guess !== undefined ? `did you mean "${guess}"?` : `one of: ${FAULT_TYPES.join(', ')}`,
-    });
-  } else {
-    definition = DEFINITIONS[rawType];
-  }
-
-  const on = validateTrigger(input['on'], definition, problems);
-  if (definition === undefined) return done();
-
-  const spec: FaultSpec = { type: definition.info.type };
-  const optionNames = definition.info.options.map((o) => o.name);
-  for (const [key, value] of Object.entries(input)) {
-    if (key === 'type' || key === 'on') continue;
-    const option = definition.info.options.find((o) => o.name === key);
-    if (option === undefined) {
-      problems.push(unknownOption(key, definition, optionNames));
-      continue;
-    }
-    const normalized = checkOption(option, value, problems);
-    if (normalized !== undefined) spec[key] = normalized;
-  }
-  for (const option of definition.info.options) {
-    if (spec[option.name] !== undefined || input[option.name] !== undefined) continue;
-    if (option.required) {
-      problems.push({
-        segments: [],
-        message: `${definition.info.type} needs option "${option.name}": ${option.description}`,
-        hint: `e.g. {type: ${definition.info.type}, ${option.name}: ${exampleValue(option)}}`,
-      });
-    } else if (option.default !== undefined) {
-      spec[option.name] = structuredClone(option.default);
-    }
-  }
-  if (on !== undefined) spec.on = on;
-  checkApplicability(definition, on, problems);
-  if (problems.length === 0) problems.push(...definition.validate(spec));
+  const spec = normalize(definition, input, on);
+  problems.push(...definition.validate(spec));
   return done(spec);
 }
 
-function validateTrigger(raw: unknown, definition: FaultDefinition | undefined, problems: SpecProblem[]): FaultTrigger | undefined {
-  if (raw === undefined) return undefined;
-  if (!isPlainObject(raw)) {
-    problems.push({
-      segments: ['on'],
-      message: `"on" must be a mapping of trigger fields (${TRIGGER_KEYS.join(', ')}), not ${describeValue(raw)}`,
-      hint: 'e.g. on: {command: C, nth: 2}',
-    });
-    return undefined;
-  }
-  const trigger: FaultTrigger = {};
-  for (const [key, value] of Object.entries(raw)) {
-    const at: SpecPathSegment[] = ['on', key];
-    switch (key) {
-      case 'command': {
-        if (typeof value !== 'string' || value.trim() === '') {
-          problems.push({ segments: at, message: `"command" must be a command code like "C" or "P", not ${describeValue(value)}` });
-          break;
-        }
-        const code = normalizeCommandCode(value);
-        if (!FAULT_COMMAND_CODES.includes(code)) {
-          const guess = closest(code, FAULT_COMMAND_CODES);
-          problems.push({
-            segments: at,
-            message: `unknown command "${value}"`,
-            hint: guess !== undefined ? `did you mean "${guess}"?` : `a code of protocol.md §5 without the #, e.g. C, P, Q, GC2`,
-          });
-          break;
-        }
-        trigger.command = code;
-        break;
-      }
-      case 'nth':
-      case 'times': {
-        if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) {
-          problems.push({ segments: at, message: `"${key}" must be a whole number of at least 1, not ${describeValue(value)}` });
-          break;
-        }
-        trigger[key] = value;
-        break;
-      }
-      case 'after': {
-        const after = parseAfter(value);
-        if (after === undefined || ('percent' in after && after.percent > 100)) {
-          problems.push({
-            segments: at,
-            message: `"after" must be a progress like "40%" (0 to 100) or a time into the operation like "1500ms" or "2s", not ${describeValue(value)}`,
-          });
-          break;
-        }
-        trigger.after = typeof value === 'string' ? value.trim() : `${String(value)}ms`;
-        break;
-      }
-      case 'probability': {
-        if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || value > 1) {
-          problems.push({ segments: at, message: `"probability" must be a number from 0 to 1, not ${describeValue(value)}`, hint: 'e.g. probability: 0.3' });
-          break;
-        }
-        trigger.probability = value;
-        break;
-      }
-      default: {
-        const guess = closest(key, TRIGGER_KEYS);
-        const isOption = definition?.info.options.some((o) => o.name === key) ?? false;
-        problems.push({
-          segments: at,
-          at: 'key',
-          message: `unknown trigger field "${key}"`,
-          hint: isOption
-            ? `"${key}" is an option of ${definition?.info.type}: write it next to "type", not under "on"`
-            : guess !== undefined
-              ? `did you mean "${guess}"?`
-              : `trigger fields are: ${TRIGGER_KEYS.join(', ')}`,
-        });
-      }
+/**
+ * Hints for what only a fault knows about: a trigger field written next to the options or an
+ * option written under "on", a misspelt "type", the options a fault takes, an example of a
+ * required option. The message stays the Shape kit's.
+ */
+function withHint(problem: SpecProblem, input: unknown): SpecProblem {
+  const [first, second] = problem.segments;
+  const definition = isPlainObject(input) && isFaultType(input['type']) ? getFaultDefinition(input['type']) : undefined;
+  const optionNames = definition?.info.options.map((o) => o.name) ?? [];
+  const hint = (text: string): SpecProblem => ({ ...problem, hint: text });
+  if (problem.segments.length === 0) {
+    if (!isPlainObject(input)) return hint('a fault is a mapping like {type: latency, ms: 800}');
+    if (input['type'] === undefined || input['type'] === null) {
+      const misspelt = Object.keys(input).find((key) => key !== 'on' && closest(key, ['type']) !== undefined);
+      return misspelt !== undefined ? { ...problem, segments: [misspelt], at: 'key', hint: `did you mean "type" instead of "${misspelt}"?` } : problem;
     }
+    const missing = definition?.info.options.find((o) => o.required && input[o.name] === undefined && problem.message.includes(`"${o.name}"`));
+    if (definition !== undefined && missing !== undefined) return hint(`e.g. {type: ${definition.info.type}, ${missing.name}: ${exampleValue(missing)}}`);
+    return problem;
   }
-  return trigger;
+  if (problem.at !== 'key' || definition === undefined) return problem;
+  const type = definition.info.type;
+  if (problem.segments.length === 1 && typeof first === 'string') {
+    if ((TRIGGER_KEYS as readonly string[]).includes(first)) return hint(`"${first}" is a trigger field and belongs under "on": write on: {${first}: …}`);
+    if (problem.hint?.startsWith('did you mean') === true) return problem;
+    return hint(optionNames.length > 0 ? `${type} takes: ${optionNames.join(', ')} (and a trigger under "on")` : `${type} takes no options, only a trigger under "on"`);
+  }
+  if (problem.segments.length === 2 && first === 'on' && typeof second === 'string' && optionNames.includes(second)) {
+    return hint(`"${second}" is an option of ${type}: write it next to "type", not under "on"`);
+  }
+  return problem;
 }
 
-function checkApplicability(definition: FaultDefinition, on: FaultTrigger | undefined, problems: SpecProblem[]): void {
+/** Where the fault can fire decides which trigger fields mean something (fields that are wrong already say so). */
+function applicability(definition: FaultDefinition, on: Record<string, unknown> | undefined, fine: (segments: SpecPathSegment[]) => boolean): SpecProblem[] {
+  const problems: SpecProblem[] = [];
   const type = definition.info.type;
-  if (on?.command !== undefined && definition.points.length === 1 && definition.points[0] === 'connect') {
+  if (on?.['command'] !== undefined && fine(['on', 'command']) && definition.points.length === 1 && definition.points[0] === 'connect') {
     problems.push({
       segments: ['on', 'command'],
       message: `${type} acts on new connections, which carry no command yet`,
       hint: 'use "nth" to pick a connection (nth: 2 = the second connection from now)',
     });
   }
-  if (on?.after !== undefined && !definition.points.includes('progress')) {
+  if (on?.['after'] !== undefined && fine(['on', 'after']) && !definition.points.includes('progress')) {
     problems.push({
       segments: ['on', 'after'],
       message: `${type} cannot fire part-way into an operation, so "after" does not apply`,
       hint: `"after" works with: ${faultsWithProgress().join(', ')}`,
     });
   }
+  return problems;
 }
 
-function unknownOption(key: string, definition: FaultDefinition, optionNames: string[]): SpecProblem {
-  const type = definition.info.type;
-  if ((TRIGGER_KEYS as readonly string[]).includes(key)) {
-    return {
-      segments: [key],
-      at: 'key',
-      message: `"${key}" is a trigger field and belongs under "on"`,
-      hint: `write on: {${key}: …}`,
-    };
+/** The spec as the book keeps it: options in the order written then defaults, the trigger last, each value in one form. */
+function normalize(definition: FaultDefinition, input: Record<string, unknown>, on: Record<string, unknown> | undefined): FaultSpec {
+  const spec: FaultSpec = { type: definition.info.type };
+  for (const [key, value] of Object.entries(input)) {
+    const option = definition.info.options.find((o) => o.name === key);
+    // The Shape kit reads null (YAML `for:` with nothing after it) as the key left out.
+    if (option !== undefined && value !== null && value !== undefined) spec[key] = normalizeOption(option, value);
   }
-  const guess = closest(key, [...optionNames, 'on']);
-  return {
-    segments: [key],
-    at: 'key',
-    message: `unknown option "${key}" for ${type}`,
-    hint:
-      guess !== undefined
-        ? `did you mean "${guess}"?`
-        : optionNames.length > 0
-          ? `${type} takes: ${optionNames.join(', ')} (and a trigger under "on")`
-          : `${type} takes no options, only a trigger under "on"`,
-  };
-}
-
-/** Checks one option value against its kind; returns the normalized value, or undefined after recording a problem. */
-function checkOption(option: FaultOptionInfo, value: unknown, problems: SpecProblem[]): unknown {
-  const at = [option.name];
-  const min = option.min ?? 0;
-  const fail = (message: string, hint?: string) => {
-    problems.push({ segments: at, message, ...(hint !== undefined ? { hint } : {}) });
-    return undefined;
-  };
-  switch (option.kind) {
-    case 'cents':
-      if (typeof value !== 'number' || !Number.isInteger(value) || value < min) {
-        return fail(`"${option.name}" must be an amount in cents (a whole number${min > 0 ? ` of at least ${min}` : ''}), not ${describeValue(value)}`, `e.g. ${option.name}: 50 for 0.50`);
-      }
-      return value;
-    case 'integer':
-      if (typeof value !== 'number' || !Number.isInteger(value) || value < min) {
-        return fail(`"${option.name}" must be a whole number of at least ${min}, not ${describeValue(value)}`);
-      }
-      return value;
-    case 'code':
-      if (typeof value !== 'number' || !Number.isInteger(value) || value < Math.max(1, min) || value > 99999) {
-        return fail(`"${option.name}" must be a device error code (a whole number such as 1110), not ${describeValue(value)}`, 'codes are listed in protocol.md §8');
-      }
-      return value;
-    case 'duration':
-      if (parseDuration(value) === undefined) {
-        return fail(`"${option.name}" must be a duration like "2s" or "1500ms", not ${describeValue(value)}`);
-      }
-      return typeof value === 'string' ? value.trim() : value;
-    case 'string': {
-      if (typeof value !== 'string') return fail(`"${option.name}" must be text, not ${describeValue(value)}`);
-      if (option.values !== undefined && !option.values.includes(value)) {
-        const guess = closest(value, option.values);
-        return fail(
-          `"${option.name}" must be one of ${option.values.join(', ')}, not "${value}"`,
-          guess !== undefined ? `did you mean "${guess}"?` : undefined,
-        );
-      }
-      return value;
+  for (const option of definition.info.options) {
+    if (spec[option.name] === undefined && option.default !== undefined) spec[option.name] = structuredClone(option.default);
+  }
+  if (on !== undefined) {
+    const trigger: FaultTrigger = {};
+    for (const [key, value] of Object.entries(on)) {
+      if (value === null || value === undefined) continue;
+      if (key === 'command') trigger.command = normalizeCommandCode(value as string);
+      else if (key === 'after') trigger.after = typeof value === 'string' ? value.trim() : `${String(value)}ms`;
+      else if (key === 'nth' || key === 'times' || key === 'probability') trigger[key] = value as number;
     }
-    case 'offsets': {
-      const offsets = parseOffsets(value);
-      if (offsets === undefined) {
-        return fail(
-          `"${option.name}" must be a byte offset (3), a list of offsets ([3, 7] or "3+7"), "middle" or "every", not ${describeValue(value)}`,
-        );
-      }
-      return offsets;
-    }
+    spec.on = trigger;
   }
+  return spec;
 }
 
-function parseOffsets(value: unknown): number[] | 'middle' | 'every' | undefined {
-  const isOffset = (n: unknown): n is number => typeof n === 'number' && Number.isInteger(n) && n >= 1;
-  if (value === 'middle' || value === 'every') return value;
-  if (isOffset(value)) return [value];
-  if (Array.isArray(value)) return value.length > 0 && value.every(isOffset) ? [...value] : undefined;
-  if (typeof value === 'string' && /^\s*\d+(\s*\+\s*\d+)*\s*$/.test(value)) {
-    const numbers = value.split('+').map((part) => Number(part.trim()));
-    return numbers.every(isOffset) ? numbers : undefined;
-  }
-  return undefined;
+function normalizeOption(option: FaultOptionInfo, value: unknown): unknown {
+  if (option.kind === 'duration') return typeof value === 'string' ? value.trim() : value;
+  if (option.kind === 'offsets') return parseOffsets(value);
+  return value;
 }
 
 function exampleValue(option: FaultOptionInfo): string {
@@ -380,16 +275,4 @@ export function joinPath(base: string, segments: readonly SpecPathSegment[]): st
     else path += path === '' ? segment : `.${segment}`;
   }
   return path;
-}
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function describeValue(value: unknown): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'a list';
-  if (typeof value === 'object') return 'a mapping';
-  if (typeof value === 'string') return JSON.stringify(value);
-  return String(value);
 }

@@ -1,35 +1,18 @@
 /**
- * The fault vocabulary of interfaces.md §3, as data. Implementations live in the fault
+ * The fault vocabulary of docs/faults.md, as data. Implementations live in the fault
  * registry (one file per fault); this file only names them so that the checklist loader,
  * the control API and the CLI agree on the words users write.
  */
-export const DOMAIN_FAULT_TYPES = [
-  'note-jam',
-  'coin-jam',
-  'partial-dispense',
-  'stacker-full',
-  'door-open',
-  'device-error',
-  'busy',
-  'restart',
-  'power-off',
-] as const;
+import { FAULT_TYPES, listFaultInfo, type FaultType } from './registry.js';
 
-export const TRANSPORT_FAULT_TYPES = [
-  'disconnect',
-  'reset',
-  'refuse',
-  'silence',
-  'latency',
-  'split',
-  'corrupt',
-  'stale-reply',
-] as const;
+export { FAULT_TYPES, type FaultType };
 
-export const FAULT_TYPES = [...DOMAIN_FAULT_TYPES, ...TRANSPORT_FAULT_TYPES] as const;
-export type FaultType = (typeof FAULT_TYPES)[number];
+/** Faults that act through the machine model. */
+export const DOMAIN_FAULT_TYPES: readonly FaultType[] = listFaultInfo().filter((info) => info.plane === 'domain').map((info) => info.type);
+/** Faults that act on the connection (toxics in its chain). */
+export const TRANSPORT_FAULT_TYPES: readonly FaultType[] = listFaultInfo().filter((info) => info.plane === 'transport').map((info) => info.type);
 
-/** When a fault fires. All fields optional, combined with AND (interfaces.md §3). */
+/** When a fault fires. All fields optional, combined with AND (docs/faults.md). */
 export interface FaultTrigger {
   /** A command code without the `#` ("C", "P", "GC2"…). */
   command?: string;

@@ -1,4 +1,4 @@
-/** Shared arithmetic of the transport faults (catalogue/split, corrupt, disconnect, reset). */
+/** Shared arithmetic of the transport faults' toxics (catalogue/split, corrupt, disconnect, reset). */
 import type { Random } from '../random.js';
 import type { Delivery } from './engine-types.js';
 import type { FaultSpec } from './spec.js';
@@ -46,8 +46,13 @@ function midReply(spec: FaultSpec): number {
   return typeof spec['midReply'] === 'number' ? spec['midReply'] : 0;
 }
 
-export function dropAt(how: 'disconnect' | 'reset', spec: FaultSpec, reply: string): Partial<Delivery> {
-  return { drop: how, dropAfterBytes: Math.min(Math.max(0, midReply(spec)), reply.length) };
+/** The typed options of disconnect and reset. */
+export function midReplyOption(spec: FaultSpec): { midReply: number } {
+  return { midReply: midReply(spec) };
+}
+
+export function dropAt(how: 'disconnect' | 'reset', midReplyBytes: number, reply: string): Partial<Delivery> {
+  return { drop: how, dropAfterBytes: Math.min(Math.max(0, midReplyBytes), reply.length) };
 }
 
 export function cutPhrase(spec: FaultSpec): string {

@@ -95,7 +95,7 @@ function boundedMinPieces(target: number, entries: readonly StockEntry[]): Chang
 /**
  * What a customer with an unlimited wallet inserts to cover `amount`: the combination of the
  * given denominations with the smallest total ≥ amount, then the fewest pieces
- * (interfaces.md §2 "auto" customer).
+ * (the "auto" customer of docs/simulator.md).
  */
 export function coveringCombination(amount: number, denominations: readonly number[]): number[] {
   const values = [...new Set(denominations.filter((v) => Number.isSafeInteger(v) && v > 0))].sort((a, b) => b - a);

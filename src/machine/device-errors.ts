@@ -4,13 +4,7 @@
  * (type 0 = warning, 1 = user-recoverable, 2 = technical, 3 = fatal: S-HIT/S-CH, [INF]).
  */
 
-/** note-jam: "note waiting" at the inlet (1187, resolved as 1188); coin-jam: recycler motor control (1751). [INF] */
-export const JAM_CODES = { 'note-jam': 1187, 'coin-jam': 1751 } as const;
-/** door-open: coin door 1130, note door 1131. */
-export const DOOR_CODES = { coin: 1130, note: 1131 } as const;
-export const POWER_OFF_CODE = 1075;
-/** "Please remove the stacker": the stacker is full. */
-export const STACKER_FULL_CODE = 1120;
+export { JAM_CODES, DOOR_CODES, POWER_OFF_CODE, STACKER_FULL_CODE } from '../faults/device-codes.js';
 /** "Change could not be returned / not enough coins". */
 export const CHANGE_SHORT_CODE = 1110;
 /** "Preventive maintenance required": the note counter of `#W#0#` reached 0. */

@@ -1,7 +1,7 @@
 /**
  * The simulated Cashlogy machine: profiles, the pure reducer `step`, and the `GET /state` view.
  *
- *   const profile = loadProfile('eur-pos1500');
+ *   const profile = loadProfile('eur-pos1500'); // src/server/load-profile.ts: profiles are files
  *   let state = initialState(profile, { faults: engine, customer: { mode: 'manual' } });
  *   const { state: next, outputs, timers } = step(state, { type: 'frame', conn: 1, frame: '#I#' }, nowMs);
  *
@@ -12,7 +12,6 @@
 export type { DialectOptions, MachineInput, MachineOutput, StepResult, TimerRequest } from './api.js';
 export { initialState, step, cashTotal, levelWarning, denomination, type InitialStateOptions } from './machine.js';
 export { viewState, profileView, type MachineView } from './view.js';
-export { loadProfile, listProfiles, PROFILES_DIR } from './load-profile.js';
 export {
   validateProfile,
   profileDenominations,

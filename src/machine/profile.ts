@@ -1,7 +1,7 @@
 /**
  * Machine profiles: the data a simulated Cashlogy boots from (denominations, capacities and
  * level thresholds, initial counts, durations, protocol dialect). Pure validation here; reading
- * files lives in ./load-profile.ts.
+ * files lives in src/server/load-profile.ts.
  *
  *   coins:
  *     - {value: 200, capacity: 120, nearEmpty: 8, nearFull: 108, initial: 30}
@@ -9,10 +9,10 @@
  *     - {value: 2000, recyclable: true, capacity: 45, nearEmpty: 3, nearFull: 40, initial: 8}
  *     - {value: 5000, recyclable: false, stacked: 2}
  */
-import { closest } from '../issues.js';
 import { parseDuration } from '../duration.js';
+import { checkShape, isPlainObject, toJsonSchema, type JsonSchema, type ObjectShape, type Shape } from '../format/shape.js';
 import { DEFAULT_MAX_FRAME_BYTES } from '../protocol/framer.js';
-import type { DialectOptions } from './api.js';
+import { CANCEL_REPLIES, DISPENSE_LISTS, U2_LEVELS, type DialectOptions } from './api.js';
 
 export interface Denomination {
   /** Value in minor units (cents). */
@@ -63,7 +63,9 @@ export interface MachineProfile {
 export const DEFAULT_DIALECT: DialectOptions = {
   initPerConnection: false,
   strictParameters: false,
-  cancelReply: 'ack',
+  cancelReply: 'idle',
+  u2Level: 'short',
+  dispenseList: 'all',
   version: '2.01',
   maxFrameBytes: DEFAULT_MAX_FRAME_BYTES,
 };
@@ -92,10 +94,6 @@ export function isValidatedProfile(value: unknown): value is MachineProfile {
   return typeof value === 'object' && value !== null && validated.has(value);
 }
 
-const TOP_KEYS = ['name', 'description', 'model', 'serial', 'currency', 'coins', 'notes', 'stacker', 'durations', 'maintenance', 'dialect'];
-const CURRENCY_KEYS = ['code', 'symbol', 'symbolFirst', 'decimals'];
-const DENOMINATION_KEYS = ['value', 'recyclable', 'capacity', 'nearEmpty', 'nearFull', 'initial', 'stacked', 'isNote'];
-const STACKER_KEYS = ['capacity', 'nearFull'];
 const DURATION_KEYS: Record<string, keyof Durations> = {
   initCold: 'initColdMs',
   initWarm: 'initWarmMs',
@@ -105,268 +103,279 @@ const DURATION_KEYS: Record<string, keyof Durations> = {
   coinDispense: 'coinDispenseMs',
   customerDelay: 'customerDelayMs',
 };
-const MAINTENANCE_KEYS = ['notesBetweenService', 'notesLeft'];
-const DIALECT_KEYS: (keyof DialectOptions)[] = ['initPerConnection', 'strictParameters', 'cancelReply', 'version', 'maxFrameBytes'];
+
+const count = (description: string, min = 0): Shape => ({ kind: 'number', integer: true, min, description });
+// Numbers are accepted where text is expected (a YAML `version: 2.01`) and kept as written.
+const text = (description: string): Shape => ({ kind: 'string', description });
+
+const denominationShape = (kind: 'coin' | 'note'): ObjectShape => ({
+  kind: 'object',
+  what: `a ${kind}`,
+  props: {
+    value: { shape: count('Value in cents.', 1), required: true },
+    recyclable: {
+      shape: {
+        kind: 'boolean',
+        description: kind === 'coin' ? 'Coins are always recycled (hoppers).' : 'Held in a recycler and paid out again; otherwise it goes to the stacker. Default false.',
+      },
+    },
+    capacity: { shape: count('Recycler capacity in pieces (required when recyclable).', 1) },
+    nearEmpty: { shape: count('At or below this count the recycler is near empty. Default 10 % of capacity.') },
+    nearFull: { shape: count('At or above this count the recycler is near full. Default 90 % of capacity.') },
+    initial: { shape: count('Pieces in the recycler at start. Default 0.') },
+    stacked: { shape: count('Pieces in the stacker (notes) or cash box (coins) at start. Default 0.') },
+    isNote: { shape: { kind: 'boolean', description: 'Ignored: the list (coins or notes) decides.' } },
+  },
+});
+
+export const dialectShape: ObjectShape = {
+  kind: 'object',
+  what: 'dialect',
+  description: 'How this connector speaks the protocol (docs/protocol.md).',
+  props: {
+    initPerConnection: { shape: { kind: 'boolean', description: '#I# state is per connection instead of global. Default false.' } },
+    strictParameters: { shape: { kind: 'boolean', description: 'Refuse frames with extra or missing parameters. Default false.' } },
+    cancelReply: {
+      shape: {
+        kind: 'enum',
+        values: CANCEL_REPLIES,
+        what: 'cancel reply',
+        description: 'The reply of #!# itself: idle (#0# only when nothing was cancelled), ack (also #0# after the cancelled command\'s reply) or none. Default idle.',
+      },
+    },
+    u2Level: {
+      shape: {
+        kind: 'enum',
+        values: U2_LEVELS,
+        what: '#U2# level warning',
+        description: 'When #U2# answers #WR:LEVEL#: short (only when a denomination could not be supplied) or level (also for a level warning after a full dispense). Default short.',
+      },
+    },
+    dispenseList: {
+      shape: {
+        kind: 'enum',
+        values: DISPENSE_LISTS,
+        what: '#U# reply list',
+        description: 'The denomination list of #U#/#U2# replies: all (every denomination, zeros included) or asked (only those asked for). Default all.',
+      },
+    },
+    version: { shape: { kind: 'string', minLength: 1, description: 'Version string in the #I# reply. Default 2.01.' } },
+    maxFrameBytes: { shape: { kind: 'number', integer: true, min: 16, max: 1_048_576, description: `Longest frame accepted. Default ${DEFAULT_MAX_FRAME_BYTES}.` } },
+  },
+};
+
+/** A machine profile (simulator/*.yaml), described once: validation and schema/profile.schema.json. */
+export const machineProfileShape: ObjectShape = {
+  kind: 'object',
+  what: 'a machine profile',
+  description: 'A simulated Cashlogy machine: denominations, capacities, start counts, timings and protocol dialect (docs/simulator.md).',
+  props: {
+    name: { shape: text('Profile name.'), required: true },
+    description: { shape: text('One line for humans.') },
+    model: { shape: text('Model reported by the machine. Default POS1500.') },
+    serial: { shape: text('Serial number (no "#"). Default 000000000.') },
+    currency: {
+      required: true,
+      shape: {
+        kind: 'object',
+        what: 'currency',
+        props: {
+          code: { shape: { kind: 'string', pattern: '^[A-Z]{3}$', what: 'currency code', patternHint: 'three capital letters (ISO 4217), e.g. EUR' }, required: true },
+          symbol: { shape: text('Symbol in amounts. Default the code.') },
+          symbolFirst: { shape: { kind: 'boolean', description: '"$20.00" rather than "20.00 €". Default false.' } },
+          decimals: { shape: { kind: 'number', integer: true, min: 0, max: 4, description: 'Default 2.' } },
+        },
+      },
+    },
+    coins: { shape: { kind: 'array', items: denominationShape('coin'), description: 'Coin denominations; always recycled.' } },
+    notes: { shape: { kind: 'array', items: denominationShape('note'), description: 'Note denominations.' } },
+    stacker: {
+      shape: {
+        kind: 'object',
+        what: 'stacker',
+        props: { capacity: { shape: count('Notes the stacker holds. Default 500.', 1) }, nearFull: { shape: count('Near-full threshold. Default 90 % of capacity.') } },
+      },
+    },
+    durations: {
+      shape: {
+        kind: 'object',
+        what: 'durations',
+        props: Object.fromEntries(Object.keys(DURATION_KEYS).map((key) => [key, { shape: { kind: 'duration', description: `Default ${DEFAULT_DURATIONS[DURATION_KEYS[key] as keyof Durations]}ms.` } }])),
+      },
+    },
+    maintenance: {
+      shape: {
+        kind: 'object',
+        what: 'maintenance',
+        props: { notesBetweenService: { shape: count('Default 50000.', 1) }, notesLeft: { shape: count('Default notesBetweenService.') } },
+      },
+    },
+    dialect: { shape: dialectShape },
+  },
+};
+
+export const PROFILE_SCHEMA_ID = 'https://cashlogy-cert.dev/schema/profile.schema.json';
+
+export function machineProfileJsonSchema(): JsonSchema {
+  return {
+    $schema: 'https://json-schema.org/draft/2020-12/schema',
+    $id: PROFILE_SCHEMA_ID,
+    title: 'cashlogy-cert machine profile',
+    ...toJsonSchema(machineProfileShape),
+  };
+}
 
 /** Check a plain profile value (parsed YAML or an object) and normalise it; every problem at once, with its path. */
 export function validateProfile(value: unknown): { profile?: MachineProfile; problems: ProfileProblem[] } {
   if (isValidatedProfile(value)) return { profile: value, problems: [] };
-  const problems: ProfileProblem[] = [];
+  const problems: ProfileProblem[] = checkShape(machineProfileShape, value)
+    .filter((p) => p.severity === 'error')
+    .map((p) => ({ path: p.path, message: p.message, ...(p.at === 'key' ? { at: 'key' as const } : {}), ...(p.hint !== undefined ? { hint: p.hint } : {}) }));
+  if (!isPlainObject(value)) return { problems };
+  const raw = value as RawProfile;
   const problem = (path: (string | number)[], message: string, hint?: string) => problems.push({ path, message, ...(hint ? { hint } : {}) });
-  if (!isRecord(value)) {
-    problem([], 'a machine profile must be a mapping (name, currency, coins, notes, …)');
-    return { problems };
-  }
-  unknownKeys(value, TOP_KEYS, [], problems);
 
-  const name = stringField(value, 'name', [], problems, { required: true }) ?? '';
-  const description = stringField(value, 'description', [], problems) ?? '';
-  const model = stringField(value, 'model', [], problems) ?? 'POS1500';
-  const serial = stringField(value, 'serial', [], problems) ?? '000000000';
+  // The rules below relate fields to each other; each reads only values the shape accepted.
+  const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : typeof v === 'number' ? String(v) : undefined);
+  const int = (v: unknown): number | undefined => (typeof v === 'number' && Number.isSafeInteger(v) ? v : undefined);
+  const obj = (v: unknown): Record<string, unknown> => (isPlainObject(v) ? v : {});
+  const serial = str(raw.serial) ?? '000000000';
   if (serial.includes('#')) problem(['serial'], 'serial cannot contain "#"');
+  const version = str(obj(raw.dialect)['version']);
+  if (version?.includes('#')) problem(['dialect', 'version'], 'version must be non-empty text without "#"');
 
-  const currencyRaw = value['currency'];
-  let currency: MachineProfile['currency'] = { code: 'EUR', symbol: '€', symbolFirst: false, decimals: 2 };
-  if (currencyRaw === undefined) problem(['currency'], 'missing currency', 'currency: {code: EUR, symbol: "€", decimals: 2}');
-  else if (!isRecord(currencyRaw)) problem(['currency'], 'currency must be a mapping {code, symbol, symbolFirst, decimals}');
-  else {
-    unknownKeys(currencyRaw, CURRENCY_KEYS, ['currency'], problems);
-    const code = stringField(currencyRaw, 'code', ['currency'], problems, { required: true }) ?? 'EUR';
-    if (!/^[A-Z]{3}$/.test(code)) problem(['currency', 'code'], `currency code must be three capital letters (ISO 4217), got ${JSON.stringify(code)}`);
-    currency = {
-      code,
-      symbol: stringField(currencyRaw, 'symbol', ['currency'], problems) ?? code,
-      symbolFirst: booleanField(currencyRaw, 'symbolFirst', ['currency'], problems) ?? false,
-      decimals: intField(currencyRaw, 'decimals', ['currency'], problems, { min: 0, max: 4 }) ?? 2,
-    };
-  }
-
-  const coins = denominationList(value, 'coins', problems);
-  const notes = denominationList(value, 'notes', problems);
+  const coins = denominations(raw.coins, 'coins', problem);
+  const notes = denominations(raw.notes, 'notes', problem);
   const seen = new Map<number, string>();
   for (const [kind, list] of [
     ['coins', coins],
     ['notes', notes],
   ] as const) {
-    list.forEach((d, i) => {
+    list.forEach(({ denomination: d, index }) => {
       const other = seen.get(d.value);
       if (other !== undefined) {
-        problem([kind, i, 'value'], `denomination ${d.value} appears twice (also in ${other})`, 'inventories are keyed by value in cents, so a coin and a note cannot share a value');
+        problem([kind, index, 'value'], `denomination ${d.value} appears twice (also in ${other})`, 'inventories are keyed by value in cents, so a coin and a note cannot share a value');
       }
-      seen.set(d.value, `${kind}[${i}]`);
+      seen.set(d.value, `${kind}[${index}]`);
     });
   }
   if (coins.length + notes.length === 0 && problems.length === 0) problem([], 'a profile needs at least one coin or note');
 
-  let stacker = { capacity: 500, nearFull: 450 };
-  const stackerRaw = value['stacker'];
-  if (stackerRaw !== undefined) {
-    if (!isRecord(stackerRaw)) problem(['stacker'], 'stacker must be a mapping {capacity, nearFull}');
-    else {
-      unknownKeys(stackerRaw, STACKER_KEYS, ['stacker'], problems);
-      const capacity = intField(stackerRaw, 'capacity', ['stacker'], problems, { min: 1 }) ?? 500;
-      const nearFull = intField(stackerRaw, 'nearFull', ['stacker'], problems, { min: 0 }) ?? Math.ceil(capacity * 0.9);
-      if (nearFull > capacity) problem(['stacker', 'nearFull'], `nearFull (${nearFull}) is above capacity (${capacity})`);
-      stacker = { capacity, nearFull };
-    }
-  }
-  const stackedNotes = notes.reduce((sum, d) => sum + d.stacked, 0);
+  const stackerRaw = obj(raw.stacker);
+  const stackerCapacity = int(stackerRaw['capacity']) ?? 500;
+  const stacker = { capacity: stackerCapacity, nearFull: int(stackerRaw['nearFull']) ?? Math.ceil(stackerCapacity * 0.9) };
+  if (stacker.nearFull > stacker.capacity) problem(['stacker', 'nearFull'], `nearFull (${stacker.nearFull}) is above capacity (${stacker.capacity})`);
+  const stackedNotes = notes.reduce((sum, { denomination: d }) => sum + d.stacked, 0);
   if (stackedNotes > stacker.capacity) problem(['notes'], `${stackedNotes} notes stacked at start but the stacker holds ${stacker.capacity}`);
 
-  const durations: Durations = { ...DEFAULT_DURATIONS };
-  const durationsRaw = value['durations'];
-  if (durationsRaw !== undefined) {
-    if (!isRecord(durationsRaw)) problem(['durations'], 'durations must be a mapping (noteAccept: 1.5s, …)');
-    else {
-      unknownKeys(durationsRaw, Object.keys(DURATION_KEYS), ['durations'], problems);
-      for (const [key, target] of Object.entries(DURATION_KEYS)) {
-        const raw = durationsRaw[key];
-        if (raw === undefined) continue;
-        const ms = parseDuration(raw);
-        if (ms === undefined) problem(['durations', key], `${key} must be a duration such as 1500, "1500ms" or "1.5s", got ${JSON.stringify(raw)}`);
-        else durations[target] = ms;
-      }
-    }
-  }
-
-  const maintenance = { notesBetweenService: 50_000, notesLeft: 50_000 };
-  const maintenanceRaw = value['maintenance'];
-  if (maintenanceRaw !== undefined) {
-    if (!isRecord(maintenanceRaw)) problem(['maintenance'], 'maintenance must be a mapping {notesBetweenService, notesLeft}');
-    else {
-      unknownKeys(maintenanceRaw, MAINTENANCE_KEYS, ['maintenance'], problems);
-      maintenance.notesBetweenService = intField(maintenanceRaw, 'notesBetweenService', ['maintenance'], problems, { min: 1 }) ?? 50_000;
-      maintenance.notesLeft = intField(maintenanceRaw, 'notesLeft', ['maintenance'], problems, { min: 0 }) ?? maintenance.notesBetweenService;
-    }
-  }
-
-  const dialect: DialectOptions = { ...DEFAULT_DIALECT };
-  const dialectRaw = value['dialect'];
-  if (dialectRaw !== undefined) {
-    if (!isRecord(dialectRaw)) problem(['dialect'], 'dialect must be a mapping');
-    else {
-      const merged = validateDialect(dialectRaw, ['dialect'], problems);
-      Object.assign(dialect, merged);
-    }
-  }
-
   if (problems.length > 0) return { problems };
+
+  const currencyRaw = obj(raw.currency);
+  const code = str(currencyRaw['code']) ?? 'EUR';
+  const durationsRaw = obj(raw.durations);
+  const durations: Durations = { ...DEFAULT_DURATIONS };
+  for (const [key, target] of Object.entries(DURATION_KEYS)) {
+    const ms = parseDuration(durationsRaw[key]);
+    if (ms !== undefined) durations[target] = ms;
+  }
+  const maintenanceRaw = obj(raw.maintenance);
+  const notesBetweenService = int(maintenanceRaw['notesBetweenService']) ?? 50_000;
+  const dialectRaw = obj(raw.dialect);
+  const dialect: DialectOptions = { ...DEFAULT_DIALECT };
+  if (typeof dialectRaw['initPerConnection'] === 'boolean') dialect.initPerConnection = dialectRaw['initPerConnection'];
+  if (typeof dialectRaw['strictParameters'] === 'boolean') dialect.strictParameters = dialectRaw['strictParameters'];
+  const oneOf = <T extends string>(values: readonly T[], value: unknown): T | undefined => (values as readonly unknown[]).includes(value) ? (value as T) : undefined;
+  dialect.cancelReply = oneOf(CANCEL_REPLIES, dialectRaw['cancelReply']) ?? dialect.cancelReply;
+  dialect.u2Level = oneOf(U2_LEVELS, dialectRaw['u2Level']) ?? dialect.u2Level;
+  dialect.dispenseList = oneOf(DISPENSE_LISTS, dialectRaw['dispenseList']) ?? dialect.dispenseList;
+  if (version !== undefined) dialect.version = version;
+  const maxFrameBytes = int(dialectRaw['maxFrameBytes']);
+  if (maxFrameBytes !== undefined) dialect.maxFrameBytes = maxFrameBytes;
+
   const profile: MachineProfile = {
-    name,
-    description,
-    model,
+    name: str(raw.name) ?? '',
+    description: str(raw.description) ?? '',
+    model: str(raw.model) ?? 'POS1500',
     serial,
-    currency,
-    coins: [...coins].sort((a, b) => a.value - b.value),
-    notes: [...notes].sort((a, b) => a.value - b.value),
+    currency: {
+      code,
+      symbol: str(currencyRaw['symbol']) ?? code,
+      symbolFirst: currencyRaw['symbolFirst'] === true,
+      decimals: int(currencyRaw['decimals']) ?? 2,
+    },
+    coins: coins.map((c) => c.denomination).sort((a, b) => a.value - b.value),
+    notes: notes.map((n) => n.denomination).sort((a, b) => a.value - b.value),
     stacker,
     durations,
-    maintenance,
+    maintenance: { notesBetweenService, notesLeft: int(maintenanceRaw['notesLeft']) ?? notesBetweenService },
     dialect,
   };
   validated.add(profile);
   return { profile, problems };
 }
 
-/** Check a partial dialect (profile `dialect:` or a start option). */
-export function validateDialect(raw: Record<string, unknown>, path: (string | number)[], problems: ProfileProblem[]): Partial<DialectOptions> {
-  unknownKeys(raw, DIALECT_KEYS, path, problems);
-  const out: Partial<DialectOptions> = {};
-  const initPerConnection = booleanField(raw, 'initPerConnection', path, problems);
-  if (initPerConnection !== undefined) out.initPerConnection = initPerConnection;
-  const strictParameters = booleanField(raw, 'strictParameters', path, problems);
-  if (strictParameters !== undefined) out.strictParameters = strictParameters;
-  const cancelReply = raw['cancelReply'];
-  if (cancelReply !== undefined) {
-    if (cancelReply === 'ack' || cancelReply === 'none') out.cancelReply = cancelReply;
-    else problems.push({ path: [...path, 'cancelReply'], message: `cancelReply must be "ack" or "none", got ${JSON.stringify(cancelReply)}` });
-  }
-  const version = stringField(raw, 'version', path, problems);
-  if (version !== undefined) {
-    if (version.includes('#') || version === '') problems.push({ path: [...path, 'version'], message: 'version must be non-empty text without "#"' });
-    else out.version = version;
-  }
-  const maxFrameBytes = intField(raw, 'maxFrameBytes', path, problems, { min: 16, max: 1_048_576 });
-  if (maxFrameBytes !== undefined) out.maxFrameBytes = maxFrameBytes;
-  return out;
+interface RawProfile {
+  name?: unknown;
+  description?: unknown;
+  model?: unknown;
+  serial?: unknown;
+  currency?: unknown;
+  coins?: unknown;
+  notes?: unknown;
+  stacker?: unknown;
+  durations?: unknown;
+  maintenance?: unknown;
+  dialect?: unknown;
 }
 
-function denominationList(root: Record<string, unknown>, kind: 'coins' | 'notes', problems: ProfileProblem[]): Denomination[] {
-  const raw = root[kind];
-  if (raw === undefined) return [];
-  if (!Array.isArray(raw)) {
-    problems.push({ path: [kind], message: `${kind} must be a list of denominations ({value: 200, capacity: 120, …})` });
-    return [];
-  }
-  const out: Denomination[] = [];
-  raw.forEach((entry: unknown, i) => {
-    const path = [kind, i];
-    if (!isRecord(entry)) {
-      problems.push({ path, message: `${kind}[${i}] must be a mapping {value, capacity, …}` });
-      return;
-    }
-    unknownKeys(entry, DENOMINATION_KEYS, path, problems);
-    const before = problems.length;
-    const value = intField(entry, 'value', path, problems, { min: 1, required: true }) ?? 1;
+/**
+ * The well-formed entries of a coin or note list with their defaults filled in, after the
+ * rules that relate an entry's fields (thresholds within capacity, no recycler for stacked notes).
+ */
+function denominations(
+  raw: unknown,
+  kind: 'coins' | 'notes',
+  problem: (path: (string | number)[], message: string, hint?: string) => void,
+): { denomination: Denomination; index: number }[] {
+  if (!Array.isArray(raw)) return [];
+  const out: { denomination: Denomination; index: number }[] = [];
+  raw.forEach((entry: unknown, index) => {
+    if (!isPlainObject(entry)) return;
+    const path = [kind, index];
+    // An unknown key does not make the entry's other fields doubtful; a wrong value does.
+    const wrong = new Set(
+      checkShape(denominationShape(kind === 'coins' ? 'coin' : 'note'), entry)
+        .filter((p) => p.severity === 'error' && p.at === 'value')
+        .map((p) => String(p.path[0] ?? '')),
+    );
+    if (wrong.has('value') || wrong.has('')) return;
+    const n = (key: string): number | undefined => (wrong.has(key) ? undefined : (entry[key] as number | undefined));
+    const value = entry['value'] as number;
     const isNote = kind === 'notes';
     // Coins are always recycled (hoppers); notes only when the profile says so (EUR: 5/10/20 €).
-    const recyclable = booleanField(entry, 'recyclable', path, problems) ?? !isNote;
-    if (!isNote && !recyclable) problems.push({ path: [...path, 'recyclable'], message: 'coins are always recyclable in this model' });
-    const capacity = recyclable ? (intField(entry, 'capacity', path, problems, { min: 1, required: true }) ?? 1) : 0;
-    if (!recyclable && entry['capacity'] !== undefined) {
-      problems.push({ path: [...path, 'capacity'], message: 'a note that is not recyclable has no recycler capacity (it goes to the stacker)' });
+    const recyclable = typeof entry['recyclable'] === 'boolean' ? entry['recyclable'] : !isNote;
+    let ok = wrong.size === 0;
+    const fail = (at: (string | number)[], message: string, hint?: string) => {
+      ok = false;
+      problem(at, message, hint);
+    };
+    if (!isNote && !recyclable) fail([...path, 'recyclable'], 'coins are always recyclable in this model');
+    if (recyclable && entry['capacity'] === undefined) fail(path, `missing required key "capacity" in a recyclable ${isNote ? 'note' : 'coin'}`);
+    if (!recyclable && entry['capacity'] !== undefined) fail([...path, 'capacity'], 'a note that is not recyclable has no recycler capacity (it goes to the stacker)');
+    const capacity = recyclable ? (n('capacity') ?? 1) : 0;
+    const nearEmpty = recyclable ? (n('nearEmpty') ?? Math.floor(capacity * 0.1)) : 0;
+    const nearFull = recyclable ? (n('nearFull') ?? Math.ceil(capacity * 0.9)) : 0;
+    const initial = n('initial') ?? 0;
+    const stacked = n('stacked') ?? 0;
+    if (ok) {
+      if (recyclable && nearFull > capacity) problem([...path, 'nearFull'], `nearFull (${nearFull}) is above capacity (${capacity})`);
+      if (recyclable && nearEmpty >= nearFull) problem([...path, 'nearEmpty'], `nearEmpty (${nearEmpty}) must be below nearFull (${nearFull})`);
+      if (recyclable && initial > capacity) problem([...path, 'initial'], `initial (${initial}) is above capacity (${capacity})`);
+      if (!recyclable && initial > 0) problem([...path, 'initial'], 'a note that is not recyclable cannot start in a recycler', 'use "stacked" for notes in the stacker');
     }
-    const nearEmpty = recyclable ? (intField(entry, 'nearEmpty', path, problems, { min: 0 }) ?? Math.floor(capacity * 0.1)) : 0;
-    const nearFull = recyclable ? (intField(entry, 'nearFull', path, problems, { min: 0 }) ?? Math.ceil(capacity * 0.9)) : 0;
-    const initial = intField(entry, 'initial', path, problems, { min: 0 }) ?? 0;
-    const stacked = intField(entry, 'stacked', path, problems, { min: 0 }) ?? 0;
-    if (problems.length === before) {
-      if (recyclable && nearFull > capacity) problems.push({ path: [...path, 'nearFull'], message: `nearFull (${nearFull}) is above capacity (${capacity})` });
-      if (recyclable && nearEmpty >= nearFull) problems.push({ path: [...path, 'nearEmpty'], message: `nearEmpty (${nearEmpty}) must be below nearFull (${nearFull})` });
-      if (recyclable && initial > capacity) problems.push({ path: [...path, 'initial'], message: `initial (${initial}) is above capacity (${capacity})` });
-      if (!recyclable && initial > 0) {
-        problems.push({ path: [...path, 'initial'], message: 'a note that is not recyclable cannot start in a recycler', hint: 'use "stacked" for notes in the stacker' });
-      }
-    }
-    out.push({ value, isNote, recyclable, capacity, nearEmpty, nearFull, initial, stacked });
+    out.push({ denomination: { value, isNote, recyclable, capacity, nearEmpty, nearFull, initial, stacked }, index });
   });
   return out;
-}
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
-function unknownKeys(obj: Record<string, unknown>, known: readonly string[], path: (string | number)[], problems: ProfileProblem[]): void {
-  for (const key of Object.keys(obj)) {
-    if (known.includes(key)) continue;
-    const guess = closest(key, known);
-    problems.push({ path: [...path, key], at: 'key', message: `unknown key "${key}"`, ...(guess ? { hint: `did you mean "${guess}"?` } : {}) });
-  }
-}
-
-function stringField(
-  obj: Record<string, unknown>,
-  key: string,
-  path: (string | number)[],
-  problems: ProfileProblem[],
-  options: { required?: boolean } = {},
-): string | undefined {
-  const v = obj[key];
-  if (v === undefined) {
-    if (options.required) problems.push({ path: [...path, key], message: `missing ${key}` });
-    return undefined;
-  }
-  if (typeof v === 'number') return String(v);
-  if (typeof v !== 'string') {
-    problems.push({ path: [...path, key], message: `${key} must be text, got ${describe(v)}` });
-    return undefined;
-  }
-  return v;
-}
-
-function booleanField(obj: Record<string, unknown>, key: string, path: (string | number)[], problems: ProfileProblem[]): boolean | undefined {
-  const v = obj[key];
-  if (v === undefined) return undefined;
-  if (typeof v !== 'boolean') {
-    problems.push({ path: [...path, key], message: `${key} must be true or false, got ${describe(v)}` });
-    return undefined;
-  }
-  return v;
-}
-
-function intField(
-  obj: Record<string, unknown>,
-  key: string,
-  path: (string | number)[],
-  problems: ProfileProblem[],
-  options: { min?: number; max?: number; required?: boolean } = {},
-): number | undefined {
-  const v = obj[key];
-  if (v === undefined) {
-    if (options.required) problems.push({ path: [...path, key], message: `missing ${key}` });
-    return undefined;
-  }
-  if (typeof v !== 'number' || !Number.isSafeInteger(v)) {
-    problems.push({ path: [...path, key], message: `${key} must be an integer, got ${describe(v)}` });
-    return undefined;
-  }
-  if (options.min !== undefined && v < options.min) {
-    problems.push({ path: [...path, key], message: `${key} must be at least ${options.min}, got ${v}` });
-    return undefined;
-  }
-  if (options.max !== undefined && v > options.max) {
-    problems.push({ path: [...path, key], message: `${key} must be at most ${options.max}, got ${v}` });
-    return undefined;
-  }
-  return v;
-}
-
-function describe(v: unknown): string {
-  if (v === null) return 'null';
-  if (Array.isArray(v)) return 'a list';
-  if (typeof v === 'object') return 'a mapping';
-  return `${typeof v} ${JSON.stringify(v)}`;
 }
 
 /** Every denomination, coins first, ascending. */

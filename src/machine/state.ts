@@ -1,12 +1,17 @@
 /**
- * The machine model's state: plain data plus two shared, read-only references (the profile and
- * the fault engine). `step` never mutates the state it is given: it works on a copy
+ * The machine model's state: plain data (the armed faults too) plus one shared, read-only
+ * reference, the profile. `step` never mutates the state it is given: it works on a copy
  * (`cloneState`), so a caller may keep old states around (tests compare before/after).
  */
-import type { CustomerConfig } from '../server/types.js';
-import type { FaultEngine } from '../faults/engine-types.js';
+import type { CustomerConfig } from './types.js';
+import type { FaultBook } from '../faults/book.js';
 import type { DialectOptions } from './api.js';
-import type { MachineProfile } from './profile.js';
+import { normaliseCustomer } from './customer.js';
+import { cashTotal } from './inventory.js';
+import type { Operation } from './operations/index.js';
+import { allDenominations, DEFAULT_DIALECT, type MachineProfile } from './profile.js';
+
+export type { Operation };
 
 /** A piece moving out of a recycler: to the exit (paid out) or into the stacker. */
 export interface Move {
@@ -14,7 +19,8 @@ export interface Move {
   to: 'exit' | 'stacker';
 }
 
-interface OperationBase {
+/** What every operation has; each kind adds its own fields (operations/<kind>.ts). */
+export interface OperationBase {
   /** Sequence number, for events. */
   id: number;
   /** Connection that started it; its reply goes there. */
@@ -25,79 +31,6 @@ interface OperationBase {
   /** Connections whose `#!#` is answered once this operation has replied (dialect cancelReply 'ack'). */
   cancelAcks: number[];
 }
-
-export interface InitOperation extends OperationBase {
-  kind: 'init';
-  cold: boolean;
-}
-
-/** `#C#`: the connector's payment screen. */
-export interface ChargeOperation extends OperationBase {
-  kind: 'charge';
-  amount: number;
-  acceptButton: boolean;
-  partialAllowed: boolean;
-  /** accepting → (confirming) → paying change, or → refunding after a cancel. */
-  phase: 'accepting' | 'confirming' | 'paying' | 'refunding';
-  /** Cash validated and stored so far. */
-  inserted: number;
-  /** Pieces the customer put in that are still going through the validator (head = in progress). */
-  intake: number[];
-  /** Accept was pressed while pieces were still being validated. */
-  confirmRequested: boolean;
-  /** The customer will press Accept once the cash covers the amount (the last insert did not opt out). */
-  acceptWhenCovered: boolean;
-  /** What the paying/refunding phase must pay out. */
-  due: number;
-  plan: Move[];
-  paid: number;
-  /** A jam or power loss stopped it. */
-  failed: boolean;
-}
-
-/** `#B#` (sale) or `#A#2#` (refill): acceptance open, read with `#Q#`, closed with `#J#`. Not blocking. */
-export interface AcceptOperation extends OperationBase {
-  kind: 'accept';
-  inserted: number;
-  intake: number[];
-  /** The inlet jammed: no more cash goes in until `#J#`/`#!#`. */
-  jammed: boolean;
-}
-
-/** `#P# #U# #U2# #V# #V2#`: pieces leave the recyclers one by one. */
-export interface DispenseOperation extends OperationBase {
-  kind: 'dispense';
-  /** Cents the command asked to move (progress denominator). */
-  requested: number;
-  plan: Move[];
-  /** Cents paid out of the machine. */
-  paid: number;
-  /** Cents moved from the recyclers to the stacker. */
-  toStacker: number;
-  /** Pieces moved per denomination. */
-  moved: Record<string, number>;
-  /** For `#U#`/`#U2#`: the denominations asked for, to echo in the reply. */
-  asked: Array<[number, number]>;
-  short: boolean;
-  failed: boolean;
-  /** `#P#` with the only-coins flag. */
-  coinsOnly?: boolean;
-}
-
-/** A connector screen that waits for the operator (`#G#`, `#D#`… `#S#`, `#F#`, `#A#1#`, `#?#SHOW#`). */
-export interface ScreenOperation extends OperationBase {
-  kind: 'screen';
-  /** The operator may put cash in (add change) while it is open. */
-  acceptsCash: boolean;
-  inserted: number;
-  intake: number[];
-  /** Cash in the machine (recyclers + stacker) when it opened. */
-  before: number;
-  /** Cash in the recyclers when it opened (closure). */
-  beforeRecyclers: number;
-}
-
-export type Operation = InitOperation | ChargeOperation | AcceptOperation | DispenseOperation | ScreenOperation;
 
 export interface ActiveError {
   code: number;
@@ -114,9 +47,8 @@ export interface ActiveError {
 export interface MachineState {
   readonly profile: MachineProfile;
   readonly dialect: DialectOptions;
-  readonly faults: FaultEngine | null;
-  /** Wall-clock ms per simulated ms (the adapter's --time-scale); informative for the model. */
-  readonly timeScale: number;
+  /** The armed domain faults and their counters and random state; null: no fault can fire. */
+  faults: FaultBook | null;
   /** The customer configuration given at start; `reset` returns to it. */
   readonly initialCustomer: CustomerConfig;
   customer: CustomerConfig;
@@ -141,8 +73,6 @@ export interface MachineState {
   stackerFull: boolean;
   /** Notes the validator may still take before preventive maintenance (`#W#0#`). */
   maintenanceNotesLeft: number;
-  /** Last reply per connection ("3" → "#0#2.01#"), for stale-reply faults. */
-  lastReply: Record<string, string>;
   /** Timers the model asked for and has not seen fire: id → simulated time. */
   timers: Record<string, number>;
   nextOperationId: number;
@@ -159,7 +89,50 @@ export function cloneState(s: MachineState): MachineState {
     conns: [...s.conns],
     operation: s.operation ? structuredClone(s.operation) : null,
     errors: s.errors.map((e) => ({ ...e })),
-    lastReply: { ...s.lastReply },
     timers: { ...s.timers },
   };
+}
+
+export interface InitialStateOptions {
+  customer?: CustomerConfig;
+  /** The armed faults (src/faults/book.ts); its clock is simulated time. */
+  faults?: FaultBook | null;
+  dialect?: Partial<DialectOptions>;
+}
+
+const DEFAULT_CUSTOMER: CustomerConfig = { mode: 'manual' };
+
+/** The machine as the profile describes it at power-up: not initialised, nothing open. */
+export function initialState(profile: MachineProfile, options: InitialStateOptions = {}): MachineState {
+  const denominations = allDenominations(profile);
+  const customer = normaliseCustomer(options.customer ?? DEFAULT_CUSTOMER, { name: profile.name, denominations: denominations.map((d) => d.value) });
+  const recyclers: Record<string, number> = {};
+  const stacker: Record<string, number> = {};
+  for (const d of denominations) {
+    recyclers[String(d.value)] = d.recyclable ? d.initial : 0;
+    stacker[String(d.value)] = d.stacked;
+  }
+  const state: MachineState = {
+    profile,
+    dialect: { ...DEFAULT_DIALECT, ...profile.dialect, ...(options.dialect ?? {}) },
+    faults: options.faults ?? null,
+    initialCustomer: customer,
+    customer: { ...customer },
+    recyclers,
+    stacker,
+    ledger: { initial: 0, inserted: 0, dispensed: 0, removed: 0 },
+    initialized: false,
+    initConns: [],
+    warm: false,
+    restartPending: false,
+    conns: [],
+    operation: null,
+    errors: [],
+    stackerFull: false,
+    maintenanceNotesLeft: profile.maintenance.notesLeft,
+    timers: {},
+    nextOperationId: 1,
+  };
+  state.ledger.initial = cashTotal(state);
+  return state;
 }

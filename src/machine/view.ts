@@ -1,10 +1,12 @@
 /**
- * The machine as the control API shows it (`GET /state`, interfaces.md §2), plus the ledger
+ * The machine as the control API shows it (`GET /state`, docs/simulator.md, Control API reference), plus the ledger
  * that makes money conservation checkable: recyclers + stacker + dispensed + removed =
  * initial + inserted.
  */
-import type { OperationView, ProfileView, SimulatorState } from '../server/types.js';
+import type { DialectOptions } from './api.js';
+import type { OperationView, ProfileView, SimulatorState } from './types.js';
 import { levelCode, levelName, stackerLevelCode, type LevelName } from './levels.js';
+import { handlerOf } from './operations/index.js';
 import { allDenominations, type MachineProfile } from './profile.js';
 import type { MachineState } from './state.js';
 
@@ -21,6 +23,8 @@ export interface MachineView extends SimulatorState {
   levels: Record<string, LevelName>;
   /** A restart fault fired: everything but `#I#` answers `#ER:ILLEGAL#`. */
   restartPending: boolean;
+  /** The dialect options in force (docs/protocol-choices.md), to compare with a real machine. */
+  dialect: DialectOptions;
 }
 
 export function viewState(s: MachineState): MachineView {
@@ -51,35 +55,13 @@ export function viewState(s: MachineState): MachineView {
     ledger: { ...s.ledger },
     levels,
     restartPending: s.restartPending,
+    dialect: { ...s.dialect },
   };
 }
 
 function operationView(s: MachineState): OperationView | null {
   const op = s.operation;
-  if (!op) return null;
-  switch (op.kind) {
-    case 'init':
-      return { command: 'I', conn: op.conn, waitingFor: null, phase: op.cold ? 'cold-start' : 'warm-start' };
-    case 'charge':
-      return {
-        command: 'C',
-        conn: op.conn,
-        amount: op.amount,
-        inserted: op.inserted,
-        dispensed: op.paid,
-        waitingFor: op.phase === 'accepting' || op.phase === 'confirming' ? 'customer' : null,
-        phase: op.phase,
-        acceptButton: op.acceptButton,
-        partialCharge: op.partialAllowed,
-        validating: op.intake.length,
-      };
-    case 'accept':
-      return { command: op.command, conn: op.conn, inserted: op.inserted, waitingFor: op.jammed ? null : 'customer', phase: op.jammed ? 'jammed' : 'accepting' };
-    case 'dispense':
-      return { command: op.command, conn: op.conn, amount: op.requested, dispensed: op.paid, waitingFor: null, phase: 'dispensing', remaining: op.plan.length };
-    case 'screen':
-      return { command: op.command, conn: op.conn, inserted: op.inserted, waitingFor: 'operator', phase: 'screen' };
-  }
+  return op ? handlerOf(op).view(op) : null;
 }
 
 /** What the web page and `GET /profile` show about the machine. */

@@ -1,13 +1,14 @@
 /**
- * The POS profile (`pos.yaml`, interfaces.md §4), described once: the loader validates with
+ * The POS profile (`pos.yaml`, docs/runner.md, Drivers), described once: the loader validates with
  * it and schema/pos.schema.json is generated from it.
  */
-import { toJsonSchema, type JsonSchema, type ObjectShape, type Property, type Shape } from '../checklist/shape.js';
-import { POLL_INTERVAL_BOUNDS_MS, REFERENCE_DESIGNS } from '../reference-pos/designs.js';
+import { toJsonSchema, type JsonSchema, type ObjectShape, type Property, type Shape } from '../format/shape.js';
+import { POLL_INTERVAL_BOUNDS_MS, REFERENCE_DESIGNS } from './reference-designs.js';
 import { INTEGRATION_TYPES, POS_ACTIONS, POS_FEATURES } from './types.js';
 
-const text = (description: string): Shape => ({ kind: 'string', minLength: 1, description });
-const argv = (description: string): Shape => ({ kind: 'array', items: { kind: 'string', minLength: 1 }, minItems: 1, description });
+// Every text of pos.yaml reaches reports, the cover e-mail, process arguments or the terminal: no control characters.
+const text = (description: string): Shape => ({ kind: 'string', minLength: 1, noControl: 'line', description });
+const argv = (description: string): Shape => ({ kind: 'array', items: { kind: 'string', minLength: 1, noControl: 'line' }, minItems: 1, description });
 
 const perAction = (what: string, value: Shape, description: string): Shape => ({
   kind: 'object',
@@ -19,7 +20,14 @@ const perAction = (what: string, value: Shape, description: string): Shape => ({
 const common: Record<string, Property> = {
   start: { shape: argv('Optional long-running POS process, e.g. ["node", "pos.js"]; stopped (whole process tree) at the end.') },
   cwd: { shape: text("Working directory for started processes, relative to this file's folder.") },
-  env: { shape: { kind: 'record', keyPattern: '^[A-Za-z_][A-Za-z0-9_]*$', keyHint: 'environment variable names are letters, digits and _', values: { kind: 'string' }, description: 'Extra environment for started processes and actions.' } },
+  env: { shape: { kind: 'record', keyPattern: '^[A-Za-z_][A-Za-z0-9_]*$', keyHint: 'environment variable names are letters, digits and _', values: { kind: 'string', noControl: 'multiline' }, description: 'Extra environment for started processes and actions.' } },
+  inheritEnv: {
+    shape: {
+      kind: 'boolean',
+      description:
+        "false: started processes get only PATH, HOME, the locale (LANG, LC_*), TZ and the temp folder (and SystemRoot, TEMP… on Windows) from the runner's environment, plus env and CASHLOGY_HOST/CASHLOGY_PORT/POS_HOOK_PORT. Default true: the runner's whole environment, CI secrets included.",
+    },
+  },
   timeouts: { shape: perAction('timeouts', { kind: 'duration' }, 'Per-action timeouts, e.g. {sale: 3m, startup: 90s}.') },
 };
 
@@ -29,7 +37,7 @@ const designChoice = (key: Exclude<keyof typeof REFERENCE_DESIGNS, 'pollInterval
   shape: { kind: 'enum', values: REFERENCE_DESIGNS[key], what: key, description: `${description} Default ${REFERENCE_DESIGNS[key][0]}.` },
 });
 
-/** The reference POS's design switches (src/reference-pos/designs.ts, docs/reference-pos.md). */
+/** The reference POS's design switches (src/pos/reference-designs.ts, docs/reference-pos.md). */
 const referenceDesign: ObjectShape = {
   kind: 'object',
   what: 'reference POS options',
@@ -59,9 +67,9 @@ export const posProfileShape: ObjectShape = {
   description: 'A cashlogy-cert POS profile (interfaces.md §4, docs/checklist-format.md).',
   props: {
     name: { shape: text('Product name.'), required: true },
-    version: { shape: { kind: 'string', minLength: 1, description: 'Product version.' }, required: true },
+    version: { shape: { kind: 'string', minLength: 1, noControl: 'line', description: 'Product version.' }, required: true },
     company: { shape: text('Vendor.'), required: true },
-    email: { shape: { kind: 'string', pattern: '^[^@\\s]+@[^@\\s]+$', patternHint: 'an e-mail address like integration@acme.example', description: 'Contact for the certification.' }, required: true },
+    email: { shape: { kind: 'string', noControl: 'line', pattern: '^[^@\\s]+@[^@\\s]+$', patternHint: 'an e-mail address like integration@acme.example', description: 'Contact for the certification.' }, required: true },
     integration: { shape: { kind: 'enum', values: INTEGRATION_TYPES, what: 'integration' }, required: true },
     features: { shape: { kind: 'array', items: { kind: 'enum', values: POS_FEATURES, what: 'feature', strict: false }, unique: true, description: 'What a mixed integration covers.' } },
     driver: {

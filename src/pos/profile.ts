@@ -1,15 +1,17 @@
 /**
- * Loading a POS profile (`pos.yaml`, interfaces.md §4) with the same treatment as
+ * Loading a POS profile (`pos.yaml`, docs/runner.md, Drivers) with the same treatment as
  * checklists: safe YAML, every problem located as file:line:col, errors and warnings apart.
  * Also the built-in profile of the bundled reference POS.
  */
 import { dirname, resolve } from 'node:path';
-import { analyzeSource, invalid, readSource } from '../checklist/load-support.js';
+import { invalidInput as invalid } from '../errors.js';
+import { analyzeSource } from '../format/source.js';
+import { readSource } from '../read-source.js';
 import { parseDuration } from '../duration.js';
-import type { Issue } from '../issues.js';
+import type { Issue } from '../format/issues.js';
 import { TOOL_VERSION } from '../version.js';
-import type { PathSegment } from '../yaml.js';
-import { isPlainObject, type Reporter } from '../checklist/shape.js';
+import type { PathSegment } from '../format/yaml.js';
+import { isPlainObject, type Reporter } from '../format/shape.js';
 import { posProfileShape } from './profile-format.js';
 import type { DriverConfig, IntegrationType, PosAction, PosProfile, ReferenceDriverConfig } from './types.js';
 
@@ -106,6 +108,7 @@ function normalise(raw: Raw): PosProfile {
     ...(Array.isArray(d['start']) ? { start: [...(d['start'] as string[])] } : {}),
     ...(typeof d['cwd'] === 'string' ? { cwd: d['cwd'] } : {}),
     ...(isPlainObject(d['env']) ? { env: { ...(d['env'] as Record<string, string>) } } : {}),
+    ...(typeof d['inheritEnv'] === 'boolean' ? { inheritEnv: d['inheritEnv'] } : {}),
     ...(isPlainObject(d['timeouts'])
       ? {
           timeoutsMs: Object.fromEntries(

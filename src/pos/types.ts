@@ -1,7 +1,7 @@
 /**
- * The POS profile (`pos.yaml`) and the POS driver contract of interfaces.md §4.
+ * The POS profile (`pos.yaml`) and the POS driver contract (docs/runner.md, Drivers).
  */
-import type { ReferenceDesign } from '../reference-pos/designs.js';
+import type { ReferenceDesign } from './reference-designs.js';
 
 export const INTEGRATION_TYPES = ['express', 'complete', 'mixed', 'tickets'] as const;
 export type IntegrationType = (typeof INTEGRATION_TYPES)[number];
@@ -39,6 +39,12 @@ interface DriverCommon {
   cwd?: string;
   /** Extra environment for started processes and actions. */
   env?: Record<string, string>;
+  /**
+   * false: started processes get only a minimal environment (PATH, HOME, locale, temp folder)
+   * plus `env` and the runner's variables, not the runner's whole environment (CI secrets).
+   * Default true.
+   */
+  inheritEnv?: boolean;
   /** Per-action timeout in ms (already parsed from "30s"). */
   timeoutsMs?: Partial<Record<PosAction, number>>;
 }
@@ -65,7 +71,7 @@ export interface ReferenceDriverConfig extends DriverCommon {
   type: 'reference';
   /** Run the reference POS inside the runner process instead of as a child process behind the http driver. */
   inProcess?: boolean;
-  /** Which correct integration design the reference POS follows (src/reference-pos/designs.ts); defaults otherwise. */
+  /** Which correct integration design the reference POS follows (src/pos/reference-designs.ts); defaults otherwise. */
   options?: Partial<ReferenceDesign>;
 }
 
@@ -83,7 +89,7 @@ export interface PosProfile {
   file?: string;
 }
 
-/** What the POS reports after an action (interfaces.md §4). Amounts in cents. */
+/** What the POS reports after an action (docs/runner.md, Drivers). Amounts in cents. */
 export interface PosOutcome {
   outcome: 'completed' | 'cancelled' | 'failed';
   /** Net amount the POS booked. */
@@ -96,7 +102,7 @@ export interface PosOutcome {
   message?: string;
   /**
    * The POS could not learn from the connector what happened (lost reply, dropped connection),
-   * booked nothing and told the cashier in `message` what to check (interfaces.md §4).
+   * booked nothing and told the cashier in `message` what to check (docs/runner.md, Drivers).
    */
   uncertain?: boolean;
   [extra: string]: unknown;

@@ -63,13 +63,13 @@ export function parseFrame(frame: string, options: ParseOptions = {}): ParseResu
   }
   if (code === 'C' && given === 10) {
     // pywebdriver's #C#<op>#1#<cents>#15#15#1#1#1#0#0# is the eleven-parameter layout without the
-    // second-screen flag (issue 2). S-SCO's ten values instead drop the last flag; that reading is
+    // second-screen flag (protocol.md §16.2). S-SCO's ten values instead drop the last flag; that reading is
     // the fallback when the first one does not check out.
     const withoutSecondScreen = [...params.slice(0, 3), '0', ...params.slice(3)];
     const withoutLast = [...params, '0'];
-    params = checkParams(spec, withoutSecondScreen) === undefined ? withoutSecondScreen : withoutLast;
+    params = checkParams(spec, withoutSecondScreen, false) === undefined ? withoutSecondScreen : withoutLast;
   }
-  const paramProblem = checkParams(spec, params);
+  const paramProblem = checkParams(spec, params, options.strict === true);
   if (paramProblem) return { ok: false, code, problem: `#${code}# ${paramProblem} in ${preview(frame)}` };
   if (code === '?') {
     const problem = checkErrorQuery(params);
@@ -79,11 +79,11 @@ export function parseFrame(frame: string, options: ParseOptions = {}): ParseResu
   return { ok: true, command: { code, spec, params, given, frame } };
 }
 
-function checkParams(spec: CommandSpec, params: readonly string[]): string | undefined {
+function checkParams(spec: CommandSpec, params: readonly string[], strict: boolean): string | undefined {
   for (let i = 0; i < params.length; i++) {
     const paramSpec = spec.params[i];
     if (!paramSpec) continue;
-    const problem = checkParam(paramSpec, params[i] ?? '');
+    const problem = checkParam(paramSpec, params[i] ?? '', strict);
     if (problem) return `parameter ${i + 1} (${paramSpec.name}) ${problem}`;
   }
   return undefined;
@@ -99,7 +99,7 @@ function describeCounts(spec: CommandSpec, strict: boolean): string {
   return `takes ${listed}`;
 }
 
-function checkParam(spec: ParamSpec, value: string): string | undefined {
+function checkParam(spec: ParamSpec, value: string, strict: boolean): string | undefined {
   if (value === '') {
     if (spec.allowEmpty) return undefined;
     if (spec.kind === 'text' || spec.kind === 'codes') return undefined;
@@ -117,8 +117,14 @@ function checkParam(spec: ParamSpec, value: string): string | undefined {
     case 'text':
       return value.length <= MAX_TEXT ? undefined : `is longer than ${MAX_TEXT} characters`;
     case 'vpd': {
-      const parsed = parseVpd(value);
+      // A coin-only or note-only list without its ";" is read by value (§6.2 always shows the ";");
+      // the strict dialect keeps the documented form only.
+      const parsed = strict ? parseVpd(value) : parseDenominations(value, { separator: 'optional', counts: 'required' });
       return parsed.ok ? undefined : `is not a coins;notes list: ${parsed.problem}`;
+    }
+    case 'values': {
+      const parsed = parseDenominations(value, { separator: 'optional', counts: 'optional' });
+      return parsed.ok ? undefined : `is not a list of denominations: ${parsed.problem}`;
     }
     case 'codes':
       return value === 'SHOW' || /^\d{1,5}(,\d{1,5})*$/.test(value) ? undefined : `must be comma-separated error codes, got ${JSON.stringify(value)}`;
@@ -197,6 +203,43 @@ export function parseVpd(text: string): { ok: true; vpd: Vpd } | { ok: false; pr
     }
   }
   return { ok: true, vpd };
+}
+
+/**
+ * A denomination parameter as clients write it, more loosely than a `Vpd`: the `;` between coins
+ * and notes may be missing (`200:5`: which side each value is on is then for the machine to say,
+ * from its denominations), and with `counts: 'optional'` plain values stand for a denomination
+ * without a count (`#V2#2##50,100,200#1#`, S-HIT). A count of `null` means "not given".
+ */
+export interface DenominationList {
+  coins: Array<[number, number | null]>;
+  notes: Array<[number, number | null]>;
+  /** Entries of a list without `;`. */
+  unsided: Array<[number, number | null]>;
+}
+
+export function parseDenominations(
+  text: string,
+  options: { separator: 'required' | 'optional'; counts: 'required' | 'optional' },
+): { ok: true; list: DenominationList } | { ok: false; problem: string } {
+  const halves = text.split(';');
+  if (halves.length > 2 || (halves.length === 1 && options.separator === 'required')) {
+    return { ok: false, problem: `expected ${options.separator === 'required' ? 'exactly' : 'at most'} one ";" between coins and notes in ${JSON.stringify(text)}` };
+  }
+  const list: DenominationList = { coins: [], notes: [], unsided: [] };
+  const sides = halves.length === 1 ? [list.unsided] : [list.coins, list.notes];
+  for (const [index, half] of halves.entries()) {
+    if (half === '') continue;
+    for (const entry of half.split(',')) {
+      const m = /^(\d{1,9})(?::(\d{1,9}))?$/.exec(entry);
+      if (!m || (m[2] === undefined && options.counts === 'required')) {
+        const form = options.counts === 'required' ? 'value:quantity' : 'a value or value:quantity';
+        return { ok: false, problem: `entry ${JSON.stringify(entry)} is not ${form}` };
+      }
+      sides[index]?.push([Number(m[1]), m[2] === undefined ? null : Number(m[2])]);
+    }
+  }
+  return { ok: true, list };
 }
 
 export function formatVpd(

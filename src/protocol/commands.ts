@@ -5,7 +5,7 @@
  *
  * Lenient counts exist because a widely deployed driver (pywebdriver, behind Odoo's POS) sends
  * `#B#0#`, a three-parameter `#P#` and a ten-parameter `#C#` to real connectors in production
- * (issue 2, protocol.md §16.2). Missing trailing parameters then read as "0".
+ * (protocol.md §16.2). Missing trailing parameters then read as "0".
  */
 
 /** How one parameter is checked. */
@@ -18,8 +18,10 @@ export type ParamKind =
   | 'cents'
   /** Free text (operation number, till code): anything but `#`, at most 64 characters. */
   | 'text'
-  /** A denomination list `coins;notes` (§6.2). */
+  /** A denomination list `coins;notes` (§6.2); the lenient reading also takes one side without `;`. */
   | 'vpd'
+  /** Denominations to act on: plain values or `value:count`, with or without `;` (`#V2#`, §5.13). */
+  | 'values'
   /** A comma-separated list of integer error codes (may be empty). */
   | 'codes'
   /** One of `values`. */
@@ -50,6 +52,13 @@ export interface CommandSpec {
   movesMoney: boolean;
   /** Data fields of the success reply, after the status. */
   reply: readonly string[];
+  /**
+   * `#!#` interrupts it (protocol.md §5.26): a bare `#0#` after a `#!#` then acknowledges the
+   * cancel instead of answering the command. Commands that end on their own never set it.
+   */
+  interruptible?: true;
+  /** Opens an acceptance the customer pays into (a charge, a no-screen sale, a refill). */
+  opensAcceptance?: true;
 }
 
 const flag = (name: string, extra: Partial<ParamSpec> = {}): ParamSpec => ({ name, kind: 'flag', ...extra });
@@ -70,7 +79,7 @@ function screen(code: string, summary: string): CommandSpec {
 }
 
 export const COMMANDS: readonly CommandSpec[] = [
-  { code: 'I', summary: 'initialise', params: [], counts: [0], blocking: true, movesMoney: false, reply: ['version'] },
+  { code: 'I', summary: 'initialise', params: [], counts: [0], blocking: true, movesMoney: false, reply: ['version'], interruptible: true },
   { code: 'E', summary: 'end the session', params: [], counts: [0], blocking: false, movesMoney: false, reply: [] },
   {
     code: 'C',
@@ -93,6 +102,8 @@ export const COMMANDS: readonly CommandSpec[] = [
     blocking: true,
     movesMoney: true,
     reply: ['auto', 'returned', 'manual', 'added'],
+    interruptible: true,
+    opensAcceptance: true,
   },
   {
     code: 'G',
@@ -119,6 +130,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     blocking: true,
     movesMoney: false,
     reply: BACKOFFICE_REPLY,
+    interruptible: true,
   },
   {
     code: 'B',
@@ -129,6 +141,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     blocking: false,
     movesMoney: true,
     reply: [],
+    opensAcceptance: true,
   },
   { code: 'Q', summary: 'amount accepted so far', params: [], counts: [0], blocking: false, movesMoney: false, reply: ['amount'] },
   { code: 'J', summary: 'stop accepting, final amount', params: [], counts: [0], blocking: false, movesMoney: false, reply: ['amount'] },
@@ -141,6 +154,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     blocking: true,
     movesMoney: true,
     reply: ['dispensed', 'added'],
+    interruptible: true,
   },
   { code: '!', summary: 'cancel the current operation', params: [], counts: [0], blocking: false, movesMoney: false, reply: [] },
   {
@@ -151,6 +165,8 @@ export const COMMANDS: readonly CommandSpec[] = [
     blocking: false,
     movesMoney: true,
     reply: [],
+    interruptible: true,
+    opensAcceptance: true,
   },
   {
     code: 'U',
@@ -161,6 +177,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     blocking: true,
     movesMoney: true,
     reply: ['dispensed'],
+    interruptible: true,
   },
   {
     code: 'U2',
@@ -171,6 +188,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     blocking: true,
     movesMoney: true,
     reply: ['dispensed'],
+    interruptible: true,
   },
   {
     code: 'S',
@@ -180,6 +198,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     blocking: true,
     movesMoney: false,
     reply: ['removed'],
+    interruptible: true,
   },
   {
     code: 'F',
@@ -189,6 +208,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     blocking: true,
     movesMoney: false,
     reply: ['before', 'added', 'remaining'],
+    interruptible: true,
   },
   {
     code: 'V',
@@ -203,6 +223,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     blocking: true,
     movesMoney: true,
     reply: ['emptied'],
+    interruptible: true,
   },
   {
     code: 'V2',
@@ -210,13 +231,14 @@ export const COMMANDS: readonly CommandSpec[] = [
     params: [
       int('screenMode', { values: SCREEN_MODE }),
       flag('onlyCoins', { allowEmpty: true }),
-      { name: 'denominations', kind: 'vpd', allowEmpty: true },
+      { name: 'denominations', kind: 'values', allowEmpty: true },
       int('destination', { values: ['1', '2'], allowEmpty: true }),
     ],
     counts: [4],
     blocking: true,
     movesMoney: true,
     reply: ['emptied'],
+    interruptible: true,
   },
   { code: 'T', summary: 'total cash', params: [], counts: [0], blocking: false, movesMoney: false, reply: ['recyclers', 'stacker'] },
   {
@@ -284,6 +306,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     blocking: false,
     movesMoney: false,
     reply: ['notesLeft'],
+    interruptible: true,
   },
   {
     code: 'K',
@@ -337,4 +360,14 @@ export function commandSpec(code: string): CommandSpec | undefined {
 
 export function isCommandCode(code: string): boolean {
   return BY_CODE.has(code);
+}
+
+/** Whether `#!#` interrupts this command (protocol.md §5.26); unknown codes are not. */
+export function isInterruptible(code: string): boolean {
+  return BY_CODE.get(code)?.interruptible === true;
+}
+
+/** Whether this command opens an acceptance the customer pays into. */
+export function opensAcceptance(code: string): boolean {
+  return BY_CODE.get(code)?.opensAcceptance === true;
 }

@@ -6,6 +6,8 @@ export {
   MAX_CODE_LENGTH,
   commandSpec,
   isCommandCode,
+  isInterruptible,
+  opensAcceptance,
   type CommandSpec,
   type ParamKind,
   type ParamSpec,

@@ -1,7 +1,7 @@
 /**
  * The wire transcript: every frame in and out of the simulator, plus human-readable events
  * (faults that fired, customer/operator actions, state changes). Shape pinned by
- * interfaces.md §2 (`GET /transcript`); the optional fields are our additions.
+ * docs/simulator.md, Control API reference (`GET /transcript`); the optional fields are our additions.
  */
 export type TranscriptDirection = 'in' | 'out' | 'event';
 

@@ -1,5 +1,5 @@
 /**
- * The POS's HTTP hook for the `http` driver (interfaces.md §4): the runner asks the POS to
+ * The POS's HTTP hook for the `http` driver (docs/runner.md, Drivers): the runner asks the POS to
  * act with `POST /actions/{action}` and a JSON body, and reads the outcome JSON back.
  *
  *   POST /actions/sale  {"amount": 990}  → 200 {"outcome":"completed","paid":990,…}

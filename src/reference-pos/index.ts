@@ -8,8 +8,8 @@ import { ReferencePos, type ActionBody, type ReferencePosOptions } from './pos.j
 
 export { ReferencePos, PosRequestError } from './pos.js';
 export type { ReferencePosOptions, ActionBody, DispenseResult } from './pos.js';
-export { REFERENCE_DESIGNS, DEFAULT_DESIGN, DESIGN_KEYS, POLL_INTERVAL_BOUNDS_MS, designFlag, designFlags, parseDesign } from './designs.js';
-export type { ReferenceDesign, DesignKey } from './designs.js';
+export { REFERENCE_DESIGNS, DEFAULT_DESIGN, DESIGN_KEYS, POLL_INTERVAL_BOUNDS_MS, designFlag, designFlags, parseDesign } from '../pos/reference-designs.js';
+export type { ReferenceDesign, DesignKey } from '../pos/reference-designs.js';
 export { ConnectorSession } from './session.js';
 export type { SessionOptions, MoneyResult } from './session.js';
 export { CashlogyConnection, ConnectionLostError, ReplyTimeoutError, ConnectFailedError, DEFAULT_TIMEOUTS_MS } from './connection.js';

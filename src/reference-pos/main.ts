@@ -15,7 +15,7 @@
  */
 import { parseArgs } from 'node:util';
 import { INTEGRATION_TYPES, POS_FEATURES, type IntegrationType } from '../pos/types.js';
-import { DESIGN_KEYS, designFlag, parseDesign } from './designs.js';
+import { DESIGN_KEYS, designFlag, parseDesign } from '../pos/reference-designs.js';
 import { startHookServer } from './hook-server.js';
 import { ReferencePos } from './pos.js';
 

@@ -1,7 +1,7 @@
 /**
  * The reference POS: a correct CashlogyConnector integration, written to be read and copied.
  *
- * Every action of interfaces.md §4 (`startup`, `sale`, `refund`, `cancel`, `backoffice`,
+ * Every POS action (docs/runner.md, Drivers: `startup`, `sale`, `refund`, `cancel`, `backoffice`,
  * `refill`, `close-day`, `shutdown`) becomes a short, ordered conversation with the
  * connector and ends in an outcome `{outcome, paid, change, owed, refunded, message}`.
  *
@@ -69,7 +69,7 @@ export interface ActionBody {
 /** The action request itself is wrong (unknown action, missing amount): the caller's fault. */
 export class PosRequestError extends CertError {
   constructor(message: string) {
-    super('USAGE', message, 1);
+    super('USAGE', message);
   }
 }
 

@@ -10,7 +10,7 @@
  * Everything is protected so an integrator (or the test fleet) can change one piece.
  */
 import { CashlogyConnection, ConnectionLostError, ReplyTimeoutError, delay, type ConnectionOptions } from './connection.js';
-import { DEFAULT_DESIGN, type ReferenceDesign } from './designs.js';
+import { DEFAULT_DESIGN, type ReferenceDesign } from '../pos/reference-designs.js';
 import { centsField, isSuccess as isSuccessReply, type Reply } from './replies.js';
 
 export interface SessionOptions {

@@ -1,10 +1,12 @@
 /**
  * The HTML checklist: one self-contained file (inline CSS and JS, a CSP that forbids any
- * network access) with the header, one row per item, expandable evidence, a failed-only
- * filter and a print stylesheet. Rendered from reports/html.hbs. With a baseline
+ * network access) with the header, a sticky summary bar with search and filters (verdict,
+ * level, tag, failed only), one row per item with what needs attention first, expandable
+ * evidence with each transcript as a sequence view or a text log, and a print stylesheet.
+ * Rendered from reports/html.hbs. With a baseline
  * (`--baseline`), a "Changes since the baseline" section lists what the diff found.
  */
-import type { Lang } from '../checklist/types.js';
+import type { Lang } from '../i18n.js';
 import { describeFrame, type DiffFrame, type RunDiff } from '../runner/diff.js';
 import { currencyOfProfile, formattersFor, type Formatters } from './i18n.js';
 import { buildReportView } from './view.js';

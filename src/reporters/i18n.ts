@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Lang } from '../checklist/types.js';
+import type { Lang } from '../i18n.js';
 import { PACKAGE_ROOT } from '../version.js';
 
 /** The nested string table of one language; leaves are strings with `{param}` holes. */

@@ -23,7 +23,5 @@ export function getReporter(name: string): Reporter | undefined {
 }
 
 export type { Reporter, ReportFile, ReportInput } from './types.js';
-export { writeBundle, type BundleOptions } from './bundle.js';
-export { verifyBundle, type VerifyResult, type VerifyProblem } from '../bundle/verify.js';
 export { loadResult, parseResult } from './load-result.js';
 export { renderManual, buildManualView, type ManualInput, type ManualPos } from './manual.js';

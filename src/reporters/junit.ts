@@ -60,7 +60,7 @@ export function renderJunit(input: ReportInput): string {
     ['timeScale', String(result.timeScale)],
     ['tool', `${result.tool.name} ${result.tool.version}`],
   ];
-  // An incomplete run says so first (interfaces.md §5), also to a CI that reads the properties.
+  // An incomplete run says so first (docs/reports.md), also to a CI that reads the properties.
   const coverage = coverageText(result, f);
   if (!coverage.complete) properties.unshift(['complete', 'false'], ['incomplete', coverage.headline]);
   const out: string[] = ['<?xml version="1.0" encoding="UTF-8"?>'];

@@ -1,14 +1,15 @@
 /**
  * Reading a saved result.json for `report`: every problem is collected and reported as
- * file:line:col (the same Issue format as checklists), and the fields interfaces.md §5 does
+ * file:line:col (the same Issue format as checklists), and the fields the minimal result (docs/reports.md) does
  * not pin are filled with neutral defaults so a hand-written or older result still renders.
  */
 import { readFileSync } from 'node:fs';
 import { InvalidInputError, CertError } from '../errors.js';
-import { closest, formatPath, type Issue } from '../issues.js';
-import { readYaml, type PathSegment } from '../yaml.js';
+import type { Issue } from '../format/issues.js';
+import { createReporter, describeValue, isPlainObject, toJsonSchema, validateShape, type JsonSchema, type ObjectShape, type Property, type Shape } from '../format/shape.js';
+import { readYaml, type YamlSource } from '../format/yaml.js';
 import { INTEGRATION_TYPES } from '../pos/types.js';
-import { LANGS, type Lang, type Localized } from '../checklist/types.js';
+import { LANGS, type Lang, type Localized } from '../i18n.js';
 import type { ItemResult, RunResult } from '../runner/result.js';
 import { summarize } from '../runner/verdict.js';
 
@@ -24,13 +25,99 @@ export function loadResult(path: string): RunResult {
     text = readFileSync(path, 'utf8');
   } catch (err) {
     const reason = (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message;
-    throw new CertError('FILE_NOT_FOUND', `cannot read ${path}: ${reason}`, 2);
+    throw new CertError('FILE_NOT_FOUND', `cannot read ${path}: ${reason}`);
   }
   return parseResult(text, path);
 }
 
 type Obj = Record<string, unknown>;
-const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isObj = isPlainObject;
+
+const text = (description?: string): Shape => ({ kind: 'string', numbersAsText: false, ...(description !== undefined ? { description } : {}) });
+const verdict = (values: readonly string[], what: string): Shape => ({ kind: 'enum', values, what });
+const record = (what: string, props: Record<string, Property>, description?: string): ObjectShape => ({
+  kind: 'object',
+  what,
+  open: true,
+  props,
+  ...(description !== undefined ? { description } : {}),
+});
+const list = (items: Shape): Shape => ({ kind: 'array', items });
+const anyList: Shape = { kind: 'custom', json: { type: 'array' }, check: (value, path, report) => (Array.isArray(value) ? undefined : report.error(path, `expected a list, got ${describeValue(value)}`)) };
+
+const checkEntryShape: Shape = record('a check', {
+  kind: { shape: text(), required: true },
+  status: { shape: verdict(CHECK_STATUSES, 'check status'), required: true },
+  expected: { shape: text(), required: true },
+  actual: { shape: text(), required: true },
+});
+
+const entryShape: Shape = record('a transcript entry', {
+  at: { shape: { kind: 'number' }, required: true },
+  conn: { shape: { kind: 'number' }, required: true },
+  dir: { shape: verdict(DIRECTIONS, 'direction'), required: true },
+  data: { shape: text(), required: true },
+});
+
+const itemShape: Shape = record('an item', {
+  id: { shape: text(), required: true },
+  title: { shape: text(), required: true },
+  level: { shape: verdict(LEVELS, 'level'), required: true },
+  verdict: { shape: verdict(ITEM_VERDICTS, 'verdict'), required: true },
+  checks: { shape: list(checkEntryShape), required: true },
+  transcript: { shape: list(entryShape), required: true },
+  actions: { shape: anyList },
+  operatorAnswers: { shape: anyList },
+  faults: { shape: anyList },
+  tags: { shape: anyList },
+});
+
+/**
+ * What `report`, `merge` and `verify` need of a result.json (docs/reports.md), described once:
+ * other keys are allowed, so a result written by a newer version still renders.
+ */
+export const resultShape: ObjectShape = record(
+  'a result',
+  {
+    schemaVersion: {
+      required: true,
+      shape: {
+        kind: 'custom',
+        json: { const: 1 },
+        check: (value, path, report) => {
+          if (value !== 1) report.error(path, `unsupported schemaVersion ${JSON.stringify(value)}; this version of cashlogy-cert reads schemaVersion 1`);
+        },
+      },
+    },
+    tool: { shape: record('tool', { version: { shape: text(), required: true } }), required: true },
+    checklist: {
+      shape: record('checklist', { id: { shape: text(), required: true }, version: { shape: text(), required: true }, sha256: { shape: text(), required: true } }),
+      required: true,
+    },
+    pos: {
+      shape: record('pos', { name: { shape: text(), required: true }, version: { shape: text(), required: true }, integration: { shape: verdict(INTEGRATION_TYPES, 'integration'), required: true } }),
+      required: true,
+    },
+    seed: { shape: { kind: 'number' }, required: true },
+    startedAt: { shape: text('ISO 8601 time.'), required: true },
+    finishedAt: { shape: text('ISO 8601 time.'), required: true },
+    verdict: { shape: verdict(RUN_VERDICTS, 'verdict'), required: true },
+    lang: { shape: verdict(LANGS, 'language') },
+    items: { shape: list(itemShape), required: true },
+  },
+  'A cashlogy-cert run result (interfaces.md §5); keys not listed here are allowed.',
+);
+
+export const RESULT_SCHEMA_ID = 'https://cashlogy-cert.dev/schema/result.schema.json';
+
+export function resultJsonSchema(): JsonSchema {
+  return {
+    $schema: 'https://json-schema.org/draft/2020-12/schema',
+    $id: RESULT_SCHEMA_ID,
+    title: 'cashlogy-cert result.json',
+    ...toJsonSchema(resultShape),
+  };
+}
 
 export function parseResult(text: string, file: string): RunResult {
   let value: unknown;
@@ -43,97 +130,21 @@ export function parseResult(text: string, file: string): RunResult {
       { severity: 'error', message: `not valid JSON: ${message}`, file, ...where, hint: 'result.json is written by `cashlogy-cert run`; re-run or restore the file' },
     ]);
   }
-  const issues: Issue[] = [];
-  let located: ReturnType<typeof readYaml> | undefined;
-  const at = (path: PathSegment[]) => {
-    located ??= readYaml(text, file);
-    return located.issues.length === 0 ? located.locate(path) : { line: 1, col: 1, length: 1 };
-  };
-  const problem = (path: PathSegment[], message: string, hint?: string) => {
-    issues.push({ severity: 'error', message, path: formatPath(path), file, ...at(path), ...(hint ? { hint } : {}) });
-  };
-  const need = (obj: Obj, key: string, kind: 'string' | 'number' | 'object' | 'array', path: PathSegment[]): boolean => {
-    const v = obj[key];
-    const ok = kind === 'array' ? Array.isArray(v) : kind === 'object' ? isObj(v) : typeof v === kind;
-    const name = formatPath([...path, key]);
-    if (!ok) problem([...path, key], v === undefined ? `missing "${name}" (${kind})` : `"${name}" must be a ${kind}, not ${describe(v)}`);
-    return ok;
-  };
-  const oneOf = (obj: Obj, key: string, allowed: readonly string[], path: PathSegment[]) => {
-    const v = obj[key];
-    if (typeof v === 'string' && allowed.includes(v)) return;
-    const near = typeof v === 'string' ? closest(v, allowed) : undefined;
-    problem([...path, key], `"${formatPath([...path, key])}" must be one of ${allowed.join(', ')}; got ${describe(v)}`, near ? `did you mean "${near}"?` : undefined);
-  };
-
   if (!isObj(value)) {
     throw new InvalidInputError(`${file} is not a valid result.json`, [
-      { severity: 'error', message: `expected a JSON object, got ${describe(value)}`, file, line: 1, col: 1 },
+      { severity: 'error', message: `expected a JSON object, got ${describeValue(value)}`, file, line: 1, col: 1 },
     ]);
   }
-  const root = value;
-  if (root['schemaVersion'] !== 1) {
-    problem(['schemaVersion'], `unsupported schemaVersion ${JSON.stringify(root['schemaVersion'])}; this version of cashlogy-cert reads schemaVersion 1`);
+  // JSON is YAML: the YAML reader gives every path its line and column.
+  const source = readYaml(text, file);
+  const located: YamlSource = source.issues.length === 0 ? source : { ...source, locate: () => ({ line: 1, col: 1, length: 1 }) };
+  const issues: Issue[] = [];
+  validateShape(resultShape, value, [], createReporter(located, issues));
+  const errors = issues.filter((i) => i.severity === 'error');
+  if (errors.length > 0) {
+    throw new InvalidInputError(`${file} is not a valid result.json (${errors.length} problem${errors.length > 1 ? 's' : ''})`, errors);
   }
-  if (need(root, 'tool', 'object', [])) {
-    const tool = root['tool'] as Obj;
-    need(tool, 'version', 'string', ['tool']);
-  }
-  if (need(root, 'checklist', 'object', [])) {
-    const checklist = root['checklist'] as Obj;
-    for (const key of ['id', 'version', 'sha256']) need(checklist, key, 'string', ['checklist']);
-  }
-  if (need(root, 'pos', 'object', [])) {
-    const pos = root['pos'] as Obj;
-    need(pos, 'name', 'string', ['pos']);
-    need(pos, 'version', 'string', ['pos']);
-    oneOf(pos, 'integration', INTEGRATION_TYPES, ['pos']);
-  }
-  need(root, 'seed', 'number', []);
-  need(root, 'startedAt', 'string', []);
-  need(root, 'finishedAt', 'string', []);
-  oneOf(root, 'verdict', RUN_VERDICTS, []);
-  if (root['lang'] !== undefined) oneOf(root, 'lang', LANGS, []);
-  if (need(root, 'items', 'array', [])) {
-    (root['items'] as unknown[]).forEach((raw, i) => {
-      const path: PathSegment[] = ['items', i];
-      if (!isObj(raw)) {
-        problem(path, `each item must be an object, not ${describe(raw)}`);
-        return;
-      }
-      need(raw, 'id', 'string', path);
-      need(raw, 'title', 'string', path);
-      oneOf(raw, 'level', LEVELS, path);
-      oneOf(raw, 'verdict', ITEM_VERDICTS, path);
-      if (need(raw, 'checks', 'array', path)) {
-        (raw['checks'] as unknown[]).forEach((check, j) => {
-          const cpath = [...path, 'checks', j];
-          if (!isObj(check)) return problem(cpath, `each check must be an object, not ${describe(check)}`);
-          need(check, 'kind', 'string', cpath);
-          oneOf(check, 'status', CHECK_STATUSES, cpath);
-          need(check, 'expected', 'string', cpath);
-          need(check, 'actual', 'string', cpath);
-        });
-      }
-      if (need(raw, 'transcript', 'array', path)) {
-        (raw['transcript'] as unknown[]).forEach((entry, j) => {
-          const tpath = [...path, 'transcript', j];
-          if (!isObj(entry)) return problem(tpath, `each transcript entry must be an object, not ${describe(entry)}`);
-          need(entry, 'at', 'number', tpath);
-          need(entry, 'conn', 'number', tpath);
-          oneOf(entry, 'dir', DIRECTIONS, tpath);
-          need(entry, 'data', 'string', tpath);
-        });
-      }
-      for (const key of ['actions', 'operatorAnswers', 'faults', 'tags'] as const) {
-        if (raw[key] !== undefined) need(raw, key, 'array', path);
-      }
-    });
-  }
-  if (issues.length > 0) {
-    throw new InvalidInputError(`${file} is not a valid result.json (${issues.length} problem${issues.length > 1 ? 's' : ''})`, issues);
-  }
-  return normalize(root);
+  return normalize(value);
 }
 
 /** Fills what §5 leaves optional, so renderers can rely on the full RunResult shape. */
@@ -284,12 +295,4 @@ function lineCol(text: string, offset: number): { line: number; col: number } {
   const before = text.slice(0, offset);
   const line = before.split('\n').length;
   return { line, col: offset - before.lastIndexOf('\n') };
-}
-
-function describe(v: unknown): string {
-  if (v === undefined) return 'nothing';
-  if (v === null) return 'null';
-  if (Array.isArray(v)) return 'a list';
-  if (typeof v === 'string') return JSON.stringify(v.length > 40 ? `${v.slice(0, 40)}…` : v);
-  return typeof v === 'object' ? 'an object' : `${typeof v} ${String(v)}`;
 }

@@ -6,7 +6,8 @@
  * screenshots and wording. Without a run it renders from the POS profile alone, with example
  * exchanges from the public protocol reference, clearly labelled as such.
  */
-import type { Checklist, Lang } from '../checklist/types.js';
+import type { Checklist } from '../checklist/types.js';
+import type { Lang } from '../i18n.js';
 import type { ItemResult, RunResult } from '../runner/result.js';
 import type { TranscriptEntry } from '../protocol/transcript.js';
 import { currencyOfProfile, formattersFor, stringsFor, type Formatters, type Strings } from './i18n.js';

@@ -6,7 +6,7 @@
  */
 import type { ItemResult } from '../runner/result.js';
 import type { TranscriptEntry } from '../protocol/transcript.js';
-import { safeFileName } from '../fs-atomic.js';
+import { safeFileName } from '../format/file-names.js';
 
 export function transcriptFileNames(items: readonly Pick<ItemResult, 'id'>[]): Map<string, string> {
   const names = new Map<string, string>();

@@ -2,7 +2,8 @@
  * The Reporter contract: a pure renderer from a saved run to files. Reporters never touch
  * the disk; the CLI and `writeBundle` write what they return (atomically, inside --out).
  */
-import type { Checklist, Lang } from '../checklist/types.js';
+import type { Checklist } from '../checklist/types.js';
+import type { Lang } from '../i18n.js';
 import type { PosProfile } from '../pos/types.js';
 import type { RunDiff } from '../runner/diff.js';
 import type { RunResult } from '../runner/result.js';

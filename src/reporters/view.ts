@@ -3,7 +3,7 @@
  * duration is computed here so the Handlebars templates stay free of logic; the templates
  * only place and escape.
  */
-import type { Lang } from '../checklist/types.js';
+import type { Lang } from '../i18n.js';
 import type { PosProfile } from '../pos/types.js';
 import type { ActionRecord, CheckResult, ItemResult, ItemVerdict, RunResult } from '../runner/result.js';
 import type { TranscriptEntry } from '../protocol/transcript.js';
@@ -11,6 +11,7 @@ import { currencyOfProfile, formattersFor, stringsFor, type Formatters, type Str
 import { transcriptFileNames } from './transcript-files.js';
 import { PACKAGE_ROOT } from '../version.js';
 import { localizeReason } from './reasons.js';
+import { localizeActual, localizeCheckMessage, localizeExpected } from './check-phrases.js';
 import { coverageText, submissionText, type CoverageText, type SubmissionText } from './coverage-text.js';
 
 /** Lines of transcript shown per item in HTML/Markdown; the bundle keeps the full log. */
@@ -37,6 +38,10 @@ export interface TranscriptRowView {
   fault: string;
   isEvent: boolean;
   isFault: boolean;
+  /** A frame (in or out): the sequence view draws it as an arrow between the two lanes. */
+  isArrow: boolean;
+  /** The event kind in words ("customer", "fault"…), for the sequence view's notes. */
+  kindLabel: string;
 }
 
 export interface TranscriptView {
@@ -45,6 +50,10 @@ export interface TranscriptView {
   /** "12 more lines in transcripts/EXP-01.log", when the excerpt was cut. */
   truncated: string;
   file: string;
+  /** Frames in the excerpt: the sequence view draws exactly this many arrows. */
+  frames: number;
+  /** Frames crossed more than one connection: the arrows name theirs. */
+  showConn: boolean;
 }
 
 export interface ActionView {
@@ -87,11 +96,20 @@ export interface ItemView {
   description: string;
   catches: string;
   tags: string;
+  tagList: string[];
+  /** failures-first position: 0 failed required, 1 error, 2 other non-pass, 3 pass. */
+  group: number;
   checks: CheckView[];
   actions: ActionView[];
   operatorAnswers: { question: string; answer: string; operator: string; at: string }[];
   faults: string[];
   transcript: TranscriptView;
+}
+
+export interface FilterOption {
+  key: string;
+  label: string;
+  count: number;
 }
 
 export interface ReportView {
@@ -117,8 +135,20 @@ export interface ReportView {
   submission: SubmissionText;
   summary: { key: string; label: string; count: number }[];
   requiredFailed: number;
+  /** "required item failed" / "required items failed", agreeing with the count. */
+  requiredFailedLabel: string;
   total: number;
+  /** "item" / "items", agreeing with the total. */
+  totalLabel: string;
   items: ItemView[];
+  /** The HTML report's order: what needs attention first, checklist order within a group. */
+  itemsFailuresFirst: ItemView[];
+  /** What the HTML report's filters offer, each with how many items it keeps. */
+  filters: {
+    verdicts: FilterOption[];
+    levels: FilterOption[];
+    tags: FilterOption[];
+  };
   failingItems: ItemView[];
   failingCount: number;
   posOutput: { stdout: string; stderr: string } | undefined;
@@ -183,8 +213,12 @@ export function buildReportView(result: RunResult, lang: Lang, pos?: PosProfile)
       ] as const
     ).map(([key, count]) => ({ key, label: f.t(`verdict.${key}`), count })),
     requiredFailed: summary.requiredFailed,
+    requiredFailedLabel: plural(f, 'report.requiredFailedCount', summary.requiredFailed),
     total: summary.total,
+    totalLabel: plural(f, 'report.items', summary.total),
     items,
+    itemsFailuresFirst: failuresFirst(items),
+    filters: filterOptions(items, f),
     failingItems,
     failingCount: failingItems.length,
     posOutput: result.posOutput && (result.posOutput.stdout || result.posOutput.stderr) ? result.posOutput : undefined,
@@ -209,15 +243,17 @@ function itemView(item: ItemResult, f: Formatters, transcriptFile: string): Item
     description: item.description?.[lang] ?? '',
     catches: item.catches?.[lang] ?? '',
     tags: item.tags.join(', '),
+    tagList: [...item.tags],
+    group: attentionGroup(item),
     checks: item.checks.map((check, index) => ({
       index: index + 1,
       kind: check.kind,
       step: check.step === undefined ? '' : String(check.step + 1),
       status: check.status,
       statusLabel: f.t(`checkStatus.${check.status}`),
-      expected: check.expected,
-      actual: check.actual,
-      message: check.message ?? '',
+      expected: localizeExpected(check.expected, f),
+      actual: localizeActual(check.actual, f),
+      message: localizeCheckMessage(check.message ?? '', f),
     })),
     actions: item.actions.map((action) => actionView(action, f)),
     operatorAnswers: item.operatorAnswers.map((a) => ({
@@ -268,10 +304,61 @@ export function transcriptView(entries: readonly TranscriptEntry[], f: Formatter
       fault: entry.fault ?? '',
       isEvent: entry.dir === 'event',
       isFault: entry.kind === 'fault' || entry.fault !== undefined,
+      isArrow: entry.dir !== 'event',
+      kindLabel: entry.dir === 'event' ? f.t(`eventKind.${entry.kind ?? 'event'}`) : '',
     })),
     empty: entries.length === 0,
     truncated: rest > 0 ? f.t('report.transcriptTruncated', { count: rest, file }) : '',
     file,
+    frames: shown.filter((entry) => entry.dir !== 'event').length,
+    showConn: new Set(shown.filter((entry) => entry.dir !== 'event').map((entry) => entry.conn)).size > 1,
+  };
+}
+
+/** The form of `key` (`.one` / `.other`) the language uses for `count` ("0 point" in French, "0 items" in English). */
+function plural(f: Formatters, key: string, count: number): string {
+  const locale = f.t('locale');
+  const form = new Intl.PluralRules(locale === 'locale' ? f.lang : locale).select(count) === 'one' ? 'one' : 'other';
+  return f.t(`${key}.${form}`);
+}
+
+/**
+ * Failed required items first (they decide the run), then errors (nothing was judged), then
+ * whatever else did not pass, then the passes: the reader starts with what needs fixing.
+ */
+function attentionGroup(item: Pick<ItemResult, 'verdict' | 'level'>): number {
+  if (item.verdict === 'fail' && item.level === 'required') return 0;
+  if (item.verdict === 'error') return 1;
+  return item.verdict === 'pass' ? 3 : 2;
+}
+
+/** Stable: within a group the checklist order stays. */
+export function failuresFirst(items: readonly ItemView[]): ItemView[] {
+  return items
+    .map((item, index) => ({ item, index }))
+    .sort((a, b) => a.item.group - b.item.group || a.index - b.index)
+    .map(({ item }) => item);
+}
+
+const VERDICT_ORDER: readonly ItemVerdict[] = ['fail', 'error', 'partial', 'skipped', 'not-applicable', 'pass'];
+const LEVEL_ORDER = ['required', 'recommended', 'optional'];
+
+function filterOptions(items: readonly ItemView[], f: Formatters): ReportView['filters'] {
+  const count = <K extends string>(keys: K[]) => {
+    const counts = new Map<K, number>();
+    for (const key of keys) counts.set(key, (counts.get(key) ?? 0) + 1);
+    return counts;
+  };
+  const verdicts = count(items.map((i) => i.verdict));
+  const levels = count(items.map((i) => i.level));
+  const tags = count(items.flatMap((i) => [...new Set(i.tagList)]));
+  const rank = (order: readonly string[], key: string) => (order.includes(key) ? order.indexOf(key) : order.length);
+  return {
+    verdicts: VERDICT_ORDER.filter((v) => verdicts.has(v)).map((key) => ({ key, label: f.t(`verdict.${key}`), count: verdicts.get(key) ?? 0 })),
+    levels: [...levels.keys()]
+      .sort((a, b) => rank(LEVEL_ORDER, a) - rank(LEVEL_ORDER, b) || a.localeCompare(b))
+      .map((key) => ({ key, label: f.t(`level.${key}`), count: levels.get(key) ?? 0 })),
+    tags: [...tags.keys()].sort((a, b) => a.localeCompare(b, 'en')).map((key) => ({ key, label: key, count: tags.get(key) ?? 0 })),
   };
 }
 

@@ -42,6 +42,8 @@ export function exchanges(entries: readonly TranscriptEntry[], start: number, en
         cancels.set(e.conn, (cancels.get(e.conn) ?? 0) + 1);
         continue;
       }
+      // A #!# still counted here was answered by the command it cancelled alone (cancelReply idle/none).
+      if ((open.get(e.conn)?.length ?? 0) === 0) cancels.delete(e.conn);
       const x: Exchange = { command: e };
       result.push(x);
       open.set(e.conn, [...(open.get(e.conn) ?? []), x]);

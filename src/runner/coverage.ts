@@ -1,5 +1,5 @@
 /**
- * Coverage (interfaces.md §5): did this run reach every applicable required item of the
+ * Coverage (docs/runner.md, Coverage): did this run reach every applicable required item of the
  * checklist? Pure: the runner, `merge`, `report`, `verify` and the reporters all judge a
  * result by the same rule.
  *
@@ -208,7 +208,7 @@ export interface SubmissionProblem {
 
 /**
  * A result is a submission when it is complete, no required item failed and the run verdict
- * is not error (interfaces.md §5). Empty list = it is one. Items to fix come in result order:
+ * is not error (docs/reports.md). Empty list = it is one. Items to fix come in result order:
  * every failed required item, and every errored item when the run verdict is error.
  */
 export function submissionProblems(

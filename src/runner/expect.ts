@@ -238,6 +238,8 @@ export function evaluateOneCommandAtATime(ctx: WireContext): Evaluation {
         continue;
       }
       commands++;
+      // A #!# still counted here was answered by the command it cancelled alone (cancelReply idle/none).
+      if ((open.get(e.conn)?.length ?? 0) === 0) cancels.delete(e.conn);
       const pending = [...open.values()].flat();
       const waiting = pending[0];
       if (waiting) {
@@ -315,7 +317,7 @@ export function evaluateOutcome(exp: Extract<Expectation, { type: 'outcome' }>, 
 }
 
 /**
- * interfaces.md §4: an uncertain outcome is safe when it booked nothing and the cashier was
+ * docs/runner.md, Drivers: an uncertain outcome is safe when it booked nothing and the cashier was
  * told what to check. Whether the POS charged again is the wire checks' business.
  */
 function judgeUncertain(expected: string, outcome: PosOutcome): Evaluation {

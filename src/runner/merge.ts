@@ -8,7 +8,8 @@
  * with verdict, summary and coverage recomputed over the whole: shards that are missing leave
  * it incomplete, and `missingShards` names them.
  */
-import type { Checklist, Lang } from '../checklist/types.js';
+import type { Checklist } from '../checklist/types.js';
+import type { Lang } from '../i18n.js';
 import { orderItems } from '../checklist/select.js';
 import { CertError } from '../errors.js';
 import type { PosProfile } from '../pos/types.js';
@@ -56,7 +57,7 @@ export class MergeConflictError extends CertError {
   /** The field that differs ("seed", "checklist.sha256"…), or "items" / "selection.shard" for an overlap. */
   readonly field: string;
   constructor(field: string, message: string) {
-    super('INVALID_INPUT', message, 2);
+    super('INVALID_INPUT', message);
     this.field = field;
   }
 }
@@ -80,7 +81,7 @@ const SAME: Compared[] = [
 
 export function mergeResults(parts: readonly MergePart[], options: MergeOptions = {}): MergeOutcome {
   const first = parts[0];
-  if (first === undefined) throw new CertError('USAGE', 'merge needs at least one result', 1);
+  if (first === undefined) throw new CertError('USAGE', 'merge needs at least one result');
   checkSameRun(parts);
   if (options.checklist?.sha256 !== undefined && options.checklist.sha256 !== first.result.checklist.sha256) {
     throw new MergeConflictError(
@@ -134,11 +135,17 @@ export function mergeResults(parts: readonly MergePart[], options: MergeOptions 
     complete: coverage.complete,
     coverage: coverageRecord(coverage),
     selection,
-    summary: summarize(items),
+    summary: { ...summarize(items), ...mergedFloor(parts) },
     items,
     ...(posOutput ? { posOutput } : {}),
   };
   return { result, coverage, missingShards: shards.missing };
+}
+
+/** The parts ran disjoint items, so their floors add up; one part without a floor (older file) leaves it out. */
+function mergedFloor(parts: readonly MergePart[]): { floorMs?: number } {
+  const floors = parts.map((p) => p.result.summary.floorMs);
+  return floors.every((f): f is number => typeof f === 'number') ? { floorMs: floors.reduce((sum, f) => sum + f, 0) } : {};
 }
 
 function checkSameRun(parts: readonly MergePart[]): void {

@@ -1,5 +1,5 @@
 /**
- * Frame patterns and value matchers (PURE: no I/O, no clock).
+ * Frame and value matching for the judging code (PURE: no I/O, no clock).
  *
  * A frame is split on `#` and matched field by field:
  *   "#C#{op}#*#{amount}#..."   vs   "#C#17#1#990#1#15360#0#0#0#1#0#0#"
@@ -7,21 +7,16 @@
  *     ''  C   17   1    990     1 15360 0 0 0 1 0 0 ''
  * `{name}` binds on first use and must match the same text afterwards; `{amount}` is reserved
  * for the amount of the last action that carried one. `{regex: "…"}` matches the whole frame,
- * and its named groups become captures.
+ * and its named groups become captures. Patterns are parsed and compiled by the checklist's
+ * pattern syntax (src/checklist/pattern-syntax.ts), once per pattern; command facts come from
+ * the protocol's command table.
  */
 import type { FramePattern, ValueMatcher } from '../checklist/types.js';
+import { frameMatcher, type FrameMatch, type MatchContext } from '../checklist/pattern-syntax.js';
+import { isInterruptible } from '../protocol/commands.js';
 
-export type Captures = Readonly<Record<string, string>>;
+export type { Captures, FrameMatch, MatchContext } from '../checklist/pattern-syntax.js';
 
-export interface MatchContext {
-  captures: Captures;
-  /** Amount of the last action with an amount (cents), for `{amount}`. */
-  amount?: number;
-}
-
-export type FrameMatch = { ok: true; captures: Captures } | { ok: false };
-
-const NO_MATCH: FrameMatch = { ok: false };
 const CAPTURE = /^\{([A-Za-z_][A-Za-z0-9_]*)\}$/;
 
 export function describePattern(pattern: FramePattern): string {
@@ -45,71 +40,19 @@ export function replyStatus(frame: string): string | undefined {
   return commandCode(frame);
 }
 
-/** Commands that block until something physical ends; `#!#` interrupts these (protocol.md §5.26). */
-const INTERRUPTIBLE = new Set(['C', 'G', 'P', 'U', 'U2', 'S', 'F', 'V', 'V2', 'A', 'I', 'W']);
-
 /**
- * Whether a reply answers a pending `#!#` rather than the command it interrupted: the
- * connector acknowledges the cancel with a bare `#0#`, while the interrupted command answers
- * with its own fields (`#WR:CANCEL#…`).
+ * Whether a reply answers a pending `#!#` rather than the command it interrupted: a `#!#` that
+ * found nothing to cancel answers a bare `#0#`, and so does one that cancelled something when the
+ * dialect acknowledges cancels (cancelReply ack), after the interrupted command's own `#WR:CANCEL#…`.
+ * By default a cancelled command's reply is the only one, so callers forget a pending `#!#` once the
+ * POS sends its next command with nothing unanswered on that connection.
  */
 export function isCancelAck(reply: string, cancelPending: boolean, pendingCommand: string | undefined): boolean {
-  return cancelPending && reply === '#0#' && (pendingCommand === undefined || INTERRUPTIBLE.has(commandCode(pendingCommand) ?? ''));
+  return cancelPending && reply === '#0#' && (pendingCommand === undefined || isInterruptible(commandCode(pendingCommand) ?? ''));
 }
 
 export function matchFrame(pattern: FramePattern, frame: string, ctx: MatchContext): FrameMatch {
-  if (typeof pattern !== 'string') return matchRegex(pattern.regex, frame, ctx);
-  const want = normalisePatternFields(frameFields(pattern));
-  const got = frameFields(frame);
-  const bound: Record<string, string> = { ...ctx.captures };
-  for (let i = 0; i < want.length; i++) {
-    const field = want[i] as string;
-    if (field === '...' && i === want.length - 1) return { ok: true, captures: bound };
-    const actual = got[i];
-    if (actual === undefined) return NO_MATCH;
-    if (field === '*') continue;
-    const capture = CAPTURE.exec(field);
-    if (capture) {
-      const name = capture[1] as string;
-      if (name === 'amount') {
-        if (ctx.amount === undefined || actual !== String(ctx.amount)) return NO_MATCH;
-        continue;
-      }
-      const previous = bound[name];
-      if (previous === undefined) bound[name] = actual;
-      else if (previous !== actual) return NO_MATCH;
-      continue;
-    }
-    if (field !== actual) return NO_MATCH;
-  }
-  return got.length === want.length ? { ok: true, captures: bound } : NO_MATCH;
-}
-
-/** "#C#...#" is read as "#C#..." — the trailing empty field after `...` is the frame's closing `#`. */
-function normalisePatternFields(fields: string[]): string[] {
-  if (fields.length >= 2 && fields[fields.length - 1] === '' && fields[fields.length - 2] === '...') {
-    return fields.slice(0, -1);
-  }
-  return fields;
-}
-
-function matchRegex(source: string, frame: string, ctx: MatchContext): FrameMatch {
-  let re: RegExp;
-  try {
-    re = new RegExp(source);
-  } catch {
-    return NO_MATCH;
-  }
-  const m = re.exec(frame);
-  if (!m) return NO_MATCH;
-  const bound: Record<string, string> = { ...ctx.captures };
-  for (const [name, value] of Object.entries(m.groups ?? {})) {
-    if (value === undefined) continue;
-    const previous = bound[name];
-    if (previous !== undefined && previous !== value) return NO_MATCH;
-    bound[name] = value;
-  }
-  return { ok: true, captures: bound };
+  return frameMatcher(pattern).match(frame, ctx);
 }
 
 export type ValueCheck = { ok: true } | { ok: false; why: string };

@@ -1,6 +1,6 @@
 /**
  * Paths in a result or bundle are relative to the working directory, never absolute
- * (interfaces.md §5): a bundle goes to Azkoyen support and must not leak the layout of the
+ * (docs/reports.md): a bundle goes to Azkoyen support and must not leak the layout of the
  * vendor's machine. String work on the directories the caller passes (`processRoots` gives
  * the ones of this process).
  */

@@ -1,11 +1,15 @@
 /**
- * The run result: `result.json` (interfaces.md §5), the master copy every report renders
+ * The run result: `result.json` (docs/reports.md), the master copy every report renders
  * from. Plain data only; the runner builds it, reporters read it, the CLI writes it.
  */
-import type { Level, Localized, Lang } from '../checklist/types.js';
+import type { Level } from '../checklist/types.js';
+import type { Localized, Lang } from '../i18n.js';
 import type { IntegrationType, PosAction, PosOutcome } from '../pos/types.js';
 import type { TranscriptEntry } from '../protocol/transcript.js';
+import type { OperatorAnswer } from '../drivers/operator.js';
 import type { CoverageRecord } from './coverage.js';
+
+export type { OperatorAnswer } from '../drivers/operator.js';
 
 export type ItemVerdict = 'pass' | 'fail' | 'error' | 'partial' | 'not-applicable' | 'skipped';
 export type RunVerdict = 'pass' | 'fail' | 'error';
@@ -39,13 +43,6 @@ export interface ActionRecord {
   /** What the POS printed while the action ran (command driver, or the started process). */
   stdout?: string;
   stderr?: string;
-}
-
-export interface OperatorAnswer {
-  question: string;
-  answer: 'yes' | 'no' | string;
-  operator: string;
-  at: string;
 }
 
 export interface ItemResult {
@@ -84,6 +81,11 @@ export interface RunSummary {
   notApplicable: number;
   skipped: number;
   requiredFailed: number;
+  /**
+   * The waits the checklist itself declares for the items that ran (src/runner/floor.ts), ms:
+   * no run of them can be shorter. A merge adds up its shards' floors; absent in older files.
+   */
+  floorMs?: number;
 }
 
 /** The part of the checklist a run was asked to cover. */
@@ -122,7 +124,7 @@ export interface RunResult {
   /** True when the run was cut short (Ctrl-C); items not run are absent or `skipped`. */
   interrupted?: boolean;
   /**
-   * Coverage (interfaces.md §5): true when every applicable required item of the checklist ran
+   * Coverage (docs/runner.md, Coverage): true when every applicable required item of the checklist ran
    * to a verdict. A result without the field (older files) is read as not complete.
    */
   complete?: boolean;

@@ -37,7 +37,7 @@ export function itemVerdict(checks: readonly CheckResult[], sentCommandUnderTest
 export function runVerdict(items: readonly Pick<ItemResult, 'level' | 'verdict'>[]): RunVerdict {
   const required = items.filter((i) => i.level === 'required');
   if (required.some((i) => i.verdict === 'fail')) return 'fail';
-  // interfaces.md §1: exit 3 when "an item errored" — any item: a check we could not run is
+  // docs/runner.md, Exit codes: exit 3 when "an item errored" — any item: a check we could not run is
   // never a pass, whatever its level.
   if (items.some((i) => i.verdict === 'error')) return 'error';
   return 'pass';

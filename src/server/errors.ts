@@ -7,6 +7,6 @@ import { CertError, type ErrorCode } from '../errors.js';
  */
 export class SimulatorError extends CertError {
   constructor(code: ErrorCode, message: string, options?: { cause?: unknown }) {
-    super(code, message, 3, options);
+    super(code, message, options);
   }
 }

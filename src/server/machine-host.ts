@@ -16,7 +16,7 @@ import type { TranscriptLog } from './transcript-log.js';
 
 export type ReplyOutput = Extract<MachineOutput, { type: 'reply' }>;
 
-/** The machine model as the host drives it (A's `step`/`viewState`; tests may pass a scripted one). */
+/** The machine model as the host drives it (`step`/`viewState`; tests may pass a scripted one). */
 export interface MachineDriver<S> {
   step(state: S, input: MachineInput, nowMs: number): StepResult<S>;
   view(state: S): SimulatorState;
@@ -71,6 +71,11 @@ export class MachineHost<S> {
 
   view(): SimulatorState {
     return this.driver.view(this.state);
+  }
+
+  /** Read something off the current state (the armed faults) without changing it. */
+  inspect<T>(read: (state: S) => T): T {
+    return read(this.state);
   }
 
   attach(conn: number, sink: ConnectionSink): void {

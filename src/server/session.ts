@@ -1,24 +1,67 @@
 /**
- * One TCP connection: bytes in → frames (A's framer) → machine inputs; machine replies →
- * bytes out, strictly in the order the machine produced them, shaped by the fault engine's
- * Delivery directives (latency, split, corrupt, silence, disconnect, reset).
+ * One TCP connection: bytes in → frames (the framer) → machine inputs; machine replies →
+ * bytes out, strictly in the order the machine produced them. Both directions pass through the
+ * link's fault chain (src/faults/chain.ts): frames going to the machine are counted for the
+ * triggers, and each reply going to the POS may be shaped by the transport faults that fire on
+ * it (latency, split, corrupt, stale reply, silence, disconnect, reset).
  *
  * Bare frames have no terminator (protocol.md §2.4), so a frame that is only complete at a
  * shorter valid parameter count (`#B#0#`, the ten-parameter `#C#`) is released by
  * `framer.flush()` after a short quiet gap.
+ *
+ * Bounded under abuse, as any Node server does it with TCP backpressure: while the socket's
+ * unsent output is above OUTPUT_HIGH_WATER_BYTES, or more than MAX_PENDING_REPLIES replies wait
+ * in the delivery queue (a latency fault), the session stops reading the connection and stops
+ * handing frames to the machine; it resumes on 'drain' or when the queue empties. A client that
+ * pipelines commands and never reads its replies therefore costs one read chunk of parsed
+ * frames and about one high-water mark of replies; the kernel's buffers and then the client's
+ * own send buffer hold the rest. Other connections are not affected.
+ *
+ * A run of bytes that are no frame is answered as before (one `#ER:BAD_DATA#` per garbage item)
+ * but recorded as one `in` entry with a byte count and a capped excerpt, and its replies as one
+ * `out` entry, so that a flood of garbage cannot flood the transcript.
  */
 import type { Socket } from 'node:net';
 import type { TranscriptLog } from './transcript-log.js';
+import type { FaultChain } from '../faults/chain.js';
 import type { Delivery } from '../faults/engine-types.js';
 import type { ConnectionSink, ReplyOutput } from './machine-host.js';
 import { BAD_DATA_REPLY as BAD_DATA } from '../protocol/codec.js';
 import type { Framer, FramerItem } from '../protocol/framer.js';
 
-/** A's framer contract, re-exported so the simulator and its test fakes need only this module. */
+/** The framer contract, re-exported so the simulator and its test fakes need only this module. */
 export type { Framer, FramerItem };
 
 /** How long a reset waits for a client to close its side before the socket is destroyed. */
 const RESET_GRACE_MS = 1000;
+/** Unsent reply bytes a connection may hold before the session stops reading it. */
+export const OUTPUT_HIGH_WATER_BYTES = 64 * 1024;
+/** Replies waiting in a connection's delivery queue (latency, split) before the session stops reading it. */
+export const MAX_PENDING_REPLIES = 256;
+/**
+ * Items handed on per event-loop turn: a 64 KiB read of pipelined `#T#` is 21 000 commands, and
+ * handling them in one go would make every other client wait for it.
+ */
+export const MAX_ITEMS_PER_TURN = 64;
+/** Garbage items answered in one write (one transcript entry each way), so a run cannot overshoot the high-water mark by much. */
+const MAX_GARBAGE_RUN = 1024;
+/** How much of a garbage run the transcript keeps. */
+export const GARBAGE_EXCERPT_CHARS = 64;
+
+/** What a connection holds right now: the figures the backpressure bounds. */
+export interface SessionLoad {
+  conn: number;
+  /** Reply bytes written to the socket and not yet sent (Node's socket.writableLength). */
+  queuedBytes: number;
+  /** Replies waiting in the delivery queue (a latency or split fault holds them). */
+  pendingReplies: number;
+  /** Parsed items not yet handed to the machine (at most one read chunk's worth). */
+  unhandledItems: number;
+  /** Whether reading is paused by backpressure right now. */
+  paused: boolean;
+  /** How many times backpressure paused this connection. */
+  pauses: number;
+}
 
 export interface SessionOptions {
   conn: number;
@@ -30,9 +73,16 @@ export interface SessionOptions {
   idleFlushMs: number;
   /** Pause (wall ms) between the pieces of a split reply, so they arrive as separate reads. */
   splitPauseMs: number;
+  /** The link's transport faults, shared by every connection. */
+  chain: FaultChain;
+  /** Wall clock in ms: the time base of transport faults. */
+  wallNow(): number;
   onFrame(conn: number, frame: string): void;
   onClosed(conn: number): void;
 }
+
+/** A reply on its way out; `label` is what the transcript records instead of the bytes (a garbage run's replies). */
+type Outgoing = ReplyOutput & { label?: string };
 
 export class Session implements ConnectionSink {
   readonly conn: number;
@@ -41,10 +91,17 @@ export class Session implements ConnectionSink {
   private readonly transcript: TranscriptLog;
   private readonly options: SessionOptions;
   /** Serialises deliveries: a delayed reply holds back the ones after it. */
-  private chain: Promise<void> = Promise.resolve();
+  private queue: Promise<void> = Promise.resolve();
   private pendingDeliveries = 0;
   private idleTimer: NodeJS.Timeout | undefined;
   private readonly sleeps = new Set<{ timer: NodeJS.Timeout; resolve: () => void }>();
+  /** Parsed items waiting to be handed on, from inboxPos; held while backpressure pauses the connection. */
+  private inbox: FramerItem[] = [];
+  private inboxPos = 0;
+  private paused = false;
+  private pauses = 0;
+  /** A later turn will continue the inbox (the fairness yield). */
+  private turnScheduled = false;
   /** No more input is read: we closed, or are closing after a fatal frame. */
   private readingStopped = false;
   private peerEnded = false;
@@ -65,6 +122,7 @@ export class Session implements ConnectionSink {
     this.transcript = options.transcript;
     this.socket.setNoDelay(true);
     this.socket.on('data', (chunk: Buffer) => this.onData(chunk));
+    this.socket.on('drain', () => this.pump());
     this.socket.on('end', () => this.onPeerEnd());
     this.socket.on('error', (err: NodeJS.ErrnoException) => {
       if (!this.closed) this.transcript.event('connection', `connection ${this.conn}: ${err.code ?? err.message}`, this.conn);
@@ -72,20 +130,40 @@ export class Session implements ConnectionSink {
     this.socket.on('close', () => this.onSocketClosed());
   }
 
+  /** What this connection holds right now (bounded by backpressure). */
+  load(): SessionLoad {
+    return {
+      conn: this.conn,
+      queuedBytes: this.socket.writableLength,
+      pendingReplies: this.pendingDeliveries,
+      unhandledItems: this.inbox.length - this.inboxPos,
+      paused: this.paused,
+      pauses: this.pauses,
+    };
+  }
+
   isOpen(): boolean {
     return !this.closed && !this.socket.destroyed && this.socket.writable;
   }
 
+  /** A reply from the machine, on its way to the POS through the fault chain. */
   reply(output: ReplyOutput): void {
-    if (this.pendingDeliveries === 0 && !mustWait(output)) {
-      this.deliverNow(output);
+    if (this.discardReplies || !this.isOpen()) return this.send(output, undefined);
+    const shaped = this.options.chain.reply(this.conn, output.command, output.frame, this.options.wallNow());
+    for (const f of shaped.fired) this.transcript.event('fault', f.sentence, this.conn, f.id);
+    this.send(output, shaped.delivery);
+  }
+
+  private send(output: Outgoing, delivery: Delivery | undefined): void {
+    if (this.pendingDeliveries === 0 && !mustWait(output, delivery)) {
+      this.deliverNow(output, delivery);
       this.maybeFinishHalfClose();
       return;
     }
-    this.enqueue(() => this.deliver(output));
+    this.enqueue(() => this.deliver(output, delivery));
   }
 
-  /** The machine refuses this connection (refuse fault) or closes it. */
+  /** The chain refuses this connection (refuse fault), or the machine closes it (reset). */
   close(how: 'disconnect' | 'reset'): void {
     this.readingStopped = true;
     this.hangUp(how);
@@ -116,8 +194,98 @@ export class Session implements ConnectionSink {
 
   private onData(chunk: Buffer): void {
     if (this.readingStopped) return;
-    this.handleItems(this.framer.push(chunk));
+    this.take(this.framer.push(chunk));
     this.armIdleFlush();
+  }
+
+  private take(items: FramerItem[]): void {
+    if (this.inboxPos >= this.inbox.length) {
+      this.inbox = items;
+      this.inboxPos = 0;
+    } else {
+      for (const item of items) this.inbox.push(item);
+    }
+    this.pump();
+  }
+
+  /** Whether the connection holds as much as it may: stop handing frames on until it drains. */
+  private saturated(): boolean {
+    return this.socket.writableLength > OUTPUT_HIGH_WATER_BYTES || this.pendingDeliveries > MAX_PENDING_REPLIES;
+  }
+
+  /** Hands parsed items on while the connection is not saturated; pauses reading when it is. */
+  private pump(): void {
+    if (this.turnScheduled) return;
+    // The replies of one turn leave in one write (writev), not one system call each.
+    this.socket.cork();
+    try {
+      this.pumpTurn();
+    } finally {
+      this.socket.uncork();
+    }
+  }
+
+  private pumpTurn(): void {
+    let handled = 0;
+    while (this.inboxPos < this.inbox.length && !this.readingStopped) {
+      if (this.saturated()) {
+        if (!this.paused) {
+          this.paused = true;
+          this.pauses++;
+          this.socket.pause();
+        }
+        return;
+      }
+      if (handled >= MAX_ITEMS_PER_TURN) {
+        // Let other connections and the control API have the event loop; read no more meanwhile.
+        this.turnScheduled = true;
+        if (!this.socket.isPaused()) this.socket.pause();
+        setImmediate(() => {
+          this.turnScheduled = false;
+          this.pump();
+        });
+        return;
+      }
+      handled++;
+      const item = this.inbox[this.inboxPos] as FramerItem;
+      if (item.type === 'error' && item.reason === 'garbage') {
+        let end = this.inboxPos + 1;
+        while (end < this.inbox.length && end - this.inboxPos < MAX_GARBAGE_RUN && isGarbage(this.inbox[end] as FramerItem)) end++;
+        const run = this.inbox.slice(this.inboxPos, end) as { raw: string }[];
+        this.inboxPos = end;
+        this.handleGarbage(run.map((g) => g.raw));
+      } else {
+        this.inboxPos++;
+        this.handleItems([item]);
+      }
+    }
+    this.inbox = [];
+    this.inboxPos = 0;
+    if (this.paused && !this.saturated()) this.paused = false;
+    if (!this.paused && !this.readingStopped && this.socket.isPaused()) this.socket.resume();
+    this.maybeFinishHalfClose();
+  }
+
+  /**
+   * Bytes that are no frame: one `#ER:BAD_DATA#` each on the wire (protocol-choices.md,
+   * Framing), one `in` and one `out` entry for the whole run in the transcript.
+   */
+  private handleGarbage(raws: string[]): void {
+    if (raws.length === 1 && (raws[0] as string).length <= GARBAGE_EXCERPT_CHARS) {
+      this.transcript.frame('in', this.conn, raws[0] as string);
+      // The session's own answer to bytes that are no frame: the machine never saw a command.
+      this.send({ type: 'reply', conn: this.conn, command: '', frame: BAD_DATA }, undefined);
+      return;
+    }
+    let bytes = 0;
+    for (const raw of raws) bytes += raw.length;
+    const joined = raws.join(' ');
+    const excerpt = joined.length > GARBAGE_EXCERPT_CHARS ? `${joined.slice(0, GARBAGE_EXCERPT_CHARS)}…` : joined;
+    const pieces = raws.length === 1 ? '' : ` in ${raws.length} pieces`;
+    this.transcript.frame('in', this.conn, `${excerpt} (${bytes} bytes that are no frame${pieces})`);
+    const replies = BAD_DATA.repeat(raws.length);
+    const label = raws.length === 1 ? BAD_DATA : `${BAD_DATA} ×${raws.length}`;
+    this.send({ type: 'reply', conn: this.conn, command: '', frame: replies, label }, undefined);
   }
 
   private armIdleFlush(): void {
@@ -126,7 +294,9 @@ export class Session implements ConnectionSink {
     if (this.readingStopped || this.framer.pending() === 0) return;
     this.idleTimer = setTimeout(() => {
       this.idleTimer = undefined;
-      if (!this.readingStopped) this.handleItems(this.framer.flush());
+      // Not a quiet peer: we stopped reading (backpressure, fairness); the rest of the frame is unread.
+      if (this.paused || this.turnScheduled || this.socket.isPaused()) return this.armIdleFlush();
+      if (!this.readingStopped) this.take(this.framer.flush());
       this.maybeFinishHalfClose();
     }, this.options.idleFlushMs);
   }
@@ -136,9 +306,10 @@ export class Session implements ConnectionSink {
       if (this.readingStopped) return;
       if (item.type === 'frame') {
         this.transcript.frame('in', this.conn, item.frame);
+        this.options.chain.command(this.conn, item.frame, this.options.wallNow());
         this.options.onFrame(this.conn, item.frame);
       } else if (item.reason === 'too-long') {
-        // protocol.md §2 / issue 2: answer BAD_DATA and close, so memory stays bounded.
+        // protocol.md §2: answer BAD_DATA and close, so memory stays bounded.
         this.readingStopped = true;
         this.transcript.event(
           'connection',
@@ -152,15 +323,14 @@ export class Session implements ConnectionSink {
           this.hangUp('disconnect');
         });
       } else {
-        this.transcript.frame('in', this.conn, item.raw);
-        this.reply({ type: 'reply', conn: this.conn, command: '', frame: BAD_DATA });
+        this.handleGarbage([item.raw]);
       }
     }
   }
 
   private enqueue(task: () => Promise<void>): void {
     this.pendingDeliveries++;
-    this.chain = this.chain
+    this.queue = this.queue
       .then(task)
       .catch((err: unknown) => {
         const message = err instanceof Error ? err.message : String(err);
@@ -168,6 +338,7 @@ export class Session implements ConnectionSink {
       })
       .finally(() => {
         this.pendingDeliveries--;
+        if (this.paused) this.pump();
         this.maybeFinishHalfClose();
       });
   }
@@ -176,12 +347,11 @@ export class Session implements ConnectionSink {
    * A reply that needs no waiting goes out synchronously when nothing is queued, so the
    * transcript shows each command followed by its reply even for pipelined frames.
    */
-  private async deliver(output: ReplyOutput): Promise<void> {
-    const delivery = output.delivery;
+  private async deliver(output: Outgoing, delivery: Delivery | undefined): Promise<void> {
     const fault = delivery?.faults[0];
     if (delivery?.delayMs !== undefined && delivery.delayMs > 0) await this.sleep(delivery.delayMs);
     if (this.discardReplies) return;
-    if (!this.isOpen()) return this.deliverNow(output);
+    if (!this.isOpen()) return this.deliverNow(output, delivery);
     const text = delivery?.replaceWith ?? output.frame;
     const cut = cutPoint(delivery, text);
     if (cut > 0 && (delivery?.drop === 'disconnect' || delivery?.drop === 'reset')) {
@@ -189,13 +359,13 @@ export class Session implements ConnectionSink {
       this.transcript.frame('out', this.conn, text.slice(0, cut), fault);
       // Let the partial reply leave before the connection goes away (an RST discards unsent bytes).
       await this.sleep(this.options.splitPauseMs);
-      this.recordCut(output, delivery.drop, cut);
+      this.recordCut(output, delivery, cut);
       this.readingStopped = true;
       this.hangUp(delivery.drop);
       return;
     }
     const offsets = splitOffsets(delivery, text);
-    if (offsets.length === 0 || delivery?.drop !== undefined) return this.deliverNow(output);
+    if (offsets.length === 0 || delivery?.drop !== undefined) return this.deliverNow(output, delivery);
     let start = 0;
     for (const end of [...offsets, text.length]) {
       if (start > 0) {
@@ -212,12 +382,11 @@ export class Session implements ConnectionSink {
     this.transcript.frame('out', this.conn, text, fault);
   }
 
-  private deliverNow(output: ReplyOutput): void {
+  private deliverNow(output: Outgoing, delivery: Delivery | undefined): void {
     if (this.discardReplies) return;
-    const delivery = output.delivery;
     const fault = delivery?.faults[0];
     if (!this.isOpen()) {
-      this.transcript.event('connection', `reply ${output.frame} to #${output.command}# not sent: connection ${this.conn} is closed`, this.conn);
+      this.transcript.event('connection', `reply ${output.label ?? output.frame} to #${output.command}# not sent: connection ${this.conn} is closed`, this.conn);
       return;
     }
     const text = delivery?.replaceWith ?? output.frame;
@@ -226,22 +395,22 @@ export class Session implements ConnectionSink {
       return;
     }
     if (delivery?.drop === 'disconnect' || delivery?.drop === 'reset') {
-      this.recordCut(output, delivery.drop, 0);
+      this.recordCut(output, delivery, 0);
       this.readingStopped = true;
       this.hangUp(delivery.drop);
       return;
     }
     this.write(text);
-    this.transcript.frame('out', this.conn, text, fault);
+    this.transcript.frame('out', this.conn, delivery?.replaceWith === undefined ? (output.label ?? text) : text, fault);
   }
 
-  private recordCut(output: ReplyOutput, drop: 'disconnect' | 'reset', cut: number): void {
-    const how = drop === 'reset' ? 'reset (RST)' : 'closed (FIN)';
+  private recordCut(output: ReplyOutput, delivery: Delivery, cut: number): void {
+    const how = delivery.drop === 'reset' ? 'reset (RST)' : 'closed (FIN)';
     this.transcript.event(
       'fault',
       `connection ${this.conn} ${how} ${cut > 0 ? `after ${cut} bytes of` : 'instead of'} the reply to #${output.command}#`,
       this.conn,
-      output.delivery?.faults[0],
+      delivery.faults[0],
     );
   }
 
@@ -251,6 +420,8 @@ export class Session implements ConnectionSink {
 
   private hangUp(how: 'disconnect' | 'reset'): void {
     if (this.socket.destroyed) return;
+    // Replies of this turn still corked go out first, as they would have unbatched.
+    while (this.socket.writableCorked > 0) this.socket.uncork();
     if (how === 'reset') {
       this.socket.resetAndDestroy();
     } else {
@@ -262,8 +433,10 @@ export class Session implements ConnectionSink {
 
   private onPeerEnd(): void {
     this.peerEnded = true;
-    if (!this.readingStopped) this.handleItems(this.framer.flush());
-    this.readingStopped = true;
+    if (this.idleTimer !== undefined) clearTimeout(this.idleTimer);
+    this.idleTimer = undefined;
+    // What was parsed but held by backpressure is still handed on, in order, before the close.
+    if (!this.readingStopped) this.take(this.framer.flush());
     this.maybeFinishHalfClose();
   }
 
@@ -275,6 +448,7 @@ export class Session implements ConnectionSink {
   private maybeFinishHalfClose(): void {
     if (!this.peerEnded || this.closed) return;
     if (this.pendingDeliveries > 0) return;
+    if (this.inboxPos < this.inbox.length && !this.readingStopped) return;
     if (!this.socket.destroyed) this.socket.end();
   }
 
@@ -321,13 +495,16 @@ function splitOffsets(delivery: Delivery | undefined, text: string): number[] {
 }
 
 /** Whether delivering this reply involves waiting (latency, split, a partial reply before a cut). */
-function mustWait(output: ReplyOutput): boolean {
-  const delivery = output.delivery;
+function mustWait(output: ReplyOutput, delivery: Delivery | undefined): boolean {
   if (delivery === undefined) return false;
   const text = delivery.replaceWith ?? output.frame;
   if (delivery.delayMs !== undefined && delivery.delayMs > 0) return true;
   if (cutPoint(delivery, text) > 0) return true;
   return delivery.drop === undefined && splitOffsets(delivery, text).length > 0;
+}
+
+function isGarbage(item: FramerItem): boolean {
+  return item.type === 'error' && item.reason === 'garbage';
 }
 
 function preview(raw: string): string {

@@ -1,8 +1,14 @@
 /**
- * The simulator's wiring: one machine model shared by every TCP connection, a fault engine,
- * a transcript, and (unless `controlPort: null`) the control API and web page.
+ * The simulator's wiring: one machine model shared by every TCP connection, a fault chain for
+ * the link (transport faults), a transcript, and (unless `controlPort: null`) the control API
+ * and web page. Domain faults live in the machine's own fault book, part of its state; the
+ * chain numbers every fault and keeps the transport ones.
  *
- * The machine model, framer and fault engine come in as `SimulatorParts` so that this file
+ * Time: the machine lives in simulated ms; the adapter scales (MachineHost). The machine's
+ * fault book learns the time scale once, so that wall-clock `for` windows (busy) keep their
+ * real length; the chain's clock is the wall clock.
+ *
+ * The machine model, framer and fault chain come in as `SimulatorParts` so that this file
  * depends only on their contracts; start.ts plugs in the real ones (and tests may plug in
  * scripted ones to exercise the transport on its own).
  */
@@ -10,35 +16,48 @@ import { createServer, type Server, type Socket } from 'node:net';
 import type { Server as HttpServer } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { CertError, RuntimeError, UsageError } from '../errors.js';
-import type { FaultEngine, FaultInfo } from '../faults/engine-types.js';
-import type { FaultSpec } from '../faults/spec.js';
+import { armFault, newFaultBook, type FaultBook } from '../faults/book.js';
+import type { FaultChain } from '../faults/chain.js';
+import type { FaultInfo } from '../faults/engine-types.js';
+import type { FaultSpec, FaultStatus } from '../faults/spec.js';
 import type { MachineInput, StepResult } from '../machine/api.js';
 import type { TranscriptEntry } from '../protocol/transcript.js';
 import { createControlServer } from './control-api.js';
 import { SimulatorError } from './errors.js';
 import { MachineHost, type MachineDriver } from './machine-host.js';
-import { Session, type Framer } from './session.js';
+import { Session, type Framer, type SessionLoad } from './session.js';
 import { TranscriptLog } from './transcript-log.js';
-import type { CustomerConfig, InsertOptions, InventoryCounts, ProfileView, ResetOptions, SimulatorHandle, SimulatorOptions, SimulatorState } from './types.js';
+import type { ConnectionCount, CustomerConfig, InsertOptions, InventoryCounts, ProfileView, ResetOptions, SimulatorHandle, SimulatorOptions, SimulatorState } from './types.js';
 import { checkCustomer, checkDenominationList, checkInsertOptions, checkInventory, checkResetOptions } from './validate.js';
 
-/** The pure parts the simulator drives (A's machine and framer, C's fault engine). */
+/** The pure parts the simulator drives (the machine, the framer and the fault chain). */
 export interface SimulatorParts<P, S> {
   loadProfile(ref: string | object): P;
   /** What the adapters need from the profile: denominations, currency, level thresholds. */
   profileView(profile: P): ProfileView;
   /** Max frame length of the profile's dialect (protocol.md §2), undefined for the default. */
   maxFrameBytes(profile: P): number | undefined;
-  initialState(profile: P, options: { customer: CustomerConfig; faults: FaultEngine | null }): S;
+  initialState(profile: P, options: { customer: CustomerConfig; faults: FaultBook }): S;
   step(state: S, input: MachineInput, nowMs: number): StepResult<S>;
   viewState(state: S): SimulatorState;
+  /** The domain faults armed in the machine (inputs `arm-fault` / `disarm-fault`). */
+  faultStatuses(state: S): FaultStatus[];
   createFramer(options: { maxFrameBytes: number }): Framer;
-  /** `timeScale` turns the wall-clock `for` windows of network faults into simulated time. */
-  createFaultBook(seed: number, options: { timeScale: number; currency: string }): FaultEngine;
+  /** The link's transport faults; it also numbers every fault armed. */
+  createFaultChain(seed: number, options: { currency: string }): FaultChain;
   listFaultInfo(): FaultInfo[];
 }
 
-export type FullSimulatorHandle = SimulatorHandle & { clearErrors(): void; getProfile(): ProfileView };
+export type FullSimulatorHandle = SimulatorHandle & {
+  clearErrors(): void;
+  getProfile(): ProfileView;
+  /** What each open connection holds (backpressure figures), for soak tests and diagnostics. */
+  connectionLoads(): SessionLoad[];
+  /** A page of the transcript: entries from index `since` (0-based since start or reset), at most `limit`. */
+  getTranscriptPage(since: number, limit: number): TranscriptEntry[];
+  /** How many transcript entries there are since start or the last reset. */
+  transcriptSize(): number;
+};
 
 const DEFAULTS = {
   host: '127.0.0.1',
@@ -68,19 +87,27 @@ export async function createSimulator<P, S>(parts: SimulatorParts<P, S>, options
   const profile: P = parts.loadProfile(options.profile ?? DEFAULTS.profile);
   const view = parts.profileView(profile);
   const initialCustomer: CustomerConfig = toCustomerConfig(options.customer, view);
-  const faults: FaultEngine = parts.createFaultBook(seed, { timeScale, currency: view.symbol ?? currencySymbol(view.currency) });
+  const currency = view.symbol ?? currencySymbol(view.currency);
+  const chain: FaultChain = parts.createFaultChain(seed, { currency });
+  let machineBook = newFaultBook(seed, { currency, wallMsPerMs: timeScale });
   // Invalid fault specs fail here, before anything listens.
-  const armedAtStart = (options.faults ?? []).map((spec) => faults.arm(spec));
+  const armedAtStart = (options.faults ?? []).map((spec) => {
+    const armed = chain.arm(spec);
+    if (armed.plane === 'domain') machineBook = armFault(machineBook, armed.spec, { id: armed.id }).book;
+    return armed.id;
+  });
 
   const transcript = new TranscriptLog(() => performance.now());
   const driver: MachineDriver<S> = { step: parts.step, view: parts.viewState };
   const host$ = new MachineHost<S>({
     driver,
-    initialState: parts.initialState(profile, { customer: initialCustomer, faults }),
+    initialState: parts.initialState(profile, { customer: initialCustomer, faults: machineBook }),
     timeScale,
     transcript,
     wallNow: () => performance.now(),
   });
+  const listFaults = (): FaultStatus[] =>
+    [...chain.list(), ...host$.inspect((state) => parts.faultStatuses(state))].sort((a, b) => faultOrder(a.id) - faultOrder(b.id));
   const maxFrameBytes = parts.maxFrameBytes(profile) ?? DEFAULTS.maxFrameBytes;
 
   const sessions = new Map<number, Session>();
@@ -103,6 +130,8 @@ export async function createSimulator<P, S>(parts: SimulatorParts<P, S>, options
       maxFrameBytes,
       idleFlushMs,
       splitPauseMs,
+      chain,
+      wallNow: () => performance.now(),
       onFrame: (c, frame) => host$.dispatch({ type: 'frame', conn: c, frame }),
       onClosed: (c) => {
         sessions.delete(c);
@@ -115,6 +144,12 @@ export async function createSimulator<P, S>(parts: SimulatorParts<P, S>, options
     sessions.set(conn, session);
     host$.attach(conn, session);
     transcript.event('connection', `connection ${conn} from ${socket.remoteAddress ?? '?'}:${socket.remotePort ?? '?'}`, conn);
+    const refused = chain.connect(conn, performance.now());
+    for (const f of refused) transcript.event('fault', f.sentence, conn, f.id);
+    if (refused.length > 0) {
+      session.close('disconnect');
+      return;
+    }
     host$.dispatch({ type: 'connect', conn });
   });
 
@@ -131,7 +166,7 @@ export async function createSimulator<P, S>(parts: SimulatorParts<P, S>, options
   };
   let closed: Promise<void> = Promise.resolve();
   const logArmed = (id: string) => {
-    const status = faults.list().find((f) => f.id === id);
+    const status = listFaults().find((f) => f.id === id);
     transcript.event('control', `armed fault ${id}: ${status?.description ?? '?'}`, 0, id);
   };
   const requireOpen = (what: string) => {
@@ -144,7 +179,7 @@ export async function createSimulator<P, S>(parts: SimulatorParts<P, S>, options
     host,
     port: 0,
     controlPort: null,
-    getState: (): SimulatorState => host$.view(),
+    getState: (): SimulatorState & ConnectionCount => ({ ...host$.view(), connections: sessions.size }),
     setInventory(partial: Partial<InventoryCounts>): void {
       const inventory = checkInventory(partial, view);
       control({ type: 'set-inventory', inventory });
@@ -179,23 +214,32 @@ export async function createSimulator<P, S>(parts: SimulatorParts<P, S>, options
     },
     getProfile: () => ({ ...view, coins: [...view.coins], notes: [...view.notes], recyclable: [...view.recyclable] }),
     armFault(spec: FaultSpec): string {
-      const id = faults.arm(spec);
-      logArmed(id);
-      return id;
+      const armed = chain.arm(spec);
+      if (armed.plane === 'domain') control({ type: 'arm-fault', id: armed.id, spec: armed.spec });
+      logArmed(armed.id);
+      return armed.id;
     },
-    listFaults: () => faults.list(),
+    listFaults,
     disarmFault(id: string): boolean {
-      const done = faults.disarm(id);
+      let done = chain.disarm(id);
+      if (!done && listFaults().some((f) => f.id === id)) {
+        control({ type: 'disarm-fault', id });
+        done = true;
+      }
       if (done) transcript.event('control', `disarmed fault ${id}`, 0, id);
       return done;
     },
     getTranscript: (): TranscriptEntry[] => transcript.all(),
+    getTranscriptPage: (since: number, limit: number): TranscriptEntry[] => transcript.page(since, limit),
+    transcriptSize: () => transcript.size(),
+    connectionLoads: () => [...sessions.values()].map((s) => s.load()),
     onEntry: (listener) => transcript.subscribe(listener),
     reset(options?: ResetOptions): Promise<void> {
       const closeAll = checkResetOptions(options).closeConnections !== false;
       const owner = host$.view().operation?.conn;
       host$.clearTimers();
-      faults.reset();
+      // The machine's book is reset with the machine (the reset input below).
+      chain.reset();
       // Cleared first, so the reset's own sentence (what it closed and ended) opens the fresh transcript.
       transcript.clear();
       // The connections the machine closes (by default every one, also one it has not registered
@@ -216,7 +260,7 @@ export async function createSimulator<P, S>(parts: SimulatorParts<P, S>, options
       closing = true;
       host$.stop();
       for (const session of sessions.values()) session.destroy();
-      closed = closeServers();
+      closed = closeServers().then(() => transcript.close());
       return closed;
     },
   };
@@ -229,11 +273,14 @@ export async function createSimulator<P, S>(parts: SimulatorParts<P, S>, options
     if (controlPort !== null) {
       controlServer = createControlServer({
         handle,
+        host,
         profile: view,
         clearErrors: () => handle.clearErrors(),
         listFaultInfo: () => parts.listFaultInfo(),
         onClear: (listener) => transcript.onClear(listener),
         transcriptTail: (count) => transcript.tail(count),
+        transcriptPage: (since, limit, maxBytes) => transcript.page(since, limit, maxBytes),
+        transcriptSize: () => transcript.size(),
       });
       boundControl = await listen(controlServer, host, controlPort, 'control');
     }
@@ -243,6 +290,7 @@ export async function createSimulator<P, S>(parts: SimulatorParts<P, S>, options
     closing = true;
     host$.stop();
     await closeServers();
+    transcript.close();
     throw err;
   }
   transcript.event('machine', `simulator started: profile ${view.name}, time scale ${timeScale}, seed ${seed}`);
@@ -319,4 +367,10 @@ function toCustomerConfig(customer: SimulatorOptions['customer'], view: ProfileV
 function currencySymbol(code: string): string {
   const symbols: Record<string, string> = { EUR: '€', USD: '$', MXN: '$', GBP: '£' };
   return symbols[code] ?? code;
+}
+
+/** f12 → 12: faults list in arm order across the chain and the machine. */
+function faultOrder(id: string): number {
+  const n = Number(/^f(\d+)$/.exec(id)?.[1]);
+  return Number.isFinite(n) ? n : Number.MAX_SAFE_INTEGER;
 }

@@ -7,13 +7,14 @@
  *   // point the POS at sim.host:sim.port, run the sale, then look at sim.getState() / sim.getTranscript()
  *   await sim.close();
  */
-import { createFaultBook } from '../faults/book.js';
+import { faultStatuses } from '../faults/book.js';
+import { createFaultChain } from '../faults/chain.js';
 import { listFaultInfo } from '../faults/registry.js';
-import { initialState, loadProfile, profileView, step, viewState, type MachineProfile, type MachineState } from '../machine/index.js';
+import { initialState, profileView, step, viewState, type MachineProfile, type MachineState } from '../machine/index.js';
+import { loadProfile } from './load-profile.js';
 import { createFramer } from '../protocol/framer.js';
 import { createSimulator, type FullSimulatorHandle, type SimulatorParts } from './simulator.js';
 import type { SimulatorOptions } from './types.js';
-
 
 export const realParts: SimulatorParts<MachineProfile, MachineState> = {
   loadProfile,
@@ -22,8 +23,9 @@ export const realParts: SimulatorParts<MachineProfile, MachineState> = {
   initialState: (profile, options) => initialState(profile, options),
   step,
   viewState,
+  faultStatuses: (state) => (state.faults ? faultStatuses(state.faults) : []),
   createFramer: (options) => createFramer(options),
-  createFaultBook,
+  createFaultChain,
   listFaultInfo,
 };
 

@@ -1,52 +1,19 @@
 /**
  * The simulator's public handle: what `startSimulator()` returns to a POS vendor's test suite
- * and to our own runner. The control API (interfaces.md §2) is a thin HTTP face over the
+ * and to our own runner. The control API (docs/simulator.md, Control API reference) is a thin HTTP face over the
  * same methods, so both stay in step.
  */
 import type { FaultSpec, FaultStatus } from '../faults/spec.js';
 import type { TranscriptEntry } from '../protocol/transcript.js';
+import type { CustomerConfig, InventoryCounts, ProfileView, SimulatorState } from '../machine/types.js';
 
-/** Counts per denomination, keyed by the value in cents written as a string ("2000"). */
-export type DenominationCounts = Record<string, number>;
+// The machine owns what it is made of; the simulator's handle speaks the same words.
+export type { CustomerConfig, DenominationCounts, InventoryCounts, OperationView, ProfileView, SimulatorState } from '../machine/types.js';
 
-export interface InventoryCounts {
-  recyclers: DenominationCounts;
-  stacker: DenominationCounts;
-}
-
-export interface OperationView {
-  /** The command code of the blocking or open operation ("C", "B", "A", "G", "P"…). */
-  command: string;
-  /** Connection that started it. */
-  conn: number;
-  /** Amount due for a charge, requested for a dispense (cents). */
-  amount?: number;
-  /** Cash inserted so far in this operation (cents). */
-  inserted?: number;
-  /** Cash dispensed so far in this operation (cents). */
-  dispensed?: number;
-  /** True while the connector shows a screen waiting for a customer or operator. */
-  waitingFor?: 'customer' | 'operator' | null;
-  [extra: string]: unknown;
-}
-
-export interface SimulatorState {
-  initialized: boolean;
-  operation: OperationView | null;
-  inventory: InventoryCounts;
-  totals: { recyclers: number; stacker: number };
-  /** Active device error codes, as `#?#` reports them. */
-  errors: number[];
-  /** Money moved since start or the last reset (cents): conservation is inventory + dispensed = initial + inserted. */
-  ledger: { inserted: number; dispensed: number };
-}
-
-export interface CustomerConfig {
-  mode: 'auto' | 'manual';
-  /** Fixed denominations the automatic customer inserts instead of the smallest covering combination. */
-  pay?: number[];
-  /** Delay before the automatic customer acts, in simulated ms (scaled by the time scale). */
-  delayMs?: number;
+/** What only the server knows about the state: the machine model never sees sockets. */
+export interface ConnectionCount {
+  /** Client connections open on the protocol port right now (0: no POS is connected). */
+  connections?: number;
 }
 
 /** Options of `reset`, like the body of `POST /reset`. */
@@ -92,29 +59,13 @@ export interface SimulatorOptions {
   idleFlushMs?: number;
 }
 
-/** What the web page and `GET /profile` need to know about the loaded machine profile. */
-export interface ProfileView {
-  name: string;
-  /** ISO currency code ("EUR"). */
-  currency: string;
-  /** The profile's currency symbol ("€"), when the profile gives one. */
-  symbol?: string;
-  /** Denominations in cents, ascending. */
-  coins: number[];
-  notes: number[];
-  /** Denominations the recyclers can hold (cents); the others go straight to the stacker. */
-  recyclable: number[];
-  /** Recycler thresholds per denomination ("2000"), for level colours: at or below nearEmpty is near empty, at or above nearFull near full. */
-  levels?: Record<string, { capacity?: number; nearEmpty?: number; nearFull?: number }>;
-}
-
 export interface SimulatorHandle {
   readonly host: string;
   readonly port: number;
   /** null when started with `controlPort: null`. */
   readonly controlPort: number | null;
   /** Same shape as `GET /state`. */
-  getState(): SimulatorState;
+  getState(): SimulatorState & ConnectionCount;
   /** Partial set of counts, like `PUT /inventory`. */
   setInventory(partial: Partial<InventoryCounts>): void;
   /**

@@ -1,86 +1,166 @@
 /**
- * Checks on what a library user or the control API asks of the simulator. The handle runs
- * them, so both faces give the same messages, naming the field and the value that was wrong.
+ * Checks on what a library user or the control API asks of the simulator, described with the
+ * Shape kit (src/format/shape.ts) so the bodies read like every other input: every problem at
+ * once, each named by its JSON path ("recyclers.200", "pay[1]"), in the same words as the YAML
+ * loaders. The handle runs them, so both faces give the same messages; the control API adds the
+ * list as `problems` next to `error`. schema/control-api.schema.json is generated from here.
  */
-import { closest } from '../issues.js';
+import { checkShape, describeValue, formatPath, isPlainObject, toJsonSchema, type JsonSchema, type ObjectShape, type Problem, type Shape } from '../format/shape.js';
+import type { PathSegment } from '../format/yaml.js';
+import { customerProblems, customerProblemText, customerShape } from '../machine/customer.js';
 import { SimulatorError } from './errors.js';
 import type { CustomerConfig, InsertOptions, InventoryCounts, ProfileView, ResetOptions } from './types.js';
 
-function bad(message: string): SimulatorError {
-  return new SimulatorError('SIMULATOR', message);
+export { describeValue, customerShape };
+
+/** One problem of a request, as the control API lists it under `problems`. */
+export interface RequestProblem {
+  /** Dotted JSON path in the body ("recyclers.200"); "" for the body as a whole. */
+  path: string;
+  message: string;
+  hint?: string;
 }
 
-export function describeValue(value: unknown): string {
-  if (value === null) return 'null';
-  if (value === undefined) return 'nothing';
-  if (Array.isArray(value)) return 'an array';
-  if (typeof value === 'string') return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
-  return typeof value === 'object' ? 'an object' : `${typeof value} ${String(value)}`;
-}
-
-export function expectRecord(value: unknown, what: string): Record<string, unknown> {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw bad(`${what} must be a JSON object, got ${describeValue(value)}`);
-  }
-  return value as Record<string, unknown>;
-}
-
-export function rejectUnknownKeys(body: Record<string, unknown>, known: readonly string[], where: string): void {
-  for (const key of Object.keys(body)) {
-    if (!known.includes(key)) {
-      const guess = closest(key, known);
-      throw bad(`unknown field "${key}" in ${where}${guess ? ` (did you mean "${guess}"?)` : ''}; known: ${known.join(', ')}`);
-    }
+/** A request that does not validate: `message` names every problem, `problems` lists them. */
+export class InvalidRequestError extends SimulatorError {
+  readonly problems: RequestProblem[];
+  constructor(problems: RequestProblem[]) {
+    super('SIMULATOR', problems.map(problemText).join('; '));
+    this.problems = problems;
   }
 }
 
-export function checkDenomination(value: unknown, where: string, profile: ProfileView): number {
+/** "recyclers.200: must be at least 0, got -1", with the hint in brackets: the same words as the machine's own checks. */
+export const problemText: (problem: RequestProblem) => string = customerProblemText;
+
+type Add = (path: PathSegment[], message: string, hint?: string) => void;
+
+/**
+ * Checks `value` against `shape`, then (when given) the rules that need the machine's profile,
+ * which see only values of the right shape. Throws InvalidRequestError with every problem.
+ */
+function validate(shape: Shape, value: unknown, base: PathSegment[], rules?: (add: Add) => void): void {
+  const problems: RequestProblem[] = [];
+  const push = (p: Pick<Problem, 'path' | 'message' | 'hint'>) =>
+    problems.push({ path: formatPath(p.path), message: p.message, ...(p.hint !== undefined ? { hint: p.hint } : {}) });
+  for (const p of checkShape(shape, value, base)) if (p.severity === 'error') push(p);
+  rules?.((path, message, hint) => push({ path, message, ...(hint !== undefined ? { hint } : {}) }));
+  if (problems.length > 0) throw new InvalidRequestError(problems);
+}
+
+const DENOMINATION_KEY = '^[0-9]+$';
+const DENOMINATION_HINT = 'denominations are values in cents, e.g. "2000" for 20.00';
+
+const countsShape = (description: string): Shape => ({
+  kind: 'record',
+  keyPattern: DENOMINATION_KEY,
+  keyHint: DENOMINATION_HINT,
+  values: { kind: 'number', integer: true, min: 0 },
+  description,
+});
+
+const denominationList = (description: string): Shape => ({
+  kind: 'array',
+  items: { kind: 'number', integer: true, min: 1 },
+  minItems: 1,
+  description,
+});
+
+/** `PUT /inventory` and `setInventory()`. */
+export const inventoryShape: ObjectShape = {
+  kind: 'object',
+  what: 'the inventory',
+  description: 'New counts per denomination (cents); places left out keep their counts.',
+  props: {
+    recyclers: { shape: countsShape('Pieces in the recyclers, e.g. {"200": 30}.') },
+    stacker: { shape: countsShape('Pieces in the stacker or cash box.') },
+  },
+};
+
+/** The options of `insert()` (`accept` of `POST /customer`). */
+export const insertOptionsShape: ObjectShape = {
+  kind: 'object',
+  what: 'the insert options',
+  props: { accept: { shape: { kind: 'boolean', description: 'false: the customer does not press Accept by itself. Default true.' } } },
+};
+
+/** `POST /reset` and `reset()`. */
+export const resetOptionsShape: ObjectShape = {
+  kind: 'object',
+  what: 'the reset options',
+  props: { closeConnections: { shape: { kind: 'boolean', description: 'false keeps the client connections. Default true.' } } },
+};
+
+/** `POST /customer`: what the customer does now. */
+export const customerActionShape: ObjectShape = {
+  kind: 'object',
+  what: 'POST /customer',
+  props: {
+    insert: { shape: denominationList('Denominations (cents) to insert now.') },
+    accept: { shape: { kind: 'boolean', description: 'With insert: whether the customer presses Accept once covered. Default true.' } },
+    cancel: { shape: { kind: 'boolean', only: true, description: 'Press Cancel.' } },
+    confirm: { shape: { kind: 'boolean', only: true, description: 'Press Accept.' } },
+  },
+};
+
+/** `POST /operator`: what the operator does now. */
+export const operatorActionShape: ObjectShape = {
+  kind: 'object',
+  what: 'POST /operator',
+  props: {
+    close: { shape: { kind: 'boolean', only: true, description: 'Close the backoffice screen.' } },
+    clearErrors: { shape: { kind: 'boolean', only: true, description: 'Clear the device errors.' } },
+  },
+};
+
+function checkDenominations(value: unknown, path: PathSegment[], profile: ProfileView, add: Add): void {
+  if (!Array.isArray(value)) return;
+  value.forEach((v, i) => {
+    if (typeof v === 'number' && Number.isInteger(v) && v > 0) checkKnown(v, [...path, i], profile, add);
+  });
+}
+
+function checkKnown(value: number, path: PathSegment[], profile: ProfileView, add: Add): boolean {
   const known = [...profile.coins, ...profile.notes];
-  if (typeof value !== 'number' || !Number.isInteger(value) || value <= 0) {
-    throw bad(`${where}: ${describeValue(value)} is not a denomination in cents (profile ${profile.name} has ${known.join(', ')})`);
-  }
-  if (!known.includes(value)) {
-    throw bad(`${where}: ${value} is not a denomination of profile ${profile.name} (known: ${known.join(', ')})`);
-  }
-  return value;
+  if (known.includes(value)) return true;
+  add(path, `${value} is not a denomination of profile ${profile.name}`, `known: ${known.join(', ')}`);
+  return false;
 }
 
 export function checkDenominationList(value: unknown, key: string, profile: ProfileView): number[] {
-  if (!Array.isArray(value) || value.length === 0) {
-    throw bad(`"${key}" must be a non-empty array of denominations in cents, e.g. [2000, 50]; got ${describeValue(value)}`);
-  }
-  return value.map((v, i) => checkDenomination(v, `${key}[${i}]`, profile));
+  validate(denominationList(''), value, [key], (add) => checkDenominations(value, [key], profile, add));
+  return [...(value as number[])];
 }
 
 export function checkInventory(value: unknown, profile: ProfileView): Partial<InventoryCounts> {
-  const body = expectRecord(value, 'the inventory');
-  rejectUnknownKeys(body, ['recyclers', 'stacker'], 'the inventory');
+  validate(inventoryShape, value, [], (add) => {
+    if (!isPlainObject(value)) return;
+    if (value['recyclers'] === undefined && value['stacker'] === undefined) {
+      add([], 'the inventory needs "recyclers" and/or "stacker"', 'e.g. {"recyclers": {"200": 0}}');
+    }
+    for (const place of ['recyclers', 'stacker'] as const) {
+      const counts = value[place];
+      if (!isPlainObject(counts)) continue;
+      for (const [key, count] of Object.entries(counts)) {
+        if (!/^\d+$/.test(key) || typeof count !== 'number' || !Number.isInteger(count) || count < 0) continue;
+        const at = [place, key];
+        if (!checkKnown(Number(key), at, profile, add)) continue;
+        // GET /state lists every denomination, with 0 for those the recyclers cannot hold: that
+        // 0 round-trips; any other count cannot be true of the machine.
+        if (place === 'recyclers' && count > 0 && !profile.recyclable.includes(Number(key))) {
+          add(at, `the recyclers of profile ${profile.name} cannot hold ${key}, so its count can only be 0, got ${count}`, `recyclable: ${profile.recyclable.join(', ')}`);
+          continue;
+        }
+        const capacity = place === 'recyclers' ? profile.levels?.[String(Number(key))]?.capacity : undefined;
+        if (capacity !== undefined && count > capacity) add(at, `${count} is above the recycler capacity ${capacity}`);
+      }
+    }
+  });
+  const body = value as Record<string, Record<string, number> | undefined>;
   const result: Partial<InventoryCounts> = {};
   for (const place of ['recyclers', 'stacker'] as const) {
     const counts = body[place];
-    if (counts === undefined) continue;
-    const map = expectRecord(counts, `"${place}"`);
-    const parsed: Record<string, number> = {};
-    for (const [key, count] of Object.entries(map)) {
-      checkDenomination(/^\d+$/.test(key) ? Number(key) : key, `${place}.${key}`, profile);
-      if (typeof count !== 'number' || !Number.isInteger(count) || count < 0) {
-        throw bad(`${place}.${key}: the count must be a non-negative integer, got ${describeValue(count)}`);
-      }
-      // GET /state lists every denomination, with 0 for those the recyclers cannot hold: that
-      // 0 round-trips; any other count cannot be true of the machine.
-      if (place === 'recyclers' && count > 0 && !profile.recyclable.includes(Number(key))) {
-        throw bad(`${place}.${key}: the recyclers of profile ${profile.name} cannot hold ${key}, so its count can only be 0, got ${count} (recyclable: ${profile.recyclable.join(', ')})`);
-      }
-      const capacity = place === 'recyclers' ? profile.levels?.[String(Number(key))]?.capacity : undefined;
-      if (capacity !== undefined && count > capacity) {
-        throw bad(`${place}.${key}: ${count} is above the recycler capacity ${capacity}`);
-      }
-      parsed[String(Number(key))] = count;
-    }
-    result[place] = parsed;
-  }
-  if (result.recyclers === undefined && result.stacker === undefined) {
-    throw bad('the inventory needs "recyclers" and/or "stacker", e.g. {"recyclers": {"200": 0}}');
+    if (counts !== undefined) result[place] = Object.fromEntries(Object.entries(counts).map(([key, count]) => [String(Number(key)), count]));
   }
   return result;
 }
@@ -88,38 +168,72 @@ export function checkInventory(value: unknown, profile: ProfileView): Partial<In
 /** Options of `insert` (`accept` of `POST /customer`), checked before anything is inserted. */
 export function checkInsertOptions(value: unknown): InsertOptions {
   if (value === undefined) return {};
-  const options = expectRecord(value, 'the insert options');
-  rejectUnknownKeys(options, ['accept'], 'the insert options');
-  if (options.accept !== undefined && typeof options.accept !== 'boolean') {
-    throw bad(`"accept" must be true or false (false: the customer does not press Accept by itself), got ${describeValue(options.accept)}`);
-  }
-  return options.accept === undefined ? {} : { accept: options.accept };
+  validate(insertOptionsShape, value, []);
+  const { accept } = value as InsertOptions;
+  return accept === undefined ? {} : { accept };
 }
 
 /** Options of `reset` (the body of `POST /reset`). */
 export function checkResetOptions(value: unknown): ResetOptions {
   if (value === undefined) return {};
-  const options = expectRecord(value, 'the reset options');
-  rejectUnknownKeys(options, ['closeConnections'], 'the reset options');
-  if (options.closeConnections !== undefined && typeof options.closeConnections !== 'boolean') {
-    throw bad(`"closeConnections" must be true or false, got ${describeValue(options.closeConnections)}`);
-  }
-  return options.closeConnections === undefined ? {} : { closeConnections: options.closeConnections };
+  validate(resetOptionsShape, value, []);
+  const { closeConnections } = value as ResetOptions;
+  return closeConnections === undefined ? {} : { closeConnections };
 }
 
+/** `PUT /customer` and `setCustomer()`: the machine's own description and rules (src/machine/customer.ts). */
 export function checkCustomer(value: unknown, profile: ProfileView): CustomerConfig {
-  const body = expectRecord(value, 'the customer');
-  rejectUnknownKeys(body, ['mode', 'pay', 'delayMs'], 'the customer');
-  if (body.mode !== 'auto' && body.mode !== 'manual') {
-    throw bad(`"mode" must be "auto" or "manual", got ${describeValue(body.mode)}`);
-  }
-  const config: CustomerConfig = { mode: body.mode };
-  if (body.pay !== undefined) config.pay = checkDenominationList(body.pay, 'pay', profile);
-  if (body.delayMs !== undefined) {
-    if (typeof body.delayMs !== 'number' || !Number.isFinite(body.delayMs) || body.delayMs < 0) {
-      throw bad(`"delayMs" must be a non-negative number of milliseconds, got ${describeValue(body.delayMs)}`);
+  const problems = customerProblems(value, { name: profile.name, denominations: [...profile.coins, ...profile.notes] });
+  if (problems.length > 0) throw new InvalidRequestError(problems);
+  const body = value as CustomerConfig;
+  return { mode: body.mode, ...(body.pay !== undefined ? { pay: [...body.pay] } : {}), ...(body.delayMs !== undefined ? { delayMs: body.delayMs } : {}) };
+}
+
+/** The body of `POST /customer`, before any of it is done. */
+export function checkCustomerAction(value: unknown): { insert?: number[]; accept?: boolean; cancel?: true; confirm?: true } {
+  validate(customerActionShape, value, [], (add) => {
+    if (!isPlainObject(value)) return;
+    if (value['accept'] !== undefined && value['insert'] === undefined) {
+      add(['accept'], '"accept" goes with "insert"', '{"insert": [2000], "accept": false} inserts without pressing Accept');
     }
-    config.delayMs = body.delayMs;
-  }
-  return config;
+    if (['insert', 'cancel', 'confirm'].every((k) => value[k] === undefined) && value['accept'] === undefined) {
+      add([], 'POST /customer needs one of "insert": [cents…], "cancel": true, "confirm": true');
+    }
+  });
+  return value as { insert?: number[]; accept?: boolean; cancel?: true; confirm?: true };
+}
+
+/** The body of `POST /operator`. */
+export function checkOperatorAction(value: unknown): { close?: true; clearErrors?: true } {
+  validate(operatorActionShape, value, [], (add) => {
+    if (isPlainObject(value) && value['close'] === undefined && value['clearErrors'] === undefined) {
+      add([], 'POST /operator needs "close": true (close the backoffice screen) or "clearErrors": true');
+    }
+  });
+  return value as { close?: true; clearErrors?: true };
+}
+
+/** A request body that must be a JSON object (the fault of `POST /faults` is then checked by the fault registry). */
+export function checkBodyObject(value: unknown): Record<string, unknown> {
+  if (!isPlainObject(value)) throw new InvalidRequestError([{ path: '', message: `the body must be a JSON object, got ${describeValue(value)}` }]);
+  return value;
+}
+
+export const CONTROL_API_SCHEMA_ID = 'https://cashlogy-cert.dev/schema/control-api.schema.json';
+
+/** The request bodies of the control API (docs/simulator.md, Control API reference), one definition per route. */
+export function controlApiJsonSchema(): JsonSchema {
+  return {
+    $schema: 'https://json-schema.org/draft/2020-12/schema',
+    $id: CONTROL_API_SCHEMA_ID,
+    title: 'cashlogy-cert control API request bodies',
+    $defs: {
+      'PUT /inventory': toJsonSchema(inventoryShape),
+      'POST /customer': toJsonSchema(customerActionShape),
+      'PUT /customer': toJsonSchema(customerShape),
+      'POST /operator': toJsonSchema(operatorActionShape),
+      'POST /reset': toJsonSchema(resetOptionsShape),
+      'POST /faults': { $ref: 'fault.schema.json#/$defs/fault' },
+    },
+  };
 }

@@ -3,7 +3,9 @@ import { join, relative, sep } from 'node:path';
 import { unzipSync, zipSync } from 'fflate';
 import { afterAll, describe, expect, it } from 'vitest';
 import { verifyBundle } from '../../src/bundle/verify.js';
-import { writeBundle, type Manifest } from '../../src/reporters/bundle.js';
+import { sha256, type Manifest } from '../../src/bundle/manifest.js';
+import { planBundle, type HostFacts } from '../../src/bundle/plan.js';
+import { writeBundle } from '../../src/cli/write-bundle.js';
 import { loadFixture, tempDir } from '../reporters/helpers.js';
 import { incompleteVariant, submissionVariant } from '../reporters/coverage-fixtures.js';
 
@@ -29,7 +31,9 @@ describe('writeBundle', () => {
     const out = join(freshParent(), 'run-1');
     const result = submissionVariant(loadFixture('sample'));
     const written = await writeBundle(result, { outDir: out, lang: 'fr' });
-    const files = listFiles(out);
+    // The writer's record of what it wrote (what it may later remove) sits next to the bundle, outside it.
+    expect(listFiles(out)).toContain('.cashlogy-cert-written.json');
+    const files = listFiles(out).filter((f) => f !== '.cashlogy-cert-written.json');
     expect(files).toEqual(
       [
         'checklist.html', 'checklist.md', 'email.txt', 'environment.json', 'junit.xml', 'manifest.json', 'manual.fr.html', 'manual.fr.md', 'result.json', 'run-1.zip',
@@ -184,5 +188,44 @@ describe('writeBundle', () => {
     expect(readFileSync(join(out, 'checklist.html'), 'utf8')).toContain('The run was interrupted');
     expect(readFileSync(join(out, 'junit.xml'), 'utf8')).toContain('tests="0"');
     expect(verifyBundle(out).ok).toBe(true);
+  });
+});
+
+describe('planBundle (the pure plan the CLI writes)', () => {
+  const host: HostFacts = {
+    node: 'v0.0.0-test',
+    os: { platform: 'plan-os', type: 'PlanOS', release: '1.2.3', arch: 'plan64' },
+    roots: { cwd: '/nowhere/work' },
+    posFileSha256: null,
+  };
+
+  it('is a function of its inputs: the same result and host give the same bytes, zip included', () => {
+    const result = submissionVariant(loadFixture('sample'));
+    const a = planBundle(result, { name: 'b', lang: 'en', host });
+    const b = planBundle(result, { name: 'b', lang: 'en', host });
+    expect(a.files.map((f) => f.path)).toEqual(b.files.map((f) => f.path));
+    expect(sha256(a.zipFile.bytes)).toBe(sha256(b.zipFile.bytes));
+    expect(a.zipFile.path).toBe('b.zip');
+    expect(a.manifestFile.path).toBe('manifest.json');
+  });
+
+  it('records the host it is given, not the one it runs on', () => {
+    const plan = planBundle(loadFixture('sample'), { name: 'b', lang: 'fr', host });
+    const env = plan.files.find((f) => f.path === 'environment.json');
+    expect(env).toBeDefined();
+    const parsed = JSON.parse(Buffer.from(env?.bytes ?? new Uint8Array()).toString('utf8'));
+    expect(parsed).toMatchObject({ node: 'v0.0.0-test', os: host.os });
+  });
+
+  it('lists every planned file in the manifest with its sha256 and size, and zips them under the bundle name', () => {
+    const plan = planBundle(loadFixture('sample'), { name: 'b', lang: 'fr', host });
+    const listed = new Map(plan.manifest.files.map((e) => [e.path, e]));
+    expect(listed.size).toBe(plan.files.length);
+    for (const file of plan.files) {
+      expect(listed.get(file.path)).toEqual({ path: file.path, sha256: sha256(file.bytes), bytes: file.bytes.byteLength });
+    }
+    expect(JSON.parse(Buffer.from(plan.manifestFile.bytes).toString('utf8'))).toEqual(plan.manifest);
+    const zip = unzipSync(plan.zipFile.bytes);
+    expect(Object.keys(zip).sort()).toEqual([...plan.files.map((f) => `b/${f.path}`), 'b/manifest.json'].sort());
   });
 });

@@ -1,12 +1,13 @@
 /**
  * Golden messages: every file in test/fixtures/checklists/invalid/<case>.yaml must produce
  * exactly <case>.err (the formatted issues, as `validate` prints them).
- * Set UPDATE_GOLDEN=1 to rewrite the .err files after an intended change.
+ * Set UPDATE_GOLDEN=1 to rewrite the .err files after an intended change; without it a
+ * missing .err fails the case instead of being written.
  */
 import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { formatIssues } from '../../src/checklist/load-support.js';
-import { validateText } from '../../src/checklist/validate-file.js';
+import { formatIssues } from '../../src/format/source.js';
+import { validateText } from '../../src/cli/validate-file.js';
 
 const DIR = 'test/fixtures/checklists/invalid';
 const cases = readdirSync(DIR)
@@ -35,6 +36,14 @@ describe('invalid checklists and POS profiles: golden messages', () => {
     ]) {
       expect(cases).toContain(required);
     }
+  });
+
+  it('has no golden without its case (a renamed case would leave its .err testing nothing)', () => {
+    const orphans = readdirSync(DIR)
+      .filter((f) => f.endsWith('.err'))
+      .map((f) => f.slice(0, -'.err'.length))
+      .filter((name) => !cases.includes(name));
+    expect(orphans).toEqual([]);
   });
 
   for (const name of cases) {

@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { exitCodeForError } from '../../src/cli/exit-codes.js';
 import { CertError, InvalidInputError } from '../../src/errors.js';
 import { analyzeChecklist, loadChecklist, parseChecklist } from '../../src/checklist/load.js';
 import { SHIPPED_CHECKLISTS } from '../../src/checklist/select.js';
@@ -136,7 +137,7 @@ describe('parseChecklist: normalised model', () => {
     }
     expect(caught).toBeInstanceOf(InvalidInputError);
     const err = caught as InvalidInputError;
-    expect(err.exitCode).toBe(2);
+    expect(exitCodeForError(err)).toBe(2);
     expect(err.message).toBe('bad.yaml is not a valid checklist (4 errors)');
     expect(err.issues.map((i) => `${i.file}:${i.line}:${i.col} ${i.message}`)).toEqual([
       'bad.yaml:7:5 missing required key "catches" in an item',
@@ -157,7 +158,7 @@ describe('parseChecklist: normalised model', () => {
       loadChecklist(missing);
     } catch (err) {
       expect((err as CertError).code).toBe('FILE_NOT_FOUND');
-      expect((err as CertError).exitCode).toBe(1);
+      expect(exitCodeForError(err)).toBe(1);
       expect((err as Error).message).toContain('nope.yaml: no such file');
     }
   });

@@ -3,6 +3,7 @@
  * command-driver profile lacks, and where the problem is in its pos.yaml.
  */
 import { describe, expect, it } from 'vitest';
+import { exitCodeForError } from '../../src/cli/exit-codes.js';
 import { loadChecklist } from '../../src/checklist/load.js';
 import { describeMissing, formatPreflight, preflight, preflightForRun, preflightIssues } from '../../src/checklist/preflight.js';
 import { composeMixed, SHIPPED_CHECKLISTS } from '../../src/checklist/select.js';
@@ -179,7 +180,7 @@ describe('issues in the pos.yaml', () => {
     const text = commandYaml('express', [], ['startup', 'sale', 'shutdown', 'cancel']);
     const pos = parsePosProfile(text, 'pos.yaml');
     const r = preflightForRun(express, express.items, pos, true, text);
-    expect(r.error?.exitCode).toBe(2);
+    expect(exitCodeForError(r.error)).toBe(2);
     expect(r.error?.issues.map((i) => i.message)).toEqual([
       expect.stringMatching(/^chapter7-express needs action `backoffice` \(.*EXP-16.*required\)/),
     ]);

@@ -6,7 +6,8 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { analyzeChecklist } from '../../src/checklist/load.js';
 import { SHIPPED_CHECKLISTS } from '../../src/checklist/select.js';
-import { LANGS, type Checklist } from '../../src/checklist/types.js';
+import type { Checklist } from '../../src/checklist/types.js';
+import { LANGS } from '../../src/i18n.js';
 import { main } from '../../src/cli/main.js';
 import { captureIo } from './helpers.js';
 

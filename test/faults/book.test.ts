@@ -4,6 +4,7 @@
  * and the session report them.
  */
 import { describe, expect, it } from 'vitest';
+import { exitCodeForError } from '../../src/cli/exit-codes.js';
 import { InvalidInputError } from '../../src/errors.js';
 import { createFaultBook } from '../../src/faults/book.js';
 import type { FaultOpportunity, FiredFault } from '../../src/faults/engine-types.js';
@@ -61,9 +62,9 @@ describe('createFaultBook: arming', () => {
     }
     expect(error).toBeInstanceOf(InvalidInputError);
     const invalid = error as InvalidInputError;
-    expect(invalid.exitCode).toBe(2);
+    expect(exitCodeForError(invalid)).toBe(2);
     expect(invalid.message).toBe(
-      'invalid fault: type: unknown fault type "latensy" (did you mean "latency"?); on.nth: "nth" must be a whole number of at least 1, not 0',
+      'invalid fault: type: unknown fault type "latensy" (did you mean "latency"?); on.nth: must be at least 1, got 0',
     );
     expect(invalid.issues.map((i) => i.path)).toEqual(['type', 'on.nth']);
     expect(book.list()).toEqual([]);

@@ -78,7 +78,7 @@ describe('simulate --fault / --faults', () => {
     const run = simulate(['--faults', file]);
     expect(await run.exit).toBe(2);
     expect(run.stderr()).toContain(`${file}:2:8`);
-    expect(run.stderr()).toContain('unknown trigger field "comand"');
+    expect(run.stderr()).toContain('unknown key "comand" in a trigger');
     expect(run.stderr()).toContain('did you mean "command"?');
   });
 });

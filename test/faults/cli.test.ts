@@ -7,9 +7,10 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync, existsSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { exitCodeForError } from '../../src/cli/exit-codes.js';
 import { CertError, InvalidInputError, UsageError } from '../../src/errors.js';
-import { loadFaultsFile, parseFaultArg, parseFaultsFile } from '../../src/faults/cli.js';
-import { formatIssue } from '../../src/issues.js';
+import { loadFaultsFile, parseFaultArg, parseFaultsFile } from '../../src/cli/faults.js';
+import { formatIssue } from '../../src/format/issues.js';
 
 const fixtures = join(import.meta.dirname, 'fixtures');
 
@@ -45,7 +46,7 @@ describe('parseFaultArg', () => {
     ['split:at=[3,7', /unbalanced/],
     ['split:at=[3,', /unbalanced/],
     ['busy:on.after=40%', /on\.after: busy cannot fire part-way/],
-    ['device-error', /needs option "code"/],
+    ['device-error', /missing required key "code"/],
     ['refuse:on.command=C', /carry no command/],
   ])('rejects %j as a usage error', (text, message) => {
     let error: unknown;
@@ -55,7 +56,7 @@ describe('parseFaultArg', () => {
       error = err;
     }
     expect(error).toBeInstanceOf(UsageError);
-    expect((error as UsageError).exitCode).toBe(1);
+    expect(exitCodeForError(error)).toBe(1);
     expect((error as Error).message).toMatch(message);
   });
 });
@@ -94,7 +95,7 @@ describe('loadFaultsFile', () => {
     try {
       loadFaultsFile(missing);
     } catch (err) {
-      expect((err as CertError).exitCode).toBe(1);
+      expect(exitCodeForError(err)).toBe(1);
       expect((err as Error).message).toBe(`faults file not found: ${missing}`);
     }
   });
@@ -112,14 +113,16 @@ describe('loadFaultsFile', () => {
     }
     expect(error).toBeInstanceOf(InvalidInputError);
     const invalid = error as InvalidInputError;
-    expect(invalid.exitCode).toBe(2);
+    expect(exitCodeForError(invalid)).toBe(2);
     for (const issue of invalid.issues) {
       expect(issue.file).toBe(name);
       expect(issue.line).toBeGreaterThan(0);
     }
     const rendered = [...invalid.issues.map((i) => formatIssue(i, text)), `error: ${invalid.message}`].join('\n\n') + '\n';
     const golden = join(fixtures, 'invalid', name.replace(/\.yaml$/, '.err'));
-    if (process.env['UPDATE_GOLDEN'] === '1' || !existsSync(golden)) writeFileSync(golden, rendered);
+    // A missing golden fails rather than being written: otherwise a deleted one would test nothing.
+    if (process.env['UPDATE_GOLDEN'] === '1') writeFileSync(golden, rendered);
+    expect(existsSync(golden), `missing ${golden}: run with UPDATE_GOLDEN=1 and review it`).toBe(true);
     expect(rendered).toBe(readFileSync(golden, 'utf8'));
   });
 });

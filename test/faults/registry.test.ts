@@ -19,8 +19,8 @@ const CASES: Record<FaultType, Cases> = {
   'note-jam': {
     valid: [{}, { for: '2s' }, { denomination: 2000, during: 'accept' }, { on: { command: 'C', after: '40%' } }, { on: { after: '1500ms' } }],
     invalid: [
-      { spec: { denomination: 'twenty' }, message: /cents/, path: 'denomination' },
-      { spec: { during: 'dispence' }, message: /one of any, accept, dispense/, hint: /did you mean "dispense"/ },
+      { spec: { denomination: 'twenty' }, message: /expected a whole number, got the text "twenty"/, path: 'denomination' },
+      { spec: { during: 'dispence' }, message: /unknown during "dispence"/, hint: /did you mean "dispense"/ },
       { spec: { for: 'soon' }, message: /duration/, path: 'for' },
     ],
   },
@@ -31,25 +31,25 @@ const CASES: Record<FaultType, Cases> = {
   'partial-dispense': {
     valid: [{ short: 50 }, { short: 1, on: { command: 'C', after: '50%' } }],
     invalid: [
-      { spec: {}, message: /needs option "short"/, path: '' },
+      { spec: {}, message: /missing required key "short"/, path: '', hint: /e\.g\. \{type: partial-dispense, short: 50\}/ },
       { spec: { short: 0.5 }, message: /whole number/ },
-      { spec: { short: -10 }, message: /cents/ },
+      { spec: { short: -10 }, message: /must be at least 1, got -10/ },
     ],
   },
   'stacker-full': {
     valid: [{}, { on: { command: 'C', after: '2s' } }],
-    invalid: [{ spec: { full: true }, message: /unknown option "full"/, hint: /takes no options/ }],
+    invalid: [{ spec: { full: true }, message: /unknown key "full"/, hint: /takes no options/ }],
   },
   'door-open': {
     valid: [{}, { door: 'note' }],
-    invalid: [{ spec: { door: 'back' }, message: /one of coin, note/ }],
+    invalid: [{ spec: { door: 'back' }, message: /unknown door "back"/, hint: /one of: coin, note/ }],
   },
   'device-error': {
     valid: [{ code: 1110 }, { code: 1315, on: { command: 'P' } }],
     invalid: [
-      { spec: {}, message: /needs option "code"/ },
-      { spec: { code: '1110' }, message: /device error code/ },
-      { spec: { code: 0 }, message: /device error code/ },
+      { spec: {}, message: /missing required key "code"/ },
+      { spec: { code: '1110' }, message: /expected a whole number, got the text "1110"/ },
+      { spec: { code: 0 }, message: /must be at least 1, got 0/ },
     ],
   },
   busy: {
@@ -61,11 +61,11 @@ const CASES: Record<FaultType, Cases> = {
   },
   restart: {
     valid: [{}, { on: { command: 'C', after: '50%' } }],
-    invalid: [{ spec: { command: 'C' }, message: /trigger field and belongs under "on"/ }],
+    invalid: [{ spec: { command: 'C' }, message: /unknown key "command"/, hint: /trigger field and belongs under "on"/ }],
   },
   'power-off': {
     valid: [{}, { for: '10s' }],
-    invalid: [{ spec: { fr: '10s' }, message: /unknown option "fr"/, hint: /did you mean "for"/ }],
+    invalid: [{ spec: { fr: '10s' }, message: /unknown key "fr"/, hint: /did you mean "for"/ }],
   },
   disconnect: {
     valid: [{}, { midReply: 3 }, { on: { command: 'C', nth: 2 } }],
@@ -76,7 +76,7 @@ const CASES: Record<FaultType, Cases> = {
   },
   reset: {
     valid: [{}, { midReply: 5 }],
-    invalid: [{ spec: { midreply: 5 }, message: /unknown option/, hint: /did you mean "midReply"/ }],
+    invalid: [{ spec: { midreply: 5 }, message: /unknown key/, hint: /did you mean "midReply"/ }],
   },
   refuse: {
     valid: [{}, { for: '5s' }, { on: { nth: 2 } }],
@@ -102,12 +102,12 @@ const CASES: Record<FaultType, Cases> = {
     valid: [{}, { bytes: 3 }, { with: '#0#999#' }],
     invalid: [
       { spec: { bytes: 0 }, message: /at least 1/ },
-      { spec: { with: 42 }, message: /must be text/ },
+      { spec: { with: 42 }, message: /expected a text, got the number 42/ },
     ],
   },
   'stale-reply': {
     valid: [{}, { on: { command: 'Q', nth: 3 } }],
-    invalid: [{ spec: { previous: true }, message: /unknown option "previous"/ }],
+    invalid: [{ spec: { previous: true }, message: /unknown key "previous"/ }],
   },
 };
 
@@ -133,7 +133,7 @@ function sampleOpportunity(point: FaultPoint, isNote: boolean): FaultOpportunity
 }
 
 describe('fault registry', () => {
-  it('registers exactly the pinned vocabulary of interfaces.md §3, domain then transport', () => {
+  it('registers exactly the pinned vocabulary of docs/faults.md, domain then transport', () => {
     expect(faultTypes()).toEqual([...FAULT_TYPES]);
     const info = listFaultInfo();
     expect(info.map((i) => i.type)).toEqual([...FAULT_TYPES]);
@@ -151,7 +151,11 @@ describe('fault registry', () => {
 
   describe.each(FAULT_TYPES.map((type) => [type] as const))('%s', (type) => {
     const definition = getFaultDefinition(type);
-    const cases = CASES[type];
+    const cases = CASES[type] ?? { valid: [], invalid: [] };
+
+    it('has test cases here', () => {
+      expect(CASES[type], `add ${type} to CASES`).toBeDefined();
+    });
 
     it('says what it is, what the POS sees and what every option means', () => {
       expect(definition.info.summary.length).toBeGreaterThan(10);
@@ -162,7 +166,9 @@ describe('fault registry', () => {
         // Every option is either required or has a default, or is optional with a documented absence.
         if (option.required) expect(option.default).toBeUndefined();
       }
-      if (definition.info.plane === 'transport') expect(definition.deliver !== undefined || definition.points.includes('connect')).toBe(true);
+      if (definition.info.plane === 'transport') expect(definition.toxic?.shape !== undefined || definition.points.includes('connect')).toBe(true);
+      // Every fault acts somewhere: on the machine (domain) or as a toxic in a connection's chain (transport).
+      expect(definition.info.plane === 'domain' ? definition.apply !== undefined : definition.toxic !== undefined).toBe(true);
     });
 
     it('fills in option defaults', () => {
@@ -205,7 +211,7 @@ describe('fault registry', () => {
       const spec = validateFaultSpec(requiredOptions(type)).spec!;
       const opportunity = sampleOpportunity(point, type !== 'coin-jam');
       const delivery =
-        opportunity.point === 'reply' ? definition.deliver?.(spec, opportunity.frame, '#0#500#', createRandom(1)) : undefined;
+        opportunity.point === 'reply' ? definition.toxic?.shape?.(definition.parseOptions(spec), opportunity.frame, '#0#500#', createRandom(1)) : undefined;
       for (const continuing of [false, true]) {
         const sentence = definition.sentence(spec, opportunity, {
           money: euros,
@@ -226,7 +232,7 @@ describe('validateFaultSpec', () => {
     for (const input of [null, 42, 'latency', ['latency']]) {
       const { spec, problems } = validateFaultSpec(input, 'faults[0]');
       expect(spec).toBeUndefined();
-      expect(problems[0]?.message).toMatch(/must be a mapping/);
+      expect(problems[0]?.message).toMatch(/expected a mapping/);
       expect(problems[0]?.path).toBe('faults[0]');
     }
   });
@@ -245,10 +251,10 @@ describe('validateFaultSpec', () => {
   });
 
   it('lists the types when nothing is close, and catches a misspelt "type" key', () => {
-    expect(validateFaultSpec({ type: 'zzzzzzzz' }).problems[0]?.hint).toMatch(/^one of: note-jam, coin-jam/);
+    expect(validateFaultSpec({ type: 'zzzzzzzz' }).problems[0]?.hint).toMatch(/one of: note-jam, coin-jam/);
     const misspelt = validateFaultSpec({ typo: 'latency' }).problems[0];
-    expect(misspelt).toMatchObject({ message: 'missing fault "type"', segments: ['typo'], at: 'key' });
-    expect(validateFaultSpec({ ms: 5 }).problems[0]).toMatchObject({ message: 'missing fault "type"', segments: [] });
+    expect(misspelt).toMatchObject({ message: 'missing required key "type" in fault', segments: ['typo'], at: 'key', hint: 'did you mean "type" instead of "typo"?' });
+    expect(validateFaultSpec({ ms: 5 }).problems[0]).toMatchObject({ message: 'missing required key "type" in fault', segments: [] });
   });
 
   it('reports every problem at once, trigger and options together', () => {
@@ -262,7 +268,7 @@ describe('validateFaultSpec', () => {
       ['color', 'ms', 'on.after', 'on.command', 'on.nth', 'on.probability', 'on.times', 'on.when'].sort(),
     );
     expect(problems.find((p) => p.path === 'on.command')?.hint).toBe('did you mean "C"?');
-    expect(problems.find((p) => p.path === 'on.when')).toMatchObject({ at: 'key', hint: expect.stringMatching(/trigger fields are/) });
+    expect(problems.find((p) => p.path === 'on.when')).toMatchObject({ at: 'key', hint: expect.stringMatching(/one of: command, nth, after, probability, times/) });
   });
 
   it('normalizes command codes and keeps the trigger', () => {

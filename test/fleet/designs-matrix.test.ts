@@ -1,11 +1,11 @@
 /**
- * The guard against tuning a checklist to one implementation (issue 10): every shipped
+ * The guard against tuning a checklist to one implementation: every shipped
  * checklist, run as shipped against the reference POS in a pairwise covering set of correct
  * designs real integrators choose (docs/reference-pos.md), gives 0 required failures and
  * 0 errors. A design here is a correct integration; if one fails, the checklist is wrong.
  */
 import { describe, expect, it } from 'vitest';
-import { REFERENCE_DESIGNS, type ReferenceDesign } from '../../src/reference-pos/designs.js';
+import { REFERENCE_DESIGNS, type ReferenceDesign } from '../../src/pos/reference-designs.js';
 import { ReferencePos } from '../../src/reference-pos/pos.js';
 import { certify, explain, notPassing, requiredProblems, type Integration } from './certify.js';
 import { allPairs, pairsOf, pairwise } from './pairwise.js';

@@ -5,8 +5,8 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { FaultEngine, FaultOpportunity, FiredFault } from '../../src/faults/engine-types.js';
-import type { FaultSpec, FaultType } from '../../src/faults/spec.js';
+import { armFault, newFaultBook, type FaultBook } from '../../src/faults/book.js';
+import type { FaultType } from '../../src/faults/spec.js';
 import { CertError } from '../../src/errors.js';
 import type { MachineInput } from '../../src/machine/index.js';
 import { settleForReset } from '../../src/machine/machine.js';
@@ -75,8 +75,12 @@ const inputArb: fc.Arbitrary<Step> = fc.oneof(
   w(2, fc.constant<Step>({ type: 'idle' })),
 );
 
-/** A fault engine that fires random domain faults from its own seeded generator. */
-function randomEngine(seed: number, rate: number): FaultEngine {
+/**
+ * A fault book that fires random domain faults: every kind is armed many times over, each with
+ * a small probability and options drawn from its own seeded generator, so any command or any
+ * piece moving may set one off (transport faults never reach the model).
+ */
+function randomFaults(seed: number, rate: number): FaultBook {
   let x = seed >>> 0 || 1;
   const next = () => {
     x ^= x << 13;
@@ -85,14 +89,7 @@ function randomEngine(seed: number, rate: number): FaultEngine {
     return (x >>> 0) / 4294967296;
   };
   const pick = <T,>(list: readonly T[]): T => list[Math.floor(next() * list.length)] as T;
-  let id = 0;
-  const byPoint: Record<FaultOpportunity['point'], FaultType[]> = {
-    connect: ['refuse'],
-    command: ['busy', 'restart', 'power-off', 'door-open', 'device-error', 'stacker-full'],
-    progress: ['note-jam', 'coin-jam', 'partial-dispense', 'power-off', 'restart', 'stacker-full'],
-    reply: ['latency', 'stale-reply'],
-  };
-  const specFor = (type: FaultType): FaultSpec => {
+  const specFor = (type: FaultType): Record<string, unknown> => {
     switch (type) {
       case 'note-jam':
       case 'coin-jam':
@@ -103,28 +100,25 @@ function randomEngine(seed: number, rate: number): FaultEngine {
       case 'device-error':
         return { type, code: pick([1002, 1110, 1315, 1751, 9999]) };
       case 'door-open':
-        return { type, door: pick(['coin', 'note']), for: '2s' };
+        return { type, door: pick(['coin', 'note']) };
       default:
         return { type };
     }
   };
-  return {
-    consult(o) {
-      if (next() >= rate) return [];
-      const type = pick(byPoint[o.point]);
-      const fired: FiredFault = { id: `r${++id}`, type, spec: specFor(type), sentence: `random ${type}` };
-      return [fired];
-    },
-    deliveryFor: (fired) => ({ delayMs: 10, faults: fired.map((f) => f.id) }),
-    arm: () => 'unused',
-    disarm: () => false,
-    list: () => [],
-    reset: () => undefined,
-  };
+  const atCommand: FaultType[] = ['busy', 'restart', 'power-off', 'door-open', 'device-error', 'stacker-full'];
+  const midOperation: FaultType[] = ['note-jam', 'coin-jam', 'partial-dispense', 'power-off', 'restart', 'stacker-full'];
+  let book = newFaultBook(seed);
+  for (const type of atCommand) book = armFault(book, { ...specFor(type), on: { probability: rate, times: 1000 } }).book;
+  for (const type of midOperation) {
+    const after = pick(['0%', '30%', '60%', '500ms']);
+    const trigger = type === 'note-jam' || type === 'coin-jam' || type === 'partial-dispense' ? {} : { after };
+    book = armFault(book, { ...specFor(type), on: { ...trigger, probability: rate * 4, times: 1000 } }).book;
+  }
+  return book;
 }
 
 function runSequence(inputs: Step[], faultSeed: number | null): void {
-  const m = machine({ conns: [1, 2], faults: faultSeed === null ? null : randomEngine(faultSeed, 0.08) });
+  const m = machine({ conns: [1, 2], faults: faultSeed === null ? null : randomFaults(faultSeed, 0.08) });
   for (const input of inputs) {
     const before = m.outputs.length;
     if (input.type === 'reset') {
@@ -160,7 +154,7 @@ describe('money conservation (property)', () => {
     );
   });
 
-  it('holds with a random fault engine firing jams, partial dispenses, restarts, power cuts…', () => {
+  it('holds with random faults firing jams, partial dispenses, restarts, power cuts…', () => {
     fc.assert(
       fc.property(fc.array(inputArb, { minLength: 1, maxLength: 40 }), fc.integer({ min: 1, max: 2 ** 31 - 1 }), (inputs, seed) =>
         runSequence(inputs, seed),

@@ -2,8 +2,10 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { exitCodeForError } from '../../src/cli/exit-codes.js';
 import { CertError, InvalidInputError } from '../../src/errors.js';
-import { listProfiles, loadProfile, profileDenominations, profileView, validateProfile } from '../../src/machine/index.js';
+import { profileDenominations, profileView, validateProfile } from '../../src/machine/index.js';
+import { listProfiles, loadProfile } from '../../src/server/load-profile.js';
 
 function tempYaml(text: string): string {
   const dir = mkdtempSync(join(tmpdir(), 'cashlogy-profile-'));
@@ -49,7 +51,15 @@ describe('machine profiles', () => {
     const file = tempYaml(MINIMAL);
     const p = loadProfile(file);
     expect(p.coins[0]).toMatchObject({ value: 100, capacity: 10, nearEmpty: 1, nearFull: 9, initial: 0 });
-    expect(p.dialect).toEqual({ initPerConnection: false, strictParameters: false, cancelReply: 'ack', version: '2.01', maxFrameBytes: 4096 });
+    expect(p.dialect).toEqual({
+      initPerConnection: false,
+      strictParameters: false,
+      cancelReply: 'idle',
+      u2Level: 'short',
+      dispenseList: 'all',
+      version: '2.01',
+      maxFrameBytes: 4096,
+    });
     expect(loadProfile(p)).toBe(p);
   });
 
@@ -63,13 +73,13 @@ describe('machine profiles', () => {
     expect(err.issues[0]?.hint).toContain('did you mean "eur-pos1500"?');
   });
 
-  it('a missing file is FILE_NOT_FOUND (exit 2)', () => {
+  it('a missing file is FILE_NOT_FOUND (exit 1, like every missing file named on the command line)', () => {
     expect(() => loadProfile('/nonexistent/machine.yaml')).toThrow(CertError);
     try {
       loadProfile('/nonexistent/machine.yaml');
     } catch (err) {
       expect((err as CertError).code).toBe('FILE_NOT_FOUND');
-      expect((err as CertError).exitCode).toBe(2);
+      expect(exitCodeForError(err)).toBe(1);
     }
   });
 
@@ -86,12 +96,12 @@ dialect: {cancelReply: maybe}
 `);
     const err = issuesOf(() => loadProfile(file));
     const byMessage = (text: string) => err.issues.find((i) => i.message.includes(text));
-    expect(byMessage('three capital letters')).toMatchObject({ file, line: 2, col: 18 });
+    expect(byMessage('invalid currency code "euro"')).toMatchObject({ file, line: 2, col: 18, hint: 'three capital letters (ISO 4217), e.g. EUR' });
     expect(byMessage('unknown key "initail"')).toMatchObject({ line: 4, col: 32, hint: 'did you mean "initial"?' });
     expect(byMessage('appears twice')).toMatchObject({ line: 5, col: 13 });
     expect(byMessage('cannot start in a recycler')).toMatchObject({ line: 7, col: 47 });
-    expect(byMessage('noteAccept must be a duration')).toMatchObject({ line: 8, col: 25 });
-    expect(byMessage('cancelReply must be "ack" or "none"')).toMatchObject({ line: 9, col: 24 });
+    expect(byMessage('invalid duration "fast"')).toMatchObject({ line: 8, col: 25, path: 'durations.noteAccept' });
+    expect(byMessage('unknown cancel reply "maybe"')).toMatchObject({ line: 9, col: 24, hint: 'expected one of: idle, ack, none' });
     expect(err.issues).toHaveLength(6);
     expect(err.message).toContain('6 problems');
   });

@@ -4,7 +4,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { CertError, InvalidInputError } from '../../src/errors.js';
-import { createMachineHarness, initialState, loadProfile, step, viewState, type MachineInput } from '../../src/machine/index.js';
+import { createMachineHarness, initialState, step, viewState, type MachineInput } from '../../src/machine/index.js';
+import { loadProfile } from '../../src/server/load-profile.js';
 import { CHARGE_990, checkInvariants, EUR, exchange, machine, repliesSince } from './helpers.js';
 
 const charge = (amount: number, acceptButton = 0, partial = 0) => `#C#7#1#${amount}#1#15360#0#${acceptButton}#${partial}#1#0#0#`;
@@ -52,10 +53,8 @@ describe('status rules', () => {
     const start = m.outputs.length;
     m.frame(2, '#!#');
     m.runUntilIdle();
-    expect(repliesSince(m, start)).toEqual([
-      [1, '#WR:CANCEL#0#0#0#0#'],
-      [2, '#0#'],
-    ]);
+    // The cancelled charge's reply is the only one (cancelReply idle, the default).
+    expect(repliesSince(m, start)).toEqual([[1, '#WR:CANCEL#0#0#0#0#']]);
   });
 
   it('#ER:BUSY# during a cold #I#', () => {
@@ -168,8 +167,20 @@ describe('Express #C#', () => {
     expect(checkInvariants(m.state)).toEqual([]);
   });
 
-  it('#!# from the POS cancels too; the charge answers first, then #!# gets #0# (cancelReply ack)', () => {
+  it('#!# from the POS cancels too; only the charge answers (cancelReply idle, the default)', () => {
     const m = machine();
+    m.frame(1, charge(990));
+    m.send({ type: 'customer', insert: [200] });
+    m.runUntilIdle();
+    const start = m.outputs.length;
+    m.frame(1, '#!#');
+    m.runUntilIdle();
+    expect(repliesSince(m, start)).toEqual([[1, '#WR:CANCEL#200#200#0#0#']]);
+    expect(exchange(m, '#!#')).toEqual(['#0#']);
+  });
+
+  it('cancelReply ack: the charge answers first, then #!# gets #0#', () => {
+    const m = machine({ dialect: { cancelReply: 'ack' } });
     m.frame(1, charge(990));
     m.send({ type: 'customer', insert: [200] });
     m.runUntilIdle();
@@ -301,12 +312,14 @@ describe('management and accounting commands', () => {
   it('#U# dispenses by denomination; notes to the stacker with the flag', () => {
     const m = machine();
     m.send({ type: 'set-inventory', inventory: { recyclers: { '1000': 20 } } });
-    expect(exchange(m, '#U#;2000:3,1000:1#1#0#0#')).toEqual(['#0#;2000:3,1000:1#']);
+    // Replies list every denomination, zeros included (dialect dispenseList all, the default).
+    const zeros = '1:0,2:0,5:0,10:0,20:0,50:0,100:0,200:0';
+    expect(exchange(m, '#U#;2000:3,1000:1#1#0#0#')).toEqual([`#0#${zeros};500:0,1000:1,2000:3,5000:0,10000:0,20000:0,50000:0#`]);
     expect(m.view().inventory.stacker['2000']).toBe(3);
     expect(m.view().ledger.dispensed).toBe(0);
-    expect(exchange(m, '#U#50:1;#0#0#0#')).toEqual(['#0#50:1;#']);
+    expect(exchange(m, '#U#50:1;#0#0#0#')).toEqual(['#0#1:0,2:0,5:0,10:0,20:0,50:1,100:0,200:0;500:0,1000:0,2000:0,5000:0,10000:0,20000:0,50000:0#']);
     expect(m.view().ledger.dispensed).toBe(50);
-    expect(exchange(m, '#U#;5000:1#0#0#0#')).toEqual(['#WR:LEVEL#;5000:0#']);
+    expect(exchange(m, '#U#;5000:1#0#0#0#')).toEqual([`#WR:LEVEL#${zeros};500:0,1000:0,2000:0,5000:0,10000:0,20000:0,50000:0#`]);
     expect(exchange(m, '#U#500:1;#0#0#0#')).toEqual(['#ER:BAD_DATA#']);
     expect(exchange(m, '#U2#;2000:1#2#0#0#')).toEqual(['#ER:BAD_DATA#']);
     expect(checkInvariants(m.state)).toEqual([]);

@@ -75,7 +75,7 @@ const REFUSED: Array<[string, string]> = [
   ['#P#10,10#0#0#0#', 'parameter 1 (amount) must be integer cents'],
   ['#P#1010#', '#P# takes 4 parameters (3 accepted), got 1'],
   ['#A#5#', 'parameter 1 (screenMode) must be one of 0, 1, 2, got "5"'],
-  ['#U#50:1#0#0#0#', 'is not a coins;notes list'],
+  ['#U#50:1;;#0#0#0#', 'is not a coins;notes list'],
   ['#U#50:x;#0#0#0#', 'entry "50:x" is not value:quantity'],
   ['#GV#EVERYTHING#', 'must be one of GENERAL, SOFTWARE, HARDWARE, ALL'],
   ['#?#1110#', '#?# with one parameter must be #?#SHOW#'],

@@ -1,12 +1,12 @@
 /**
- * The reference POS's alternative correct designs (src/reference-pos/designs.ts), each against
+ * The reference POS's alternative correct designs (src/pos/reference-designs.ts), each against
  * the real simulator, proving what it does on the wire.
  */
 import { createServer, Socket, type Server } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { analyzePosProfile } from '../../src/pos/profile.js';
-import { DEFAULT_DESIGN, DESIGN_KEYS, REFERENCE_DESIGNS, designFlags, parseDesign, type ReferenceDesign } from '../../src/reference-pos/designs.js';
+import { DEFAULT_DESIGN, DESIGN_KEYS, REFERENCE_DESIGNS, designFlags, parseDesign, type ReferenceDesign } from '../../src/pos/reference-designs.js';
 import { ReferencePos, type ReferencePosOptions } from '../../src/reference-pos/pos.js';
 import { referencePosCommand } from '../../src/drivers/reference.js';
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -14,6 +14,9 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { CashlogyConnection } from '../../src/reference-pos/connection.js';
 import { startSimulator } from '../../src/server/start.js';
+import { loadProfile } from '../../src/server/load-profile.js';
+import { readFileSync } from 'node:fs';
+import { parse as parseYaml } from 'yaml';
 import { startFakeConnector, type FakeConnector } from './fake-connector.js';
 import { commands, startRig, waitUntil, type Rig } from './harness.js';
 
@@ -292,9 +295,12 @@ describe('replyRead: idle, reply boundaries', () => {
 
   it('cancels a pending charge: WR:CANCEL and the #!# acknowledgement are told apart', async () => {
     const log: string[] = [];
+    // A connector that acknowledges the cancel after the cancelled reply (dialect cancelReply ack).
+    const raw = parseYaml(readFileSync(fileURLToPath(new URL('../../simulator/eur-pos1500.yaml', import.meta.url)), 'utf8')) as { dialect: object };
+    const profile = loadProfile({ ...raw, dialect: { ...raw.dialect, cancelReply: 'ack' } });
     rig = await startRig('express', {
       create: (o) => new ReferencePos({ ...o, log: (line) => log.push(line), design: { replyRead: 'idle' }, connection: { ...o.connection, replyIdleMs: 150 } }),
-      sim: { customer: { mode: 'manual' } },
+      sim: { customer: { mode: 'manual' }, profile },
     });
     await rig.pos.perform('startup');
     const sale = rig.pos.perform('sale', { amount: 990 });

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { Lang } from '../../src/checklist/types.js';
+import type { Lang } from '../../src/i18n.js';
 import { renderHtml } from '../../src/reporters/html.js';
 import { renderJunit } from '../../src/reporters/junit.js';
 import { renderManual, renderManualHtml } from '../../src/reporters/manual.js';

@@ -1,5 +1,5 @@
 /**
- * Reasons that quote the evidence (issue 17, point 4): when the connector refused the frame
+ * Reasons that quote the evidence: when the connector refused the frame
  * at stake, the failure says so, with the status's meaning from docs/protocol.md §3.
  */
 import { describe, expect, it } from 'vitest';

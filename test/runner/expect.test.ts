@@ -168,7 +168,7 @@ describe('captured, outcome, machine', () => {
     expect(evaluateOutcome(e, undefined, { captures: {} }).status).toBe('failed');
   });
 
-  describe('acceptUncertain (interfaces.md §4)', () => {
+  describe('acceptUncertain (docs/runner.md, Drivers)', () => {
     const e = { type: 'outcome', fields: { outcome: 'completed', paid: '{amount}' }, acceptUncertain: true } as const;
     const judge = (outcome: Record<string, unknown>, exp: Extract<Expectation, { type: 'outcome' }> = e) =>
       evaluateOutcome(exp, { label: 'sale 990', amount: 990, outcome: outcome as never }, { captures: {} });

@@ -1,5 +1,5 @@
 /**
- * Item isolation (issue 10, point 5): a POS left hung by one item must not make every later
+ * Item isolation: a POS left hung by one item must not make every later
  * item error. The runner restarts the POS before the next item and says so in the result.
  */
 import { describe, expect, it } from 'vitest';

@@ -22,7 +22,8 @@ describe('the main job (npm start)', () => {
     const { code, stdout, stderr } = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
       const child = spawn(process.execPath, ['--import', import.meta.resolve('tsx'), join(ROOT, 'src/cli/main.ts'), 'run', '--time-scale', '0.02', '--ci'], {
         cwd,
-        env: { ...process.env, NO_COLOR: '1' },
+        // The console speaks the locale's language (French by default): these assertions read English.
+        env: { ...process.env, NO_COLOR: '1', LC_ALL: 'en_US.UTF-8' },
         stdio: ['ignore', 'pipe', 'pipe'],
       });
       let o = '';

@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { exitCodeForError } from '../../src/cli/exit-codes.js';
 import type { Checklist } from '../../src/checklist/types.js';
 import { main } from '../../src/cli/main.js';
 import { loadResult } from '../../src/reporters/load-result.js';
@@ -230,7 +231,7 @@ describe('mergeResults on crafted results', () => {
     })();
     expect(error).toBeInstanceOf(MergeConflictError);
     expect(error?.field).toBe('pos.sha256');
-    expect(error?.exitCode).toBe(2);
+    expect(exitCodeForError(error)).toBe(2);
     expect(error?.message).toMatch(/^pos\.sha256 differs: "beef" in a\.json, "cafe" in b\.json/);
   });
 

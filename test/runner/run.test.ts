@@ -49,7 +49,7 @@ describe('runChecklist against a real simulator', () => {
     expect(consistency?.message).toContain('the POS booked paid 2000 but the connector kept 990');
   });
 
-  it('a POS that hangs past the action timeout: its wire checks are still judged on what was seen (issue 10, point 4)', async () => {
+  it('a POS that hangs past the action timeout: its wire checks are still judged on what was seen', async () => {
     const hangs = (id: string, keep: (s: Step) => boolean) =>
       saleItem(id, { steps: saleItem('x').steps.filter(keep).map((s) => (s.kind === 'action' && s.action === 'sale' ? { ...s, timeoutMs: 300 } : s)) });
     // The sale never reached the wire: "never sent #C#" is a defect, named, and the hang is said too.

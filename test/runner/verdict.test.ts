@@ -6,7 +6,7 @@ const check = (status: CheckResult['status'], message?: string): CheckResult => 
 
 describe('item verdict precedence: fail > error > skipped > partial > pass', () => {
   it.each([
-    // A check judged on what was seen stands even when a step broke (issue 10, point 4).
+    // A check judged on what was seen stands even when a step broke.
     [['passed', 'failed', 'errored'], true, 'fail'],
     [['passed', 'errored'], true, 'error'],
     [['passed', 'failed', 'skipped'], true, 'fail'],

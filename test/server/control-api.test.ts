@@ -43,9 +43,21 @@ describe('control API', () => {
     expect(stackerOnly.status).toBe(400);
     expect((stackerOnly.json as { error: string }).error).toMatch(/cannot hold 2000/);
     const negative = await http(base, 'PUT', '/inventory', { stacker: { '500': -1 } });
-    expect((negative.json as { error: string }).error).toMatch(/stacker.500: the count must be a non-negative integer/);
+    expect((negative.json as { error: string }).error).toBe('stacker.500: must be at least 0, got -1');
     const typo = await http(base, 'PUT', '/inventory', { recycler: {} });
-    expect((typo.json as { error: string }).error).toMatch(/unknown field "recycler".*did you mean "recyclers"/);
+    expect((typo.json as { error: string }).error).toMatch(/^recycler: unknown key "recycler" in the inventory \(did you mean "recyclers"\?\)/);
+  });
+
+  it('lists every problem of a body at once, each with its JSON path', async () => {
+    const before = sim.getState().inventory;
+    const bad = await http(base, 'PUT', '/inventory', { recyclers: { '3': 1, '50': 'ten', '2000': 1 }, stacker: { '500': -1 }, extra: true });
+    expect(bad.status).toBe(400);
+    const { error, problems } = bad.json as { error: string; problems: { path: string; message: string; hint?: string }[] };
+    expect(problems.map((p) => p.path).sort()).toEqual(['extra', 'recyclers.2000', 'recyclers.3', 'recyclers.50', 'stacker.500']);
+    expect(problems.find((p) => p.path === 'recyclers.50')).toEqual({ path: 'recyclers.50', message: 'expected a whole number, got the text "ten"' });
+    expect(problems.find((p) => p.path === 'recyclers.3')).toEqual({ path: 'recyclers.3', message: '3 is not a denomination of profile fake', hint: 'known: 50, 100, 200, 500, 1000, 2000' });
+    for (const p of problems) expect(error).toContain(`${p.path}: ${p.message}`);
+    expect(sim.getState().inventory).toEqual(before);
   });
 
   it('rejects bad JSON, empty bodies and non-objects with 400', async () => {
@@ -53,14 +65,14 @@ describe('control API', () => {
     expect(bad.status).toBe(400);
     expect((bad.json as { error: string }).error).toMatch(/^request body is not valid JSON/);
     expect((await http(base, 'POST', '/customer', '')).json).toEqual({ error: 'request body is empty; expected JSON' });
-    expect((await http(base, 'POST', '/customer', [1])).json).toEqual({ error: 'the body must be a JSON object, got an array' });
+    expect((await http(base, 'POST', '/customer', [1])).json).toEqual({ error: 'the body must be a JSON object, got a list', problems: [{ path: '', message: 'the body must be a JSON object, got a list' }] });
   });
 
   it('POST /customer answers 409 when nothing is open, 400 for an unknown denomination, and inserts into an open acceptance', async () => {
     expect(await http(base, 'POST', '/customer', { insert: [500] })).toMatchObject({ status: 409, json: { error: 'nothing is open to insert 500 into: no charge, acceptance or screen is running' } });
     expect((await http(base, 'POST', '/customer', { insert: [3] })).status).toBe(400);
     expect((await http(base, 'POST', '/customer', {})).status).toBe(400);
-    expect((await http(base, 'POST', '/customer', { cancel: 'yes' })).json).toEqual({ error: '"cancel" must be true, got "yes"' });
+    expect((await http(base, 'POST', '/customer', { cancel: 'yes' })).json).toEqual({ error: 'cancel: expected true, got the text "yes"', problems: [{ path: 'cancel', message: 'expected true, got the text "yes"' }] });
     const c = await TestClient.open(sim.port);
     try {
       c.send('#OPEN#700#\n');
@@ -76,7 +88,7 @@ describe('control API', () => {
 
   it('PUT /customer validates the mode', async () => {
     expect((await http(base, 'PUT', '/customer', { mode: 'auto', pay: [2000], delayMs: 100 })).status).toBe(200);
-    expect((await http(base, 'PUT', '/customer', { mode: 'robot' })).json).toEqual({ error: '"mode" must be "auto" or "manual", got "robot"' });
+    expect((await http(base, 'PUT', '/customer', { mode: 'robot' })).json).toMatchObject({ error: 'mode: unknown customer mode "robot" (expected one of: auto, manual)' });
     expect((await http(base, 'PUT', '/customer', { mode: 'auto', pay: [7] })).status).toBe(400);
   });
 
@@ -94,7 +106,7 @@ describe('control API', () => {
     expect(armed.headers.get('location')).toBe(`/faults/${id}`);
     expect((await http(base, 'GET', '/faults')).json).toEqual([expect.objectContaining({ id, remaining: 1, fired: 0 })]);
     const invalid = await http(base, 'POST', '/faults', { type: 'bogus' });
-    expect(invalid).toMatchObject({ status: 400, json: { error: 'invalid fault: type: unknown fault type "bogus"' } });
+    expect(invalid).toMatchObject({ status: 400, json: { error: 'invalid fault: type: unknown fault type "bogus"', problems: [{ path: 'type', message: 'unknown fault type "bogus"' }] } });
     expect(await http(base, 'DELETE', `/faults/${id}`)).toMatchObject({ status: 200, json: { id, disarmed: true } });
     expect(await http(base, 'DELETE', `/faults/${id}`)).toMatchObject({ status: 404, json: { error: `no armed fault with id "${id}" (none is armed)` } });
     expect((await http(base, 'GET', '/faults/catalog')).json).toEqual([expect.objectContaining({ type: 'latency', plane: 'transport' })]);
@@ -163,7 +175,7 @@ describe('control API', () => {
     const events = received
       .join('')
       .split('\n\n')
-      .filter((block) => block.startsWith('event: entry'))
+      .filter((block) => block.split('\n').includes('event: entry'))
       .map((block) => JSON.parse(block.slice(block.indexOf('data: ') + 6)) as { dir: string; data: string });
     expect(events.filter((e) => e.dir !== 'event').map((e) => e.data)).toEqual(['#PING#', '#0#pong#']);
   });

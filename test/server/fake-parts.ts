@@ -1,5 +1,5 @@
 /**
- * Scripted stand-ins for the machine model, framer and fault engine, so the transport
+ * Scripted stand-ins for the machine model, framer and fault chain, so the transport
  * (sessions, delivery directives, timers, control API plumbing) can be tested on its own.
  * The real parts are tested end to end in the other files.
  *
@@ -8,7 +8,9 @@
  * `#0#<inserted>#` once the customer has inserted enough; anything else → `#ER:BAD_DATA#`.
  */
 import { InvalidInputError } from '../../src/errors.js';
-import type { Delivery, FaultEngine, FiredFault } from '../../src/faults/engine-types.js';
+import type { FaultBook } from '../../src/faults/book.js';
+import type { FaultChain } from '../../src/faults/chain.js';
+import type { Delivery, FiredFault } from '../../src/faults/engine-types.js';
 import type { FaultSpec, FaultStatus } from '../../src/faults/spec.js';
 import type { MachineInput, MachineOutput, StepResult, TimerRequest } from '../../src/machine/api.js';
 import { SimulatorError } from '../../src/server/errors.js';
@@ -17,7 +19,7 @@ import type { SimulatorParts } from '../../src/server/simulator.js';
 import type { CustomerConfig, ProfileView, SimulatorState } from '../../src/server/types.js';
 
 export interface FakeState {
-  faults: FaultEngine | null;
+  faults: FaultBook | null;
   conns: number[];
   op: { command: string; conn: number; amount?: number; inserted?: number; timer?: string } | null;
   inventory: Record<string, number>;
@@ -30,38 +32,40 @@ export interface FakeState {
   seen: { input: MachineInput; now: number }[];
 }
 
-export class ScriptedEngine implements FaultEngine {
+/** A fault chain that shapes the next replies and refuses the next connections as told. */
+export class ScriptedEngine implements FaultChain {
   /** Deliveries for the next replies, in order. */
   readonly replyDeliveries: Omit<Delivery, 'faults'>[] = [];
   refuseNext = 0;
+  /** Frames the chain saw going to the machine. */
+  readonly commands: string[] = [];
   private armed: FaultStatus[] = [];
   private seq = 0;
 
-  consult(opportunity: Parameters<FaultEngine['consult']>[0]): FiredFault[] {
-    if (opportunity.point === 'connect' && this.refuseNext > 0) {
-      this.refuseNext--;
-      return [{ id: 'x-refuse', type: 'refuse', spec: { type: 'refuse' }, sentence: 'refused the connection' }];
-    }
-    if (opportunity.point === 'reply' && this.replyDeliveries.length > 0) {
-      return [{ id: 'x-reply', type: 'latency', spec: { type: 'latency' }, sentence: 'shaped the reply' }];
-    }
-    return [];
+  connect(): FiredFault[] {
+    if (this.refuseNext === 0) return [];
+    this.refuseNext--;
+    return [{ id: 'x-refuse', type: 'refuse', spec: { type: 'refuse' }, sentence: 'refused the connection' }];
   }
 
-  deliveryFor(fired: FiredFault[]): Delivery | undefined {
-    if (fired.length === 0) return undefined;
+  command(_conn: number, frame: string): void {
+    this.commands.push(frame);
+  }
+
+  reply(): { fired: FiredFault[]; delivery?: Delivery } {
     const next = this.replyDeliveries.shift();
-    return next ? { ...next, faults: fired.map((f) => f.id) } : undefined;
+    if (next === undefined) return { fired: [] };
+    return { fired: [{ id: 'x-reply', type: 'latency', spec: { type: 'latency' }, sentence: 'shaped the reply' }], delivery: { ...next, faults: ['x-reply'] } };
   }
 
-  arm(spec: unknown): string {
+  arm(spec: unknown): { id: string; spec: FaultSpec; plane: 'transport' } {
     const s = spec as FaultSpec;
     if (typeof s !== 'object' || s === null || typeof s.type !== 'string' || (s.type as string) === 'bogus') {
       throw new InvalidInputError('invalid fault', [{ severity: 'error', path: 'type', message: 'unknown fault type "bogus"' }]);
     }
     const id = `f${++this.seq}`;
     this.armed.push({ id, spec: s, remaining: s.on?.times ?? 1, fired: 0, description: `${s.type} on the next command` });
-    return id;
+    return { id, spec: s, plane: 'transport' };
   }
 
   disarm(id: string): boolean {
@@ -91,15 +95,8 @@ export const FAKE_PROFILE: ProfileView = {
 };
 
 function reply(state: FakeState, conn: number, command: string, frame: string, outputs: MachineOutput[]): void {
-  const engine = state.faults;
-  let delivery: Delivery | undefined;
-  if (engine) {
-    const fired = engine.consult({ point: 'reply', conn, command, frame }, 0);
-    for (const f of fired) outputs.push({ type: 'event', kind: 'fault', text: f.sentence, conn, fault: f.id });
-    delivery = engine.deliveryFor(fired, frame, state.lastReply[conn]);
-  }
   state.lastReply[conn] = frame;
-  outputs.push(delivery ? { type: 'reply', conn, command, frame, delivery } : { type: 'reply', conn, command, frame });
+  outputs.push({ type: 'reply', conn, command, frame });
 }
 
 export function fakeStep(state: FakeState, input: MachineInput, now: number): StepResult<FakeState> {
@@ -107,12 +104,13 @@ export function fakeStep(state: FakeState, input: MachineInput, now: number): St
   const outputs: MachineOutput[] = [];
   const timers: TimerRequest[] = [];
   switch (input.type) {
-    case 'connect': {
+    case 'connect':
       s.conns = [...s.conns, input.conn];
-      const fired = s.faults?.consult({ point: 'connect', conn: input.conn }, now) ?? [];
-      if (fired.length > 0) outputs.push({ type: 'close', conn: input.conn, how: 'disconnect' });
       break;
-    }
+    case 'arm-fault':
+    case 'disarm-fault':
+      // The scripted chain keeps every fault; the fake machine has no book.
+      break;
     case 'disconnect':
       s.conns = s.conns.filter((c) => c !== input.conn);
       break;
@@ -174,7 +172,7 @@ export function fakeStep(state: FakeState, input: MachineInput, now: number): St
   return { state: s, outputs, timers };
 }
 
-function fakeInitial(faults: FaultEngine | null, customer: CustomerConfig, seen: FakeState['seen'] = []): FakeState {
+function fakeInitial(faults: FaultBook | null, customer: CustomerConfig, seen: FakeState['seen'] = []): FakeState {
   return { faults, conns: [], op: null, inventory: { '50': 10 }, inserted: 0, customer, errors: [1130], lastReply: {}, timerSeq: 0, seen };
 }
 
@@ -226,8 +224,9 @@ export function fakeParts(engine: ScriptedEngine): SimulatorParts<ProfileView, F
     initialState: (_p, options) => fakeInitial(options.faults, options.customer),
     step: fakeStep,
     viewState: fakeView,
+    faultStatuses: () => [],
     createFramer: fakeFramer,
-    createFaultBook: () => engine,
+    createFaultChain: () => engine,
     listFaultInfo: () => [
       { type: 'latency', plane: 'transport', summary: 'delay replies', wireEffect: 'replies arrive late', options: [{ name: 'ms', kind: 'integer', description: 'delay' }] },
     ],

@@ -1,5 +1,5 @@
 /**
- * The real simulator (A's machine, A's framer, C's fault engine) over real sockets on
+ * The real simulator (the machine, the framer, the fault book and chain) over real sockets on
  * 127.0.0.1:0 at time scale 0.01: the reference exchanges of protocol.md §7 byte for byte,
  * framing over TCP, several clients, disconnects, and the library handle.
  */
@@ -207,14 +207,16 @@ describe('several clients, one machine', () => {
 });
 
 describe('client behaviours of protocol.md §13 at the socket', () => {
-  it('7. #!# sent on the same socket while #C# is outstanding: both replies arrive', async () => {
+  it('7. #!# sent on the same socket while #C# is outstanding: the charge answers, and nothing else', async () => {
     const c = await ready();
     c.send('#C#1#1#990#1#15360#0#0#0#1#0#0#');
     await waitForOperation('C');
     c.send('#!#');
-    // The charge's own reply first, then the acknowledgement of #!#.
-    await c.expect('#WR:CANCEL#0#0#0#0##0#');
+    // The charge's own reply is the only one (cancelReply idle): the next reply read is #T#'s.
+    await c.expect('#WR:CANCEL#0#0#0#0#');
     expect(sim.getState().operation).toBeNull();
+    const s = sim.getState();
+    await c.exchange('#T#', `#0#${s.totals.recyclers}#${s.totals.stacker}#`);
   });
 
   it('6. duplicated commands sent without reading: every one is answered, in order', async () => {
@@ -240,7 +242,7 @@ describe('client behaviours of protocol.md §13 at the socket', () => {
   });
 });
 
-describe('faults from C\'s engine reach the socket', () => {
+describe('faults reach the socket', () => {
   it('splits a reply at the requested byte', async () => {
     const c = await ready();
     const id = sim.armFault({ type: 'split', at: [3], on: { command: 'E' } });
@@ -300,7 +302,7 @@ describe('control API against the real machine', () => {
     expect((await http(base, 'POST', '/customer', { insert: [2000] })).status).toBe(409);
   });
 
-  it('has the fault catalogue of interfaces.md §3', async () => {
+  it('has the fault catalogue of docs/faults.md', async () => {
     const base = `http://127.0.0.1:${sim.controlPort}`;
     const catalog = (await http(base, 'GET', '/faults/catalog')).json as { type: string }[];
     expect(catalog.map((f) => f.type)).toEqual(expect.arrayContaining(['note-jam', 'split', 'latency', 'refuse', 'stale-reply']));

@@ -2,14 +2,13 @@
  * `cashlogy-cert diff <before> <after>`: what a re-certification changed, item by item, with
  * the first frame where each changed item's wire traffic parts. The logic is src/runner/diff.ts.
  *
- *   exit 0 no required item regressed · 4 a required item regressed · 1 usage · 2 unreadable result
+ *   exit 0 no required item regressed · 4 a required item regressed · 1 usage or a missing file · 2 an invalid result
  */
 import type { Command } from 'commander';
 import { diffRuns, formatDiff } from '../../runner/diff.js';
+import { exitCodeForDiff } from '../exit-codes.js';
+import { loadRunArgument } from '../inputs.js';
 import type { CliIo } from '../io.js';
-import { loadRunArgument } from './merge.js';
-
-export const DIFF_REGRESSED_EXIT = 4;
 
 export function registerDiff(program: Command, io: CliIo, setExitCode: (code: number) => void): void {
   program
@@ -22,7 +21,7 @@ export function registerDiff(program: Command, io: CliIo, setExitCode: (code: nu
       'after',
       `
 Exit codes: 0 no required item regressed · 4 a required item went from pass to fail or error
-            1 usage error · 2 a result that does not load
+            1 usage error or a missing file · 2 an invalid result
 
 Examples:
   $ cashlogy-cert diff certified/result.json cashlogy-reports/latest
@@ -33,6 +32,6 @@ Examples:
       const after = loadRunArgument(afterArg, io.cwd);
       const diff = diffRuns(before.result, after.result);
       io.stdout.write(flags.json ? `${JSON.stringify(diff, null, 2)}\n` : formatDiff(diff, { before: beforeArg, after: afterArg }));
-      setExitCode(diff.requiredRegressed ? DIFF_REGRESSED_EXIT : 0);
+      setExitCode(exitCodeForDiff(diff.requiredRegressed));
     });
 }

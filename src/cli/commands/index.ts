@@ -3,24 +3,27 @@
  * it adds its subcommand to the program and reports its exit code through `setExitCode`.
  * The order here is the order `--help` lists them.
  */
-import type { Command } from 'commander';
-import type { CliIo } from '../io.js';
 import { registerDiff } from './diff.js';
+import { registerInit } from './init.js';
 import { registerManual } from './manual.js';
 import { registerMerge } from './merge.js';
 import { registerReport } from './report.js';
 import { registerRun } from './run.js';
+import { registerShowReport } from './show-report.js';
 import { registerSimulate } from './simulate.js';
 import { registerValidate } from './validate.js';
+import type { RegisterCommand } from './types.js';
 import { registerVerify } from './verify.js';
 
-export type RegisterCommand = (program: Command, io: CliIo, setExitCode: (code: number) => void) => void;
+export type { RegisterCommand } from './types.js';
 
 export const COMMANDS: RegisterCommand[] = [
+  registerInit,
   registerSimulate,
   registerRun,
   registerValidate,
   registerReport,
+  registerShowReport,
   registerManual,
   registerVerify,
   registerMerge,

@@ -5,11 +5,13 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { UsageError } from '../../errors.js';
-import { insideDir, writeFileAtomic } from '../../fs-atomic.js';
+import { loadPosProfile } from '../../pos/profile.js';
+import { writeFileInside } from '../../fs-atomic.js';
 import { loadResult } from '../../reporters/load-result.js';
 import { renderManualFiles } from '../../reporters/manual.js';
 import type { CliIo } from '../io.js';
-import { parseLang } from './report.js';
+import { parseLang } from '../inputs.js';
+import { checkOutDir } from '../write-bundle.js';
 
 export function registerManual(program: Command, io: CliIo, setExitCode: (code: number) => void): void {
   program
@@ -23,15 +25,12 @@ export function registerManual(program: Command, io: CliIo, setExitCode: (code: 
     .action(async (options: { pos?: string; lang: string; out?: string; result?: string }) => {
       if (options.pos === undefined) throw new UsageError('manual needs --pos <pos.yaml> (the POS profile the manual is about)');
       const lang = parseLang(options.lang, 'fr');
-      // Loaded on demand: the profile loader is only needed by this command.
-      const { loadPosProfile } = await import('../../pos/profile.js');
       const pos = loadPosProfile(resolve(io.cwd, options.pos));
       const result = options.result === undefined ? undefined : loadResult(resolve(io.cwd, options.result));
       const outDir = resolve(io.cwd, options.out ?? '.');
+      checkOutDir(outDir);
       for (const file of renderManualFiles({ pos, lang, ...(result ? { result } : {}), date: new Date().toISOString() })) {
-        const target = insideDir(outDir, file.path);
-        writeFileAtomic(target, file.contents);
-        io.stdout.write(`wrote ${target}\n`);
+        io.stdout.write(`wrote ${writeFileInside(outDir, file.path, file.contents)}\n`);
       }
       setExitCode(0);
     });

@@ -6,47 +6,23 @@
  *
  *   exit 0/3/4 the merged verdict, like `run` · 1 usage · 2 the parts do not belong together
  */
-import { existsSync, readFileSync, statSync } from 'node:fs';
-import { basename, dirname, join, relative, resolve } from 'node:path';
-import { unzipSync } from 'fflate';
+import { existsSync } from 'node:fs';
+import { basename, relative, resolve } from 'node:path';
 import type { Command } from 'commander';
+import { loadChecklist } from '../../checklist/load.js';
+import { MIXED_CHECKLIST_ID, SHIPPED_CHECKLISTS, mixedChecklist, resolveChecklist } from '../../checklist/select.js';
 import type { Checklist } from '../../checklist/types.js';
 import { UsageError } from '../../errors.js';
+import { loadPosProfile } from '../../pos/profile.js';
 import type { PosProfile } from '../../pos/types.js';
-import { writeBundle } from '../../reporters/bundle.js';
-import { loadResult, parseResult } from '../../reporters/load-result.js';
 import { incompleteLine } from '../../runner/coverage.js';
 import { mergeResults, type MergePart } from '../../runner/merge.js';
 import type { RunResult } from '../../runner/result.js';
 import { PACKAGE_ROOT } from '../../version.js';
+import { exitCodeForRun } from '../exit-codes.js';
 import type { CliIo } from '../io.js';
-import { parseLang } from './report.js';
-
-/**
- * A run given on the command line: a result.json, a bundle folder holding one, or a bundle zip.
- * `folder` is the directory the run's files live in (none for a zip).
- */
-export function loadRunArgument(arg: string, cwd: string): { file: string; result: RunResult; folder?: string } {
-  const target = resolve(cwd, arg);
-  if (!existsSync(target)) throw new UsageError(`no result at ${arg}: give a result.json, a bundle folder (a run's --out) or its .zip`);
-  if (statSync(target).isDirectory()) {
-    const file = join(target, 'result.json');
-    if (!existsSync(file)) throw new UsageError(`${arg} is a folder without result.json: give a run's --out folder or its result.json`);
-    return { file: arg, result: loadResult(file), folder: target };
-  }
-  if (/\.zip$/i.test(target)) {
-    let entries: Record<string, Uint8Array>;
-    try {
-      entries = unzipSync(readFileSync(target), { filter: (f) => /^(?:[^/]+\/)?result\.json$/.test(f.name) });
-    } catch (err) {
-      throw new UsageError(`${arg} is not a readable zip (${(err as Error).message})`);
-    }
-    const [name, bytes] = Object.entries(entries)[0] ?? [];
-    if (name === undefined || bytes === undefined) throw new UsageError(`${arg} holds no result.json: give a bundle zip written by cashlogy-cert`);
-    return { file: arg, result: parseResult(Buffer.from(bytes).toString('utf8'), `${arg}:${name}`) };
-  }
-  return { file: arg, result: loadResult(target), folder: dirname(target) };
-}
+import { checkBundleOut, checkOutDir, writeBundle } from '../write-bundle.js';
+import { loadRunArgument, parseLang } from '../inputs.js';
 
 /**
  * The checklist the parts ran, when it can be found with the same sha256: --checklist, else the
@@ -54,8 +30,6 @@ export function loadRunArgument(arg: string, cwd: string): { file: string; resul
  * checklist of that id. Undefined when none matches.
  */
 async function findChecklist(result: RunResult, arg: string | undefined, cwd: string): Promise<Checklist | undefined> {
-  const { loadChecklist } = await import('../../checklist/load.js');
-  const { SHIPPED_CHECKLISTS, MIXED_CHECKLIST_ID, mixedChecklist, resolveChecklist } = await import('../../checklist/select.js');
   const pos = { ...result.pos, features: result.pos.features ?? [] } as unknown as PosProfile;
   if (arg !== undefined) {
     const path = resolve(cwd, arg);
@@ -86,6 +60,7 @@ async function findChecklist(result: RunResult, arg: string | undefined, cwd: st
 
 interface MergeFlags {
   out?: string;
+  force?: boolean;
   lang?: string;
   pos?: string;
   checklist?: string;
@@ -102,6 +77,7 @@ export function registerMerge(program: Command, io: CliIo, setExitCode: (code: n
     .option('--pos <pos.yaml>', 'the POS profile: completes company/e-mail/features the results may lack')
     .option('--checklist <name|file>', 'the checklist the shards ran (default: the file or shipped checklist the results name)')
     .option('--json', 'print a JSON summary on stdout')
+    .option('--force', 'write into an --out that holds a bundle this tool did not write there (its files are left alone)')
     .addHelpText(
       'after',
       `
@@ -123,6 +99,8 @@ Examples:
 export async function mergeCommand(args: string[], flags: MergeFlags, io: CliIo): Promise<number> {
   if (flags.out === undefined) throw new UsageError('merge needs --out <dir>: the folder for the merged result and bundle');
   const outDir = resolve(io.cwd, flags.out);
+  checkOutDir(outDir);
+  checkBundleOut(outDir, flags.force === true);
   const loaded = args.map((arg) => loadRunArgument(arg, io.cwd));
   for (const part of loaded) {
     if (part.folder !== undefined && resolve(part.folder) === outDir) {
@@ -134,9 +112,9 @@ export async function mergeCommand(args: string[], flags: MergeFlags, io: CliIo)
   const lang = parseLang(flags.lang, first.result.lang);
   const parts: MergePart[] = loaded.map(({ file, result }) => ({ file, result }));
   const checklist = await findChecklist(first.result, flags.checklist, io.cwd);
-  const pos = flags.pos === undefined ? undefined : (await import('../../pos/profile.js')).loadPosProfile(resolve(io.cwd, flags.pos));
+  const pos = flags.pos === undefined ? undefined : loadPosProfile(resolve(io.cwd, flags.pos));
   const outcome = mergeResults(parts, { lang, ...(checklist ? { checklist } : {}) });
-  const written = await writeBundle(outcome.result, { outDir, lang, ...(pos ? { pos } : {}), ...(checklist ? { checklist } : {}) });
+  const written = await writeBundle(outcome.result, { outDir, lang, force: flags.force === true, ...(pos ? { pos } : {}), ...(checklist ? { checklist } : {}) });
 
   const result = outcome.result;
   const shards = result.selection?.merged ?? [];
@@ -167,7 +145,5 @@ export async function mergeCommand(args: string[], flags: MergeFlags, io: CliIo)
   }
   if (outcome.missingShards.length > 0) io.stderr.write(`missing shard${outcome.missingShards.length > 1 ? 's' : ''}: ${outcome.missingShards.join(', ')}\n`);
   if (incomplete) io.stderr.write(`${incomplete}\n`);
-  if (result.verdict === 'fail') return 4;
-  if (result.verdict === 'error') return 3;
-  return 0;
+  return exitCodeForRun(result.verdict, false);
 }

@@ -5,24 +5,20 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { LANGS, type Lang } from '../../checklist/types.js';
+import { MANIFEST_FILE } from '../../bundle/manifest.js';
+import { loadChecklist } from '../../checklist/load.js';
 import { UsageError } from '../../errors.js';
-import { closest } from '../../issues.js';
-import { insideDir, writeFileAtomic } from '../../fs-atomic.js';
-import { MANIFEST_FILE } from '../../bundle/verify.js';
-import { writeBundle } from '../../reporters/bundle.js';
+import { closest } from '../../format/issues.js';
+import { writeFileInside } from '../../fs-atomic.js';
+import { loadPosProfile } from '../../pos/profile.js';
 import { REPORT_FORMATS, getReporter } from '../../reporters/index.js';
 import { loadResult } from '../../reporters/load-result.js';
+import { diffRuns } from '../../runner/diff.js';
+import { loadRunArgument, parseLang } from '../inputs.js';
 import type { CliIo } from '../io.js';
+import { checkBundleOut, checkOutDir, writeBundle } from '../write-bundle.js';
 
 const EXTRA_FORMATS = ['all', 'bundle'];
-
-export function parseLang(value: string | undefined, fallback: Lang): Lang {
-  if (value === undefined) return fallback;
-  if ((LANGS as readonly string[]).includes(value)) return value as Lang;
-  const near = closest(value, LANGS);
-  throw new UsageError(`unknown language "${value}": use ${LANGS.join(', ')}${near ? ` (did you mean "${near}"?)` : ''}`);
-}
 
 function parseFormats(value: string): string[] {
   const wanted = value.split(',').map((f) => f.trim()).filter(Boolean);
@@ -49,36 +45,38 @@ export function registerReport(program: Command, io: CliIo, setExitCode: (code: 
     .option('--pos <pos.yaml>', 'the POS profile: completes company/e-mail/features the result may lack')
     .option('--checklist <file>', 'the checklist of the run: lets the manual pick sections by the items\' command codes')
     .option('--baseline <result.json|bundle>', 'an earlier run to compare with: checklist.html gets a "Changes since the baseline" section')
+    .option('--force', 'with --format bundle: write into an --out that holds a bundle this tool did not write there')
     .addHelpText(
       'after',
       '\nExamples:\n  cashlogy-cert report cashlogy-reports/run-1/result.json --format html --lang en --out /tmp/en\n  cashlogy-cert report result.json --format bundle --lang es --out bundle-es\n',
     )
-    .action(async (file: string, options: { format: string; lang?: string; out?: string; pos?: string; checklist?: string; baseline?: string }) => {
+    .action(async (file: string, options: { format: string; lang?: string; out?: string; pos?: string; checklist?: string; baseline?: string; force?: boolean }) => {
       const formats = parseFormats(options.format);
       const resultPath = resolve(io.cwd, file);
       const result = loadResult(resultPath);
       const lang = parseLang(options.lang, result.lang);
       const outDir = resolve(io.cwd, options.out ?? '.');
+      checkOutDir(outDir);
+      if (formats.includes('bundle')) checkBundleOut(outDir, options.force === true);
       // Loaded on demand: most re-renders need neither.
-      const pos = options.pos === undefined ? undefined : (await import('../../pos/profile.js')).loadPosProfile(resolve(io.cwd, options.pos));
+      const pos = options.pos === undefined ? undefined : loadPosProfile(resolve(io.cwd, options.pos));
       const checklist =
-        options.checklist === undefined ? undefined : (await import('../../checklist/load.js')).loadChecklist(resolve(io.cwd, options.checklist));
-      const baseline = options.baseline === undefined ? undefined : (await import('./merge.js')).loadRunArgument(options.baseline, io.cwd).result;
-      const changes = baseline === undefined ? undefined : (await import('../../runner/diff.js')).diffRuns(baseline, result);
+        options.checklist === undefined ? undefined : loadChecklist(resolve(io.cwd, options.checklist));
+      const baseline = options.baseline === undefined ? undefined : loadRunArgument(options.baseline, io.cwd).result;
+      const changes = baseline === undefined ? undefined : diffRuns(baseline, result);
       const context = { ...(pos ? { pos } : {}), ...(checklist ? { checklist } : {}), ...(changes ? { changes } : {}) };
       const written: string[] = [];
       for (const format of formats) {
         if (format === 'bundle') {
-          written.push(...(await writeBundle(result, { outDir, lang, ...context })));
+          written.push(...(await writeBundle(result, { outDir, lang, force: options.force === true, ...context })));
           continue;
         }
         const reporter = getReporter(format);
         if (!reporter) continue;
         for (const report of reporter.render({ result, lang, ...context })) {
-          const target = insideDir(outDir, report.path);
-          if (target === resultPath) continue; // re-rendering next to the source must not rewrite it
-          writeFileAtomic(target, report.contents);
-          written.push(target);
+          // Re-rendering next to the source must not rewrite it.
+          if (resolve(outDir, report.path) === resultPath) continue;
+          written.push(writeFileInside(outDir, report.path, report.contents));
         }
       }
       for (const path of [...new Set(written)]) io.stdout.write(`wrote ${path}\n`);

@@ -8,30 +8,33 @@
  * result.json is written to --out whatever happens (failure, error, Ctrl-C); the other
  * report formats follow from it.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { LANGS, type Checklist, type Lang } from '../../checklist/types.js';
+import type { Checklist, ChecklistItem } from '../../checklist/types.js';
+import { LANGS, type Lang } from '../../i18n.js';
 import { loadChecklist } from '../../checklist/load.js';
 import { preflightForRun } from '../../checklist/preflight.js';
-import { resolveChecklist } from '../../checklist/select.js';
+import { applicability, resolveChecklist } from '../../checklist/select.js';
 import type { OperatorConsole } from '../../drivers/driver.js';
 import { terminalConsole } from '../../drivers/terminal-console.js';
 import { CertError, UsageError } from '../../errors.js';
 import { writeFileAtomic } from '../../fs-atomic.js';
-import { closest } from '../../issues.js';
+import { closest } from '../../format/issues.js';
 import { loadPosProfile, referencePosProfile } from '../../pos/profile.js';
 import type { PosProfile } from '../../pos/types.js';
 import { diffRuns, type RunDiff } from '../../runner/diff.js';
 import type { RunResult } from '../../runner/result.js';
 import { DEFAULT_PROFILE, randomSeed, runChecklist, type RunOptions } from '../../runner/run.js';
+import { notRunAfterFailures } from '../../runner/scheduler.js';
 import { parseShard, selectItems, unknownIds } from '../../runner/selection.js';
+import { consoleText } from '../console-text.js';
+import { exitCodeForRun } from '../exit-codes.js';
+import { loadRunArgument } from '../inputs.js';
 import type { CliIo } from '../io.js';
 import { createProgress } from '../progress.js';
-import { loadRunArgument } from './merge.js';
-import type { RegisterCommand } from './index.js';
-
-export const EXIT_INTERRUPTED = 130;
+import { checkBundleOut, checkOutDir, writeBundle } from '../write-bundle.js';
+import type { RegisterCommand } from './types.js';
 
 interface RunFlags {
   checklist?: string;
@@ -43,12 +46,17 @@ interface RunFlags {
   timeScale: string;
   jobs: string;
   shard?: string;
-  lang: string;
+  lang?: string;
   ci?: boolean;
+  list?: boolean;
+  maxFailures?: string;
+  x?: boolean;
+  lastFailed?: boolean;
   quiet?: boolean;
   json?: boolean;
   profile: string;
   baseline?: string;
+  force?: boolean;
 }
 
 export const registerRun: RegisterCommand = (program: Command, io: CliIo, setExitCode: (code: number) => void) => {
@@ -64,12 +72,17 @@ export const registerRun: RegisterCommand = (program: Command, io: CliIo, setExi
     .option('--time-scale <factor>', 'simulator time scale (0.02 = 50x faster machine)', '1')
     .option('--jobs <n>', 'parallel lanes, each with its own simulator and POS instance', '1')
     .option('--shard <i/n>', 'run only the i-th of n deterministic slices of the items (CI matrix)')
-    .option('--lang <fr|en|es>', 'language of the reports and operator prompts', 'fr')
+    .option('--lang <fr|en|es>', 'language of the console, reports and operator prompts (default: from LC_ALL or LANG; French when neither is fr, en or es)')
     .option('--ci', 'never prompt: operator-only checks become skipped, the manual driver is refused')
     .option('--quiet', 'print only the verdict and where the report is')
     .option('--json', 'machine-readable progress: one JSON object per line on stdout')
     .option('--profile <name|file>', 'simulator machine profile', DEFAULT_PROFILE)
     .option('--baseline <result.json|bundle>', 'an earlier run to compare with: checklist.html gets a "Changes since the baseline" section')
+    .option('--force', 'write into an --out that holds a bundle this tool did not write there (its files are left alone)')
+    .option('--list', 'print the items the selection would run (level, tags), then exit 0 without starting anything')
+    .option('--max-failures <n>', 'stop starting items once n required items failed or errored; the run is then incomplete')
+    .option('-x', 'stop after the first required item that fails or errors (= --max-failures 1)')
+    .option('--last-failed', "rerun only the items that failed or errored in the newest result.json next to --out's folder")
     .addHelpText(
       'after',
       `
@@ -80,7 +93,10 @@ Examples:
   $ cashlogy-cert run --time-scale 0.02 --ci
   $ cashlogy-cert run --pos pos.yaml --ci --out reports/
   $ cashlogy-cert run --pos pos.yaml --only EXP-04,EXP-05 --seed 81532 --lang en
-  $ cashlogy-cert run --pos pos.yaml --ci --jobs 2 --shard 1/3`,
+  $ cashlogy-cert run --pos pos.yaml --ci --jobs 2 --shard 1/3
+  $ cashlogy-cert run --pos pos.yaml --tag sale --list
+  $ cashlogy-cert run --pos pos.yaml --ci -x
+  $ cashlogy-cert run --pos pos.yaml --ci --last-failed`,
     )
     .action(async (flags: RunFlags) => {
       setExitCode(await runCommand(flags, io));
@@ -98,22 +114,47 @@ interface Parsed {
   lang: Lang;
   shard?: { index: number; count: number };
   only?: string[];
+  maxFailures?: number;
 }
 
-function parseFlags(flags: RunFlags): Parsed {
+/**
+ * The language a run speaks when --lang is not given: the locale's language (LC_ALL, then
+ * LANG, as POSIX orders them: `es_ES.UTF-8` → es), French when it is none of fr, en, es.
+ */
+export function langFromEnv(env: NodeJS.ProcessEnv): Lang {
+  for (const name of ['LC_ALL', 'LANG'] as const) {
+    const value = env[name];
+    if (value === undefined || value.trim() === '') continue;
+    const code = /^([a-z]{2,3})(?:[_.@-]|$)/i.exec(value.trim())?.[1]?.toLowerCase();
+    return code !== undefined && (LANGS as readonly string[]).includes(code) ? (code as Lang) : 'fr';
+  }
+  return 'fr';
+}
+
+function parseFlags(flags: RunFlags, env: NodeJS.ProcessEnv): Parsed {
   const timeScale = Number(flags.timeScale);
   if (flags.timeScale.trim() === '' || !Number.isFinite(timeScale) || timeScale <= 0) {
     throw new UsageError(`--time-scale must be a number greater than 0 (e.g. 0.02), got "${flags.timeScale}"`);
   }
   if (!/^\d+$/.test(flags.jobs) || Number(flags.jobs) < 1) throw new UsageError(`--jobs must be a whole number ≥ 1, got "${flags.jobs}"`);
   if (flags.seed !== undefined && !/^\d+$/.test(flags.seed)) throw new UsageError(`--seed must be a whole number, got "${flags.seed}"`);
-  if (!(LANGS as readonly string[]).includes(flags.lang)) throw new UsageError(`--lang must be fr, en or es, got "${flags.lang}"`);
+  if (flags.lang !== undefined && !(LANGS as readonly string[]).includes(flags.lang)) throw new UsageError(`--lang must be fr, en or es, got "${flags.lang}"`);
   const parsed: Parsed = {
     seed: flags.seed !== undefined ? Number(flags.seed) : randomSeed(),
     timeScale,
     jobs: Number(flags.jobs),
-    lang: flags.lang as Lang,
+    lang: flags.lang !== undefined ? (flags.lang as Lang) : langFromEnv(env),
   };
+  if (flags.maxFailures !== undefined) {
+    if (flags.x) throw new UsageError('-x is --max-failures 1: give one or the other');
+    if (!/^\d+$/.test(flags.maxFailures.trim()) || Number(flags.maxFailures) < 1) {
+      throw new UsageError(`--max-failures must be a whole number ≥ 1, got "${flags.maxFailures}"`);
+    }
+    parsed.maxFailures = Number(flags.maxFailures);
+  } else if (flags.x) {
+    parsed.maxFailures = 1;
+  }
+  if (flags.lastFailed && flags.only !== undefined) throw new UsageError('--last-failed picks the items itself: drop --only, or drop --last-failed');
   if (flags.shard !== undefined) {
     const shard = parseShard(flags.shard);
     if (!shard) throw new UsageError(`--shard must be <i>/<n> with 1 ≤ i ≤ n (e.g. 2/3), got "${flags.shard}"`);
@@ -139,11 +180,27 @@ function runId(now: Date, seed: number): string {
 }
 
 export async function runCommand(flags: RunFlags, io: CliIo): Promise<number> {
-  const parsed = parseFlags(flags);
+  const parsed = parseFlags(flags, io.env);
+  const say = consoleText(parsed.lang);
+  const outDir = resolve(io.cwd, flags.out ?? join('cashlogy-reports', runId(new Date(), parsed.seed)));
   // Read before the run: a bad baseline must not cost a whole run.
   const baseline = flags.baseline !== undefined ? loadRunArgument(flags.baseline, io.cwd).result : undefined;
   const pos = flags.pos !== undefined ? loadPosProfile(resolve(io.cwd, flags.pos)) : referencePosProfile('express');
   const checklist = await resolveChecklistArg(pos, flags.checklist, io.cwd);
+  // Progress and notes before the run go where the run's progress goes (stderr with --json keeps stdout JSON).
+  const notes = flags.json ? io.stderr : io.stdout;
+  if (flags.lastFailed) {
+    const last = lastFailedItems(dirname(outDir), outDir, io.cwd);
+    const known = new Set(checklist.items.map((i) => i.id));
+    const ids = last.ids.filter((id) => known.has(id));
+    const file = relative(io.cwd, last.file) || last.file;
+    notes.write(`${say.own('lastFailed', { count: ids.length, items: say.noun(ids.length, 'item'), file })}\n`);
+    if (ids.length < last.ids.length) {
+      io.stderr.write(`warning: --last-failed: ${last.ids.filter((id) => !known.has(id)).join(', ')} not in ${checklist.id}, left out\n`);
+    }
+    if (ids.length === 0) return 0;
+    parsed.only = ids;
+  }
   if (parsed.only) {
     const unknown = unknownIds(checklist.items, parsed.only);
     if (unknown.length) {
@@ -155,6 +212,10 @@ export async function runCommand(flags: RunFlags, io: CliIo): Promise<number> {
     const tags = [...new Set(checklist.items.flatMap((i) => i.tags))];
     const hint = closest(flags.tag[0] as string, tags);
     throw new UsageError(`--tag: no item of ${checklist.id} has the tag ${flags.tag.join(', ')}${hint ? ` (did you mean ${hint}?)` : ''}`);
+  }
+  if (flags.list) {
+    listItems(checklist, pos, selectItems(checklist.items, { only: parsed.only, tags: flags.tag, shard: parsed.shard }), parsed.lang, !!flags.json, io);
+    return 0;
   }
   if (pos.driver.type === 'manual' && flags.ci) {
     throw new UsageError('the manual driver prompts an operator, which --ci forbids; use the http or command driver in CI');
@@ -173,10 +234,12 @@ export async function runCommand(flags: RunFlags, io: CliIo): Promise<number> {
     io.stderr.write(pre.warnings);
     if (!flags.json && !flags.quiet) io.stdout.write(pre.text);
   }
-  const outDir = resolve(io.cwd, flags.out ?? join('cashlogy-reports', runId(new Date(), parsed.seed)));
+  // Before the run, not after it: a folder the reports cannot go to must not cost a whole run.
+  checkOutDir(outDir);
+  checkBundleOut(outDir, flags.force === true);
   const mode = flags.json ? 'json' : flags.quiet ? 'quiet' : 'human';
   const color = io.stdout.isTTY === true && !('NO_COLOR' in io.env) && !flags.json;
-  const progress = createProgress({ out: io.stdout, mode, color });
+  const progress = createProgress({ out: io.stdout, mode, color, lang: parsed.lang });
 
   const controller = new AbortController();
   let interruptedBy: string | undefined;
@@ -201,6 +264,7 @@ export async function runCommand(flags: RunFlags, io: CliIo): Promise<number> {
     ...(parsed.shard ? { shard: parsed.shard } : {}),
     ...(parsed.only ? { only: parsed.only } : {}),
     ...(flags.tag.length ? { tags: flags.tag } : {}),
+    ...(parsed.maxFailures !== undefined ? { maxFailures: parsed.maxFailures } : {}),
     ...(console ? { console } : {}),
     driverContext: {
       baseDir: pos.file ? dirname(pos.file) : io.cwd,
@@ -219,16 +283,15 @@ export async function runCommand(flags: RunFlags, io: CliIo): Promise<number> {
     console?.close();
   }
 
-  const report = await writeReports(result, outDir, parsed.lang, pos, checklist, baseline ? diffRuns(baseline, result) : undefined);
+  const report = await writeReports(result, outDir, parsed.lang, pos, checklist, baseline ? diffRuns(baseline, result) : undefined, flags.force === true);
+  if (parsed.maxFailures !== undefined && !result.interrupted) {
+    const stopped = notRunAfterFailures(parsed.maxFailures);
+    if (result.items.some((i) => i.reason === stopped)) {
+      progress.note(say.own('maxFailures', { count: parsed.maxFailures, failed: say.noun(parsed.maxFailures, 'failedRequired'), limit: parsed.maxFailures }));
+    }
+  }
   progress.finish(result, report);
-  if (interruptedBy || result.interrupted) return EXIT_INTERRUPTED;
-  if (result.verdict === 'fail') return 4;
-  if (result.verdict === 'error') return 3;
-  return 0;
-}
-
-interface BundleModule {
-  writeBundle(result: RunResult, options: { outDir: string; lang: Lang; pos?: PosProfile; checklist?: Checklist; changes?: RunDiff }): Promise<string[]>;
+  return exitCodeForRun(result.verdict, interruptedBy !== undefined || result.interrupted === true);
 }
 
 /** result.json first (the master copy), then the full bundle; a bundle problem never loses result.json. */
@@ -239,6 +302,7 @@ export async function writeReports(
   pos: PosProfile,
   checklist: Checklist,
   changes?: RunDiff,
+  force = false,
 ): Promise<{ dir: string; files: string[]; problems: string[] }> {
   const problems: string[] = [];
   const resultFile = join(outDir, 'result.json');
@@ -249,12 +313,65 @@ export async function writeReports(
   }
   let files = [resultFile];
   try {
-    const specifier = '../../reporters/bundle.js';
-    const bundle = (await import(specifier)) as BundleModule;
-    const written = await bundle.writeBundle(result, { outDir, lang, pos, checklist, ...(changes ? { changes } : {}) });
+    const written = await writeBundle(result, { outDir, lang, pos, checklist, force, ...(changes ? { changes } : {}) });
     files = [...new Set([resultFile, ...written])];
   } catch (err) {
     problems.push(`the report bundle could not be written (${(err as Error).message}); result.json is in ${outDir}`);
   }
   return { dir: outDir, files, problems };
+}
+
+/**
+ * `--last-failed`: the ids that failed or errored in the newest result (by `finishedAt`) among
+ * `<folder>/<run>/result.json`, the runs next to this one. `exclude` is this run's own folder.
+ */
+export function lastFailedItems(folder: string, exclude: string, cwd: string): { file: string; ids: string[] } {
+  let names: string[] = [];
+  try {
+    names = readdirSync(folder);
+  } catch {
+    names = [];
+  }
+  let newest: { file: string; finishedAt: number; ids: string[] } | undefined;
+  for (const name of names) {
+    const file = join(folder, name, 'result.json');
+    if (resolve(folder, name) === exclude || !existsSync(file)) continue;
+    let parsed: Partial<RunResult>;
+    try {
+      parsed = JSON.parse(readFileSync(file, 'utf8')) as Partial<RunResult>;
+    } catch {
+      continue;
+    }
+    const finishedAt = Date.parse(String(parsed.finishedAt));
+    if (!Number.isFinite(finishedAt) || !Array.isArray(parsed.items)) continue;
+    if (newest === undefined || finishedAt > newest.finishedAt) {
+      const ids = parsed.items.filter((i) => i.verdict === 'fail' || i.verdict === 'error').map((i) => i.id);
+      newest = { file, finishedAt, ids };
+    }
+  }
+  if (newest === undefined) {
+    const shown = relative(cwd, folder) || '.';
+    throw new UsageError(`--last-failed: no earlier run in ${shown} (no ${join(shown, '*', 'result.json')}); run once without it, or point --out into the folder that holds the earlier runs`);
+  }
+  return { file: newest.file, ids: newest.ids };
+}
+
+/** `--list`: what the selection would run, in run order, with level, tags and applicability. */
+function listItems(checklist: Checklist, pos: PosProfile, selected: ChecklistItem[], lang: Lang, json: boolean, io: CliIo): void {
+  const say = consoleText(lang);
+  const rows = selected.map((item) => {
+    const a = applicability(item, pos);
+    return { id: item.id, level: item.level, tags: item.tags, title: item.title[lang], ...(a.applicable ? {} : { notApplicable: a.reason ?? 'does not apply to this POS' }) };
+  });
+  if (json) {
+    io.stdout.write(`${JSON.stringify({ event: 'list', checklist: `${checklist.id} ${checklist.version}`, items: rows })}\n`);
+    return;
+  }
+  const lines = [say.own('list', { count: rows.length, items: say.noun(rows.length, 'item'), checklist: `${checklist.id} ${checklist.version}`, pos: `${pos.name} ${pos.version}` })];
+  const level = (l: string) => say.report(`level.${l}`);
+  for (const r of rows) {
+    const na = r.notApplicable !== undefined ? `  (${say.verdict('not-applicable')}: ${r.notApplicable})` : '';
+    lines.push(`  ${r.id.padEnd(8)} ${level(r.level).padEnd(12)} ${(r.tags.length ? r.tags.join(',') : '-').padEnd(24)} ${r.title}${na}`);
+  }
+  io.stdout.write(`${lines.join('\n')}\n`);
 }

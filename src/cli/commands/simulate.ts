@@ -8,16 +8,94 @@
  *     control   http://127.0.0.1:8093/   (web page and control API)
  *        1.204s  #1  POS → #I#
  *        1.309s  #1  POS ← #0#2.01#
+ *
+ * The log is bounded: when its reader stalls (a CI step that stopped reading the pipe), at most
+ * LOG_MAX_BUFFERED_BYTES wait in memory; later lines are dropped and counted, and once the
+ * reader has caught up one line says how many were lost (`{"event":"dropped","count":n}` with
+ * --json). The transcript itself (GET /transcript) keeps every entry.
  */
 import { Chalk, type ChalkInstance } from 'chalk';
 import type { Command } from 'commander';
 import { UsageError } from '../../errors.js';
-import { loadFaultsFile, parseFaultArg } from '../../faults/cli.js';
+import { loadFaultsFile, parseFaultArg } from '../faults.js';
 import type { FaultSpec } from '../../faults/spec.js';
 import type { TranscriptEntry } from '../../protocol/transcript.js';
 import { startSimulator } from '../../server/start.js';
 import type { CliIo } from '../io.js';
-import type { RegisterCommand } from './index.js';
+import type { RegisterCommand } from './types.js';
+
+/** Log bytes that may wait for a slow stdout reader before lines are dropped. */
+export const LOG_MAX_BUFFERED_BYTES = 1024 * 1024;
+
+export interface BoundedLog {
+  line(text: string): void;
+  /** Writes the "n lines dropped" notice now if any were dropped (at exit). */
+  flushDropped(): void;
+  dropped(): number;
+}
+
+/**
+ * Lines to a stream that may stall: past `maxBuffered` unsent bytes a line is dropped and
+ * counted; the next 'drain' (the reader caught up) writes `notice(count)` first.
+ */
+export function boundedLog(stream: NodeJS.WritableStream, maxBuffered: number, notice: (count: number) => string): BoundedLog {
+  let open = true;
+  let dropped = 0;
+  let totalDropped = 0;
+  // Lines of one event-loop turn go out in one write: a system call per line costs more than the simulator.
+  let batch: string[] = [];
+  let batchBytes = 0;
+  let scheduled = false;
+  // `simulate --json | head -1` closes the pipe: keep simulating, stop logging.
+  stream.on('error', () => {
+    open = false;
+  });
+  const buffered = () => ((stream as { writableLength?: number }).writableLength ?? 0) + batchBytes;
+  const flush = () => {
+    scheduled = false;
+    if (batch.length === 0 || !open) return;
+    const text = batch.join('');
+    batch = [];
+    batchBytes = 0;
+    stream.write(text);
+    // A write that completed at once emits no 'drain': say what was dropped as soon as there is room.
+    if (dropped > 0 && buffered() <= maxBuffered) setImmediate(() => {
+      noticeDropped();
+    });
+  };
+  const add = (text: string) => {
+    batch.push(text + '\n');
+    batchBytes += text.length + 1;
+    if (!scheduled) {
+      scheduled = true;
+      setImmediate(flush);
+    }
+  };
+  const noticeDropped = () => {
+    if (dropped === 0 || !open) return;
+    const count = dropped;
+    dropped = 0;
+    add(notice(count));
+  };
+  stream.on('drain', noticeDropped);
+  return {
+    line(text) {
+      if (!open) return;
+      if (buffered() > maxBuffered) {
+        dropped++;
+        totalDropped++;
+        return;
+      }
+      noticeDropped();
+      add(text);
+    },
+    flushDropped() {
+      noticeDropped();
+      flush();
+    },
+    dropped: () => totalDropped,
+  };
+}
 
 interface SimulateFlags {
   host: string;
@@ -88,14 +166,10 @@ async function runSimulate(flags: SimulateFlags, io: CliIo): Promise<number> {
     seed: Number(flags.seed),
     faults,
   });
-  let stdoutOpen = true;
-  // `simulate --json | head -1` closes the pipe: keep simulating, stop logging.
-  io.stdout.on('error', () => {
-    stdoutOpen = false;
-  });
-  const out = (line: string) => {
-    if (stdoutOpen) io.stdout.write(line + '\n');
-  };
+  const log = boundedLog(io.stdout, LOG_MAX_BUFFERED_BYTES, (count) =>
+    flags.json ? JSON.stringify({ event: 'dropped', count }) : `… ${count} log lines dropped: the terminal or pipe did not keep up (GET /transcript has them all)`,
+  );
+  const out = (line: string) => log.line(line);
   const useColor = io.stdout.isTTY === true && io.env.NO_COLOR === undefined;
   const color = new Chalk({ level: useColor ? 1 : 0 });
 
@@ -117,8 +191,10 @@ async function runSimulate(flags: SimulateFlags, io: CliIo): Promise<number> {
   const signal = await io.interrupted;
   unsubscribe();
   await sim.close();
+  log.flushDropped();
   if (flags.json) out(JSON.stringify({ event: 'stopped', signal }));
   else out(color.dim(`stopped (${signal})`));
+  log.flushDropped();
   return 0;
 }
 

@@ -8,13 +8,14 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { formatIssues } from '../../checklist/load-support.js';
+import { formatIssues } from '../../format/source.js';
 import { loadChecklist } from '../../checklist/load.js';
 import { formatPreflight } from '../../checklist/preflight.js';
 import { resolveChecklist } from '../../checklist/select.js';
-import { validateText, type ChecklistChoice, type FileValidation } from '../../checklist/validate-file.js';
+import { validateText, type ChecklistChoice, type FileValidation } from '../validate-file.js';
 import { UsageError } from '../../errors.js';
 import type { PosProfile } from '../../pos/types.js';
+import { exitCodeForValidation } from '../exit-codes.js';
 import type { CliIo } from '../io.js';
 
 export function registerValidate(program: Command, io: CliIo, setExitCode: (code: number) => void): void {
@@ -51,7 +52,7 @@ Examples:
         for (const r of results) print(r, io);
         if (results.length > 1) io.stdout.write(`${summary(results)}\n`);
       }
-      setExitCode(results.every((r) => r.valid) ? 0 : 2);
+      setExitCode(exitCodeForValidation(results.every((r) => r.valid)));
     });
 }
 

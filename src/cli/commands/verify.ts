@@ -15,10 +15,8 @@ import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { verifyBundle } from '../../bundle/verify.js';
 import { UsageError } from '../../errors.js';
+import { exitCodeForVerify } from '../exit-codes.js';
 import type { CliIo } from '../io.js';
-
-export const VERIFY_FAILED_EXIT = 4;
-export const NOT_A_SUBMISSION_EXIT = 4;
 
 export function registerVerify(program: Command, io: CliIo, setExitCode: (code: number) => void): void {
   program
@@ -53,6 +51,6 @@ Exit codes: 0 intact (and, with --submission, a submission) · 1 no such path
         io.stderr.write(`error: ${bundle} does not verify: ${result.problems.length} problem${result.problems.length > 1 ? 's' : ''}\n`);
       }
       if (refused) io.stderr.write(`error: ${bundle} is intact but not a submission: ${result.submission.problems.join('; ')}\n`);
-      setExitCode(!result.ok ? VERIFY_FAILED_EXIT : refused ? NOT_A_SUBMISSION_EXIT : 0);
+      setExitCode(exitCodeForVerify(result.ok, refused));
     });
 }

@@ -1,6 +1,6 @@
-import { describeTrigger, triggerExtras, forMs, forPhrase, momentPhrase, windowSuffix, type FaultDefinition } from '../definition.js';
+import { describeTrigger, triggerExtras, forMs, forPhrase, momentPhrase, windowSuffix, defineFault, type NoOptions, noOptions } from '../definition.js';
 
-export const busy: FaultDefinition = {
+export const busy = defineFault<NoOptions>({
   info: {
     type: 'busy',
     plane: 'domain',
@@ -15,9 +15,11 @@ export const busy: FaultDefinition = {
     ],
   },
   points: ['command'],
+  parseOptions: noOptions,
   validate: () => [],
+  apply: (_options, effects) => effects.answerBusy(),
   windowMs: forMs,
   describe: (spec) =>
     `answer #ER:BUSY# ${describeTrigger(spec.on, 'command', 'to')}${forPhrase(spec['for']) ? `, then to every command${forPhrase(spec['for'])}` : ''}${triggerExtras(spec.on)}`,
   sentence: (_spec, opportunity, context) => `answered #ER:BUSY# ${momentPhrase(opportunity)}${windowSuffix(context)}`,
-};
+});

@@ -1,7 +1,7 @@
-import { describeTrigger, triggerExtras, type FaultDefinition } from '../definition.js';
+import { describeTrigger, triggerExtras, defineFault } from '../definition.js';
 import { damage } from '../transport.js';
 
-export const corrupt: FaultDefinition = {
+export const corrupt = defineFault<{ with?: string; bytes: number }>({
   info: {
     type: 'corrupt',
     plane: 'transport',
@@ -13,16 +13,18 @@ export const corrupt: FaultDefinition = {
     ],
   },
   points: ['reply'],
+  parseOptions: (spec) => ({ ...(typeof spec['with'] === 'string' ? { with: spec['with'] } : {}), bytes: Number(spec['bytes'] ?? 1) }),
   validate: () => [],
+  toxic: {
+    direction: 'to-pos',
+    order: 1,
+    shape: (options, reply, _previous, random) => ({ replaceWith: options.with ?? damage(reply, options.bytes, random) }),
+  },
   describe(spec) {
     const target = describeTrigger(spec.on, 'command', 'to');
     if (typeof spec['with'] === 'string') return `replace the reply ${target} with ${JSON.stringify(spec['with'])}${triggerExtras(spec.on)}`;
     const bytes = Number(spec['bytes'] ?? 1);
     return `damage ${bytes} byte${bytes === 1 ? '' : 's'} of the reply ${target}${triggerExtras(spec.on)}`;
-  },
-  deliver(spec, reply, _previous, random) {
-    if (typeof spec['with'] === 'string') return { replaceWith: spec['with'] };
-    return { replaceWith: damage(reply, Number(spec['bytes'] ?? 1), random) };
   },
   sentence(_spec, opportunity, context) {
     const command = opportunity.point === 'reply' ? opportunity.command : '?';
@@ -32,4 +34,4 @@ export const corrupt: FaultDefinition = {
       ? `corrupted the reply to #${command}#: ${context.reply} became ${became}`
       : `corrupted the reply to #${command}# into ${became}`;
   },
-};
+});

@@ -1,7 +1,7 @@
-import { cutPhrase, dropAt } from '../transport.js';
-import { describeTrigger, triggerExtras, type FaultDefinition } from '../definition.js';
+import { cutPhrase, dropAt, midReplyOption } from '../transport.js';
+import { describeTrigger, triggerExtras, defineFault } from '../definition.js';
 
-export const disconnect: FaultDefinition = {
+export const disconnect = defineFault<{ midReply: number }>({
   info: {
     type: 'disconnect',
     plane: 'transport',
@@ -12,9 +12,10 @@ export const disconnect: FaultDefinition = {
     ],
   },
   points: ['reply'],
+  parseOptions: midReplyOption,
   validate: () => [],
+  toxic: { direction: 'to-pos', order: 5, shape: (options, reply) => dropAt('disconnect', options.midReply, reply) },
   describe: (spec) => `close the connection${cutPhrase(spec)} ${describeTrigger(spec.on, 'command', 'to')}${triggerExtras(spec.on)}`,
-  deliver: (spec, reply) => dropAt('disconnect', spec, reply),
   sentence: (_spec, opportunity, context) => {
     const cut = context.delivery?.dropAfterBytes ?? 0;
     const command = opportunity.point === 'reply' ? `#${opportunity.command}#` : 'the command';
@@ -22,4 +23,4 @@ export const disconnect: FaultDefinition = {
       ? `closed the connection after ${cut} bytes of the reply to ${command}`
       : `closed the connection instead of replying to ${command}`;
   },
-};
+});

@@ -1,6 +1,7 @@
-import { describeTrigger, triggerExtras, momentPhrase, type FaultDefinition } from '../definition.js';
+import { describeTrigger, triggerExtras, momentPhrase, defineFault } from '../definition.js';
+import { DOOR_CODES } from '../device-codes.js';
 
-export const doorOpen: FaultDefinition = {
+export const doorOpen = defineFault<{ door: 'coin' | 'note' }>({
   info: {
     type: 'door-open',
     plane: 'domain',
@@ -11,7 +12,12 @@ export const doorOpen: FaultDefinition = {
     ],
   },
   points: ['command', 'progress'],
+  parseOptions: (spec) => ({ door: spec['door'] === 'note' ? 'note' : 'coin' }),
   validate: () => [],
+  apply(options, effects) {
+    effects.addDeviceError(DOOR_CODES[options.door], { blocking: true });
+    if (effects.piece) effects.failOperation({ pieceWasGoingIn: effects.piece.phase === 'accept' });
+  },
   describe: (spec) => `open the ${String(spec['door'] ?? 'coin')} door ${describeTrigger(spec.on, 'command')}${triggerExtras(spec.on)}`,
   sentence: (spec, opportunity) => `the ${String(spec['door'] ?? 'coin')} door opened ${momentPhrase(opportunity)}`,
-};
+});

@@ -1,7 +1,7 @@
 import { parseDuration, formatDuration } from '../../duration.js';
-import { describeTrigger, triggerExtras, forMs, forPhrase, windowSuffix, type FaultDefinition } from '../definition.js';
+import { describeTrigger, triggerExtras, forMs, forPhrase, windowSuffix, defineFault } from '../definition.js';
 
-export const latency: FaultDefinition = {
+export const latency = defineFault<{ ms: number; jitter: number }>({
   info: {
     type: 'latency',
     plane: 'transport',
@@ -14,7 +14,16 @@ export const latency: FaultDefinition = {
     ],
   },
   points: ['reply'],
+  parseOptions: (spec) => ({ ms: parseDuration(spec['ms']) ?? 0, jitter: parseDuration(spec['jitter']) ?? 0 }),
   validate: () => [],
+  toxic: {
+    direction: 'to-pos',
+    order: 3,
+    shape(options, _reply, _previous, random) {
+      const offset = options.jitter > 0 ? Math.round((random.next() * 2 - 1) * options.jitter) : 0;
+      return { delayMs: Math.max(0, options.ms + offset) };
+    },
+  },
   windowMs: forMs,
   describe(spec) {
     const ms = parseDuration(spec['ms']) ?? 0;
@@ -26,15 +35,9 @@ export const latency: FaultDefinition = {
       ? `add ${amount} of latency to every reply${window}, starting with the reply ${target}${triggerExtras(spec.on)}`
       : `add ${amount} of latency to the reply ${target}${triggerExtras(spec.on)}`;
   },
-  deliver(spec, _reply, _previous, random) {
-    const ms = parseDuration(spec['ms']) ?? 0;
-    const jitter = parseDuration(spec['jitter']) ?? 0;
-    const offset = jitter > 0 ? Math.round((random.next() * 2 - 1) * jitter) : 0;
-    return { delayMs: Math.max(0, ms + offset) };
-  },
   sentence(_spec, opportunity, context) {
     const delay = context.delivery?.delayMs ?? 0;
     const command = opportunity.point === 'reply' ? opportunity.command : '?';
     return `delayed the reply to #${command}# by ${formatDuration(delay)}${windowSuffix(context)}`;
   },
-};
+});

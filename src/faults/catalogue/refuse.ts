@@ -1,6 +1,6 @@
-import { describeTrigger, triggerExtras, forMs, forPhrase, windowSuffix, type FaultDefinition } from '../definition.js';
+import { describeTrigger, triggerExtras, forMs, forPhrase, windowSuffix, defineFault, type NoOptions, noOptions } from '../definition.js';
 
-export const refuse: FaultDefinition = {
+export const refuse = defineFault<NoOptions>({
   info: {
     type: 'refuse',
     plane: 'transport',
@@ -11,11 +11,13 @@ export const refuse: FaultDefinition = {
     ],
   },
   points: ['connect'],
+  parseOptions: noOptions,
   validate: () => [],
+  toxic: { direction: 'to-machine', order: 0 },
   windowMs: forMs,
   describe: (spec) =>
     forPhrase(spec['for'])
       ? `refuse every new connection${forPhrase(spec['for'])}, starting with ${describeTrigger(spec.on, 'connection', '')}${triggerExtras(spec.on)}`
       : `refuse ${describeTrigger(spec.on, 'connection', '')}${triggerExtras(spec.on)}`,
   sentence: (_spec, opportunity, context) => `refused connection ${opportunity.conn}${windowSuffix(context)}`,
-};
+});

@@ -1,7 +1,7 @@
-import { cutPhrase, dropAt } from '../transport.js';
-import { describeTrigger, triggerExtras, type FaultDefinition } from '../definition.js';
+import { cutPhrase, dropAt, midReplyOption } from '../transport.js';
+import { describeTrigger, triggerExtras, defineFault } from '../definition.js';
 
-export const reset: FaultDefinition = {
+export const reset = defineFault<{ midReply: number }>({
   info: {
     type: 'reset',
     plane: 'transport',
@@ -12,9 +12,10 @@ export const reset: FaultDefinition = {
     ],
   },
   points: ['reply'],
+  parseOptions: midReplyOption,
   validate: () => [],
+  toxic: { direction: 'to-pos', order: 6, shape: (options, reply) => dropAt('reset', options.midReply, reply) },
   describe: (spec) => `reset the connection (RST)${cutPhrase(spec)} ${describeTrigger(spec.on, 'command', 'to')}${triggerExtras(spec.on)}`,
-  deliver: (spec, reply) => dropAt('reset', spec, reply),
   sentence: (_spec, opportunity, context) => {
     const cut = context.delivery?.dropAfterBytes ?? 0;
     const command = opportunity.point === 'reply' ? `#${opportunity.command}#` : 'the command';
@@ -22,4 +23,4 @@ export const reset: FaultDefinition = {
       ? `reset the connection (RST) after ${cut} bytes of the reply to ${command}`
       : `reset the connection (RST) instead of replying to ${command}`;
   },
-};
+});

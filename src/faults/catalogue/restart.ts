@@ -1,6 +1,6 @@
-import { describeTrigger, triggerExtras, momentPhrase, type FaultDefinition } from '../definition.js';
+import { describeTrigger, triggerExtras, momentPhrase, defineFault, type NoOptions, noOptions } from '../definition.js';
 
-export const restart: FaultDefinition = {
+export const restart = defineFault<NoOptions>({
   info: {
     type: 'restart',
     plane: 'domain',
@@ -9,7 +9,9 @@ export const restart: FaultDefinition = {
     options: [],
   },
   points: ['command', 'progress'],
+  parseOptions: noOptions,
   validate: () => [],
+  apply: (_options, effects) => effects.restartConnector(),
   describe: (spec) => `restart the connector ${describeTrigger(spec.on, 'command')}${triggerExtras(spec.on)}`,
   sentence: (_spec, opportunity) => `the connector restarted ${momentPhrase(opportunity)}`,
-};
+});

@@ -1,6 +1,6 @@
-import { describeTrigger, triggerExtras, forMs, forPhrase, windowSuffix, type FaultDefinition } from '../definition.js';
+import { describeTrigger, triggerExtras, forMs, forPhrase, windowSuffix, defineFault, type NoOptions, noOptions } from '../definition.js';
 
-export const silence: FaultDefinition = {
+export const silence = defineFault<NoOptions>({
   info: {
     type: 'silence',
     plane: 'transport',
@@ -11,13 +11,14 @@ export const silence: FaultDefinition = {
     ],
   },
   points: ['reply'],
+  parseOptions: noOptions,
   validate: () => [],
+  toxic: { direction: 'to-pos', order: 4, shape: () => ({ drop: 'silence' }) },
   windowMs: forMs,
   describe: (spec) =>
     forPhrase(spec['for'])
       ? `withhold every reply${forPhrase(spec['for'])}, starting with the reply ${describeTrigger(spec.on, 'command', 'to')}${triggerExtras(spec.on)}`
       : `withhold the reply ${describeTrigger(spec.on, 'command', 'to')}${triggerExtras(spec.on)}`,
-  deliver: () => ({ drop: 'silence' }),
   sentence: (_spec, opportunity, context) =>
     `withheld the reply to #${opportunity.point === 'reply' ? opportunity.command : '?'}# (silence)${windowSuffix(context)}`,
-};
+});

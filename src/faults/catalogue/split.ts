@@ -1,7 +1,7 @@
-import { describeTrigger, triggerExtras, type FaultDefinition } from '../definition.js';
+import { describeTrigger, triggerExtras, defineFault } from '../definition.js';
 import { splitOffsets } from '../transport.js';
 
-export const split: FaultDefinition = {
+export const split = defineFault<{ at: number[] | 'middle' | 'every' }>({
   info: {
     type: 'split',
     plane: 'transport',
@@ -17,13 +17,14 @@ export const split: FaultDefinition = {
     ],
   },
   points: ['reply'],
+  parseOptions: (spec) => ({ at: Array.isArray(spec['at']) ? spec['at'].filter((n): n is number => typeof n === 'number') : spec['at'] === 'every' ? 'every' : 'middle' }),
   validate: () => [],
+  toxic: { direction: 'to-pos', order: 2, shape: (options, reply) => ({ splitAt: splitOffsets(options.at, reply.length) }) },
   describe(spec) {
     const at = spec['at'];
     const where = Array.isArray(at) ? `at byte${at.length > 1 ? 's' : ''} ${at.join(', ')}` : at === 'every' ? 'into single bytes' : 'in the middle';
     return `split the reply ${describeTrigger(spec.on, 'command', 'to')} ${where}${triggerExtras(spec.on)}`;
   },
-  deliver: (spec, reply) => ({ splitAt: splitOffsets(spec['at'], reply.length) }),
   sentence(_spec, opportunity, context) {
     const offsets = context.delivery?.splitAt ?? [];
     const command = opportunity.point === 'reply' ? opportunity.command : '?';
@@ -33,4 +34,4 @@ export const split: FaultDefinition = {
     }
     return `split the reply to #${command}# at byte${offsets.length > 1 ? 's' : ''} ${offsets.join(', ')}`;
   },
-};
+});

@@ -1,6 +1,7 @@
-import { describeTrigger, triggerExtras, momentPhrase, type FaultDefinition } from '../definition.js';
+import { describeTrigger, triggerExtras, momentPhrase, defineFault, type NoOptions, noOptions } from '../definition.js';
+import { STACKER_FULL_CODE } from '../device-codes.js';
 
-export const stackerFull: FaultDefinition = {
+export const stackerFull = defineFault<NoOptions>({
   info: {
     type: 'stacker-full',
     plane: 'domain',
@@ -9,7 +10,12 @@ export const stackerFull: FaultDefinition = {
     options: [],
   },
   points: ['command', 'progress'],
+  parseOptions: noOptions,
   validate: () => [],
+  apply(_options, effects) {
+    effects.fillStacker();
+    effects.addDeviceError(STACKER_FULL_CODE, { blocking: false });
+  },
   describe: (spec) => `fill the stacker ${describeTrigger(spec.on, 'command')}${triggerExtras(spec.on)}`,
   sentence: (_spec, opportunity) => `the stacker became full ${momentPhrase(opportunity)}`,
-};
+});

@@ -1,6 +1,6 @@
-import { describeTrigger, triggerExtras, type FaultDefinition } from '../definition.js';
+import { describeTrigger, triggerExtras, defineFault, type NoOptions, noOptions } from '../definition.js';
 
-export const staleReply: FaultDefinition = {
+export const staleReply = defineFault<NoOptions>({
   info: {
     type: 'stale-reply',
     plane: 'transport',
@@ -10,10 +10,11 @@ export const staleReply: FaultDefinition = {
     options: [],
   },
   points: ['reply'],
+  parseOptions: noOptions,
   validate: () => [],
+  toxic: { direction: 'to-pos', order: 0, shape: (_options, _reply, previous) => (previous === undefined ? {} : { replaceWith: previous }) },
   accepts: (_spec, _opportunity, context) => context.previousReply !== undefined,
   describe: (spec) => `answer ${describeTrigger(spec.on, 'command', '')} with the previous reply on its connection${triggerExtras(spec.on)}`,
-  deliver: (_spec, _reply, previous) => (previous === undefined ? {} : { replaceWith: previous }),
   sentence(_spec, opportunity, context) {
     const command = opportunity.point === 'reply' ? opportunity.command : '?';
     const stale = context.delivery?.replaceWith;
@@ -21,4 +22,4 @@ export const staleReply: FaultDefinition = {
       ? `answered #${command}# with the previous reply`
       : `answered #${command}# with the previous reply ${stale}${context.reply !== undefined ? ` instead of ${context.reply}` : ''}`;
   },
-};
+});

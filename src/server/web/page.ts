@@ -25,10 +25,12 @@ th { font-weight:600; color:var(--muted); font-size:12px; }
 .level.ok { background:var(--ok); } .level.near-empty, .level.near-full { background:var(--near); }
 .level.empty, .level.full { background:var(--bad); } .level.none { background:#adb5bd; }
 button { font:inherit; border:1px solid var(--line); background:#fff; border-radius:6px; padding:5px 10px; cursor:pointer; }
-button:hover { border-color:var(--accent); }
+button:not(:disabled):hover { border-color:var(--accent); }
 button.primary { background:var(--accent); border-color:var(--accent); color:#fff; }
 button.danger { color:var(--bad); }
-button:disabled { opacity:.45; cursor:default; }
+/* Disabled must read as disabled whatever colour the button has when it is live (a note, Accept). */
+button:disabled, button.primary:disabled, .money button.note:disabled, .money button.coin:disabled {
+  background:#eceef2; border-color:#d9dde5; border-style:dashed; color:#98a2b3; cursor:not-allowed; box-shadow:none; }
 .money { display:flex; flex-wrap:wrap; gap:6px; margin:6px 0 10px; }
 .money button { min-width:64px; }
 .money button.note { background:#e7f5ff; }
@@ -41,7 +43,10 @@ button:disabled { opacity:.45; cursor:default; }
 #status { min-height:1.4em; font-size:12px; }
 #status.error { color:var(--bad); } #status.ok { color:var(--ok); }
 #log { height:420px; overflow:auto; font:12px/1.35 ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; background:#0f1420; color:#d0d7e2; border-radius:6px; padding:6px; }
-#log div { white-space:pre-wrap; word-break:break-all; }
+/* One entry per line; a long frame wraps only between its fields (<wbr> after each #), never inside one. */
+#log .line { display:grid; grid-template-columns:max-content max-content minmax(0, 1fr); }
+#log .when, #log .dir { white-space:pre; }
+#log .data { white-space:pre-wrap; overflow-wrap:anywhere; word-break:normal; }
 #log .in { color:#74c0fc; } #log .out { color:#8ce99a; } #log .event { color:#e599f7; } #log .fault { color:#ffa8a8; }
 label { font-size:12px; color:var(--muted); display:flex; flex-direction:column; gap:2px; }
 input, select { font:inherit; padding:4px 6px; border:1px solid var(--line); border-radius:6px; min-width:0; }
@@ -52,6 +57,12 @@ input, select { font:inherit; padding:4px 6px; border:1px solid var(--line); bor
 .badge.fired { background:#ffe3e3; color:var(--bad); }
 ul { padding-left:18px; margin:4px 0; }
 .hint { color:var(--muted); font-size:12px; }
+.pill { display:inline-flex; align-items:center; gap:6px; font-size:12px; padding:2px 10px; border-radius:10px; background:#343a4a; color:#c9d1e0; }
+.pill[hidden] { display:none; }
+.pill::before { content:""; width:8px; height:8px; border-radius:50%; background:#868e96; }
+.pill.on { background:#1f3d2a; color:#b2f2bb; } .pill.on::before { background:var(--ok); }
+.pill.off::before { background:#adb5bd; }
+.pill.bad { background:#4a1f1f; color:#ffc9c9; } .pill.bad::before { background:var(--bad); }
 `;
 
 const SCRIPT = `
@@ -73,6 +84,24 @@ function el(tag, attrs, ...children) {
   return node;
 }
 let profile = { name: '', currency: '', coins: [], notes: [], recyclable: [] };
+// What the operation's fields mean to a person at the page; an unknown field shows its name.
+const COMMANDS = { I: 'initialise', C: 'charge', G: 'backoffice menu', B: 'accept cash', A: 'add change', P: 'dispense', U: 'dispense by denomination',
+  S: 'collect the stacker', F: 'close the till', V: 'empty the machine', W: 'maintenance' };
+const PHASES = { accepting: 'taking cash', confirming: 'waiting for Accept', paying: 'paying change', refunding: 'giving the cash back',
+  dispensing: 'dispensing', screen: 'screen open', jammed: 'jammed', 'cold-start': 'starting (cold)', 'warm-start': 'starting' };
+const WAITING = { customer: 'the customer', operator: 'the operator' };
+const LABELS = { phase: 'Phase', acceptButton: 'Accept button', partialCharge: 'Partial payment', validating: 'Notes being validated', remaining: 'Pieces left to dispense' };
+function yesNo(key, value) {
+  if (key === 'acceptButton') return value ? 'shown' : 'hidden';
+  if (key === 'partialCharge') return value ? 'allowed' : 'not allowed';
+  return value ? 'yes' : 'no';
+}
+function humanField(key, value) {
+  const label = LABELS[key] || key.replace(/([a-z])([A-Z])/g, '$1 $2').replace(/^./, (c) => c.toUpperCase());
+  if (typeof value === 'boolean') return [label, yesNo(key, value)];
+  if (key === 'phase') return [label, PHASES[value] || String(value)];
+  return [label, String(value)];
+}
 let catalog = [];
 let state = null;
 let money = (c) => (c / 100).toFixed(2);
@@ -118,50 +147,58 @@ function levelOf(denomination) {
 function renderInventory() {
   const body = $('inventory');
   body.replaceChildren();
-  if (!state) return;
+  if (!state) { $('totals').textContent = ''; return; }
   const all = [...profile.coins, ...profile.notes];
   for (const d of all) {
     const key = String(d);
     const recyclable = profile.recyclable.includes(d);
     const level = recyclable ? levelOf(d) : null;
-    const levelText = level ? level.replace('-', ' ') : (recyclable ? '' : 'stacker only');
+    const levelText = level ? level.replace('-', ' ') : (recyclable ? '' : 'to the stacker');
     body.append(el('tr', { dataset: { denomination: key } },
       el('td', {}, money(d)),
       el('td', {}, recyclable ? String(state.inventory.recyclers[key] || 0) : '–'),
       el('td', {}, String(state.inventory.stacker[key] || 0)),
       el('td', {}, el('span', { class: 'level ' + (level || 'none') }, levelText || '–'))));
   }
-  $('totals').textContent = 'recyclers ' + money(state.totals.recyclers) + ' · stacker ' + money(state.totals.stacker) +
-    (state.ledger ? ' · inserted ' + money(state.ledger.inserted) + ' · dispensed ' + money(state.ledger.dispensed) : '') +
+  $('totals').textContent = 'In the recyclers: ' + money(state.totals.recyclers) + ' · in the stacker: ' + money(state.totals.stacker) +
+    (state.ledger ? ' · inserted since start: ' + money(state.ledger.inserted) + ' · dispensed: ' + money(state.ledger.dispensed) : '') +
     (state.levels && state.levels.STACKER && state.levels.STACKER !== 'ok' ? ' · stacker ' + state.levels.STACKER.replace('-', ' ') : '');
 }
 function renderOperation() {
   const box = $('operation');
   box.replaceChildren();
-  if (!state) return;
-  $('initialized').textContent = state.initialized ? 'initialised' : 'not initialised (waiting for #I#)';
+  if (!state) {
+    for (const b of document.querySelectorAll('[data-needs-open]')) b.disabled = true;
+    $('close-backoffice').disabled = true;
+    return;
+  }
+  $('initialized').textContent = state.initialized ? 'Initialised' : 'Not initialised (waiting for #I#)';
+  // The dialect options in force, so a vendor comparing with a real connector sees which reading is simulated.
+  if (state.dialect) $('dialect').textContent = 'Dialect: ' + Object.entries(state.dialect).map(([k, v]) => k + '=' + v).join(' · ');
   const op = state.operation;
   if (!op) {
     box.append(el('p', { class: 'idle' }, 'No operation open. Start one from the POS (e.g. #C#…).'));
   } else {
-    const rows = [['command', '#' + op.command + '#'], ['connection', String(op.conn)]];
-    if (op.amount !== undefined) rows.push(['amount', money(op.amount)]);
-    if (op.inserted !== undefined) rows.push(['inserted', money(op.inserted)]);
+    // [field, label, value]: data-field keeps the protocol's name for scripts and tests.
+    const rows = [['command', 'Command', '#' + op.command + '#' + (COMMANDS[op.command] ? ' · ' + COMMANDS[op.command] : '')],
+      ['conn', 'Connection', '#' + op.conn]];
+    if (op.amount !== undefined) rows.push(['amount', op.command === 'C' ? 'Amount due' : 'Amount', money(op.amount)]);
+    if (op.inserted !== undefined) rows.push(['inserted', 'Inserted', money(op.inserted)]);
     if (op.amount !== undefined && op.inserted !== undefined && op.command !== 'P') {
-      rows.push([op.inserted >= op.amount ? 'change due' : 'still due', money(Math.abs(op.amount - op.inserted))]);
+      rows.push(op.inserted >= op.amount ? ['change', 'Change due', money(op.inserted - op.amount)] : ['due', 'Still due', money(op.amount - op.inserted)]);
     }
-    if (op.dispensed !== undefined) rows.push(['dispensed', money(op.dispensed)]);
-    if (op.waitingFor) rows.push(['waiting for', op.waitingFor]);
+    if (op.dispensed !== undefined) rows.push(['dispensed', 'Dispensed', money(op.dispensed)]);
+    if (op.waitingFor) rows.push(['waitingFor', 'Waiting for', WAITING[op.waitingFor] || op.waitingFor]);
     for (const [k, v] of Object.entries(op)) {
       if (['command', 'conn', 'amount', 'inserted', 'dispensed', 'waitingFor'].includes(k)) continue;
       if (v === null || typeof v === 'object') continue;
-      rows.push([k, String(v)]);
+      rows.push([k, ...humanField(k, v)]);
     }
-    box.append(el('dl', { class: 'kv' }, rows.map(([k, v]) => [el('dt', {}, k), el('dd', { dataset: { field: k } }, v)])));
+    box.append(el('dl', { class: 'kv' }, rows.map(([k, label, v]) => [el('dt', {}, label), el('dd', { dataset: { field: k } }, v)])));
   }
   const errs = $('errors');
   errs.replaceChildren();
-  if (state.errors.length === 0) errs.append(el('li', { class: 'idle' }, 'none'));
+  if (state.errors.length === 0) errs.append(el('li', { class: 'idle' }, 'None'));
   for (const code of state.errors) errs.append(el('li', {}, String(code)));
   const open = !!op;
   for (const b of document.querySelectorAll('[data-needs-open]')) b.disabled = !open;
@@ -246,14 +283,31 @@ async function refresh() {
   if (refreshTimer) { clearTimeout(refreshTimer); refreshTimer = null; }
   try {
     state = await api('GET', '/state');
-    $('conn-state').textContent = 'connected';
+    setPill('sim-state', '', '');
   } catch {
-    $('conn-state').textContent = 'simulator unreachable';
-    return;
+    // What the page showed is no longer known to be true: clear it rather than leave stale amounts.
+    state = null;
+    setPill('sim-state', 'Simulator unreachable', 'bad');
   }
+  renderPosConnection();
   renderInventory();
   renderOperation();
-  refreshFaults();
+  if (state) refreshFaults();
+}
+function setPill(id, text, kind) {
+  const pill = $(id);
+  pill.textContent = text;
+  pill.className = 'pill ' + kind;
+  pill.hidden = text === '';
+}
+// "Connected" means a POS holds a TCP connection to the protocol port, not that this page reached the simulator.
+function renderPosConnection() {
+  const n = state && typeof state.connections === 'number' ? state.connections : null;
+  const pill = $('pos-state');
+  pill.dataset.connected = n !== null && n > 0 ? 'true' : 'false';
+  if (n === null) setPill('pos-state', 'POS: unknown', 'off');
+  else if (n === 0) setPill('pos-state', 'No POS connected', 'off');
+  else setPill('pos-state', n === 1 ? 'POS connected' : 'POS connected (' + n + ' connections)', 'on');
 }
 function scheduleRefresh() {
   if (!refreshTimer) refreshTimer = setTimeout(refresh, 80);
@@ -268,7 +322,10 @@ function logEntry(entry) {
   const at = (entry.at / 1000).toFixed(3).padStart(9, ' ') + 's';
   const who = entry.conn ? ('#' + entry.conn).padEnd(4, ' ') : '    ';
   const kind = entry.dir === 'event' ? '[' + (entry.kind || 'event') + '] ' : '';
-  log.append(el('div', { class: cls, dataset: { dir: entry.dir } }, at + ' ' + who + ' ' + arrow + kind + entry.data));
+  // A frame may wrap between its fields only: a break opportunity after every #.
+  const data = entry.dir === 'event' ? [entry.data] : entry.data.split(/(?<=#)/).filter(Boolean).flatMap((part) => [part, el('wbr', {})]);
+  log.append(el('div', { class: 'line ' + cls, dataset: { dir: entry.dir } },
+    el('span', { class: 'when' }, at + ' ' + who + ' '), el('span', { class: 'dir' }, arrow), el('span', { class: 'data' }, kind || undefined, data)));
   while (log.childElementCount > MAX_LOG) log.firstElementChild.remove();
   if (stick) log.scrollTop = log.scrollHeight;
 }
@@ -276,8 +333,8 @@ function connectEvents() {
   const source = new EventSource('/events');
   source.addEventListener('entry', (e) => { logEntry(JSON.parse(e.data)); scheduleRefresh(); });
   source.addEventListener('reset', () => { $('log').replaceChildren(); scheduleRefresh(); });
-  source.onerror = () => { $('conn-state').textContent = 'reconnecting…'; };
-  source.onopen = () => { $('log').replaceChildren(); };
+  source.onerror = () => { setPill('sim-state', 'Live log reconnecting…', 'bad'); };
+  source.onopen = () => { $('log').replaceChildren(); setPill('sim-state', '', ''); };
 }
 
 async function init() {
@@ -313,15 +370,16 @@ const BODY = `
   <span class="meta" id="profile"></span>
   <span class="meta" id="initialized"></span>
   <span class="spacer"></span>
-  <span class="meta" id="conn-state">loading…</span>
-  <label style="color:#c9d1e0">customer
+  <span class="pill off" id="pos-state" data-connected="false" role="status">loading…</span>
+  <span class="pill bad" id="sim-state" hidden></span>
+  <label style="color:#c9d1e0">Customer
     <select id="customer-mode"><option value="manual">manual</option><option value="auto">auto</option></select></label>
   <button id="reset" class="danger">Reset</button>
 </header>
 <main>
   <section>
     <h2>Inventory</h2>
-    <table><thead><tr><th>denomination</th><th>recyclers</th><th>stacker</th><th>level</th></tr></thead>
+    <table><thead><tr><th>Denomination</th><th>Recyclers</th><th>Stacker</th><th>Level</th></tr></thead>
       <tbody id="inventory"></tbody></table>
     <p class="hint" id="totals"></p>
   </section>
@@ -339,6 +397,7 @@ const BODY = `
     <div id="status" role="status"></div>
     <h2>Device errors</h2>
     <ul class="errors" id="errors"></ul>
+    <p class="hint" id="dialect" title="dialect options of the machine profile (docs/protocol-choices.md)"></p>
     <h2>Faults</h2>
     <form id="fault-form">
       <div class="row"><select id="fault-type" aria-label="fault type"></select><button class="primary" type="submit">Arm</button></div>

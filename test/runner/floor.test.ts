@@ -1,0 +1,177 @@
+/**
+ * The floor of a run (src/runner/floor.ts): the waits a checklist declares, counted from the
+ * checklist text itself, so the figures below are read off the YAML, not off the code.
+ */
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parseChecklist, loadChecklist } from '../../src/checklist/load.js';
+import { CHECKLISTS_DIR } from '../../src/checklist/select.js';
+import { itemFloor, runFloor, type FloorMachine } from '../../src/runner/floor.js';
+import { floorLine } from '../../src/cli/progress.js';
+
+const MACHINE: FloorMachine = { noteAcceptMs: 1500, coinAcceptMs: 300, customerDelayMs: 1000, notes: [500, 1000, 2000, 5000] };
+
+function checklistOf(stepsYaml: string): ReturnType<typeof parseChecklist> {
+  const indented = stepsYaml
+    .trim()
+    .split('\n')
+    .map((line) => `      ${line}`)
+    .join('\n');
+  const text = `id: floor-test
+version: "1"
+title: {fr: t, en: t, es: t}
+source: test
+integrations: [express]
+items:
+  - id: T-01
+    title: {fr: t, en: t, es: t}
+    description: {fr: d, en: d, es: d}
+    ref: "1"
+    level: required
+    catches: {fr: c, en: c, es: c}
+    steps:
+${indented}
+`;
+  return parseChecklist(text, 'floor-test.yaml');
+}
+
+function floorOf(stepsYaml: string, timeScale = 1, machine?: FloorMachine) {
+  const item = checklistOf(stepsYaml).items[0];
+  if (!item) throw new Error('no item parsed');
+  return itemFloor(item, { timeScale, ...(machine ? { machine } : {}) });
+}
+
+describe('itemFloor', () => {
+  it('counts wait steps and the customer and operator `after`, unscaled', () => {
+    const floor = floorOf(
+      `
+- action: sale
+  amount: 500
+  wait: false
+- customer: {insert: [500], after: 200ms, within: 30s}
+- wait: 2s
+- operator: {close: true, after: 500ms, within: 30s}
+`,
+      0.01,
+    );
+    expect(floor.waitsMs).toBe(200 + 2000 + 500);
+    expect(floor.machineMs).toBe(0);
+  });
+
+  it('scales the machine time of inserted pieces: notes and coins from the profile', () => {
+    const floor = floorOf(
+      `
+- action: sale
+  amount: 700
+  wait: false
+- customer: {insert: [500, 200], after: 0ms, within: 30s}
+`,
+      0.1,
+      MACHINE,
+    );
+    expect(floor.machineMs).toBeCloseTo((1500 + 300) * 0.1, 6);
+    expect(floor.floorMs).toBeCloseTo(180, 6);
+  });
+
+  it('counts the automatic customer once per later sale: its delay and its pieces', () => {
+    const floor = floorOf(
+      `
+- setup:
+    customer: {mode: auto, pay: [1000]}
+- action: startup
+- action: sale
+  amount: 1000
+- action: sale
+  amount: 1000
+`,
+      0.01,
+      MACHINE,
+    );
+    expect(floor.machineMs).toBeCloseTo(2 * (1000 + 1500) * 0.01, 6);
+  });
+
+  it('counts a latency fault once per later action that must wait for a reply it delays, at most `times`', () => {
+    const everyReply = floorOf(`
+- setup:
+    faults:
+      - {type: latency, ms: 300, on: {times: 1000}}
+- action: startup
+- action: sale
+  amount: 990
+- action: shutdown
+`);
+    // startup (#I#) and sale (#C#) wait for a reply; shutdown need not send anything.
+    expect(everyReply.waitsMs).toBe(600);
+    const once = floorOf(`
+- setup:
+    faults:
+      - {type: latency, ms: 300}
+- action: startup
+- action: sale
+  amount: 990
+`);
+    expect(once.waitsMs).toBe(300);
+    const onlyC = floorOf(`
+- action: startup
+- fault: {type: latency, ms: 1s, jitter: 200ms, on: {command: C, times: 5}}
+- action: sale
+  amount: 990
+- action: startup
+`);
+    expect(onlyC.waitsMs).toBe(800);
+  });
+
+  it('leaves out what a correct POS may avoid: a chance, a later nth, windows, other faults', () => {
+    const floor = floorOf(`
+- setup:
+    faults:
+      - {type: latency, ms: 300, on: {probability: 0.5}}
+      - {type: latency, ms: 300, on: {nth: 2}}
+      - {type: busy, for: 2s}
+      - {type: silence, for: 2s}
+- action: startup
+- expect: {sends: "#I#", within: 30s}
+`);
+    expect(floor.floorMs).toBe(0);
+  });
+});
+
+describe('runFloor', () => {
+  it('adds up the items: the shipped express checklist declares its waits in four items', () => {
+    const checklist = loadChecklist(join(CHECKLISTS_DIR, 'chapter7-express.yaml'));
+    const floor = runFloor(checklist.items, { timeScale: 0.01, machine: MACHINE });
+    expect(floor.items).toHaveLength(checklist.items.length);
+    const byId = new Map(floor.items.map((item) => [item.id, item]));
+    // EXP-08: customer inserts after 200 ms, cancels after 2 s.
+    expect(byId.get('EXP-08')?.waitsMs).toBe(2200);
+    // EXP-15: latency 300 ms on #I# and #C#, the customer after 2 s.
+    expect(byId.get('EXP-15')?.waitsMs).toBe(2600);
+    const total = floor.items.reduce((sum, item) => sum + item.floorMs, 0);
+    expect(floor.floorMs).toBeCloseTo(total, 6);
+    expect(floor.floorMs).toBeGreaterThan(2200 + 2600);
+  });
+
+  it('refuses a time scale that is not above 0', () => {
+    expect(() => runFloor([], { timeScale: 0 })).toThrow(/timeScale must be a number above 0, got 0/);
+  });
+});
+
+describe('the run summary line', () => {
+  it('shows the floor and what the run added on top', () => {
+    const line = floorLine({
+      summary: { total: 1, pass: 1, fail: 0, error: 0, partial: 0, notApplicable: 0, skipped: 0, requiredFailed: 0, floorMs: 12_300 },
+      startedAt: '2026-01-01T10:00:00.000Z',
+      finishedAt: '2026-01-01T10:00:16.400Z',
+    });
+    expect(line).toBe('Floor: 12.3 s (the waits the checklist declares); the tool added 4.1 s');
+  });
+
+  it('says nothing for a result without a floor (merged or older)', () => {
+    const line = floorLine({
+      summary: { total: 0, pass: 0, fail: 0, error: 0, partial: 0, notApplicable: 0, skipped: 0, requiredFailed: 0 },
+      startedAt: '2026-01-01T10:00:00.000Z',
+      finishedAt: '2026-01-01T10:00:01.000Z',
+    });
+    expect(line).toBeUndefined();
+  });
+});
