@@ -17,6 +17,8 @@ interface Own {
   stillRunning: string;
   left: string;
   replay: string;
+  /** The run's floor (src/runner/floor.ts): {floor} and {added} are durations. */
+  floor: string;
   report: string;
   onItemsThatRan: string;
   interrupted: string;
@@ -41,6 +43,7 @@ const OWN: Record<Lang, Own> = {
     stillRunning: 'still running',
     left: 'left',
     replay: 'replay the same fault decisions with --seed {seed}',
+    floor: 'Floor: {floor} (the waits the checklist declares); the tool added {added}',
     report: 'Report',
     onItemsThatRan: 'on the items that ran',
     interrupted: 'interrupted',
@@ -59,6 +62,7 @@ const OWN: Record<Lang, Own> = {
     stillRunning: 'toujours en cours',
     left: 'restant',
     replay: 'rejouez les mêmes décisions de pannes avec --seed {seed}',
+    floor: 'Plancher : {floor} (les attentes que la checklist déclare) ; l’outil a ajouté {added}',
     report: 'Rapport',
     onItemsThatRan: 'sur les points exécutés',
     interrupted: 'interrompu',
@@ -77,6 +81,7 @@ const OWN: Record<Lang, Own> = {
     stillRunning: 'todavía en curso',
     left: 'restante',
     replay: 'repita las mismas decisiones de fallos con --seed {seed}',
+    floor: 'Mínimo: {floor} (las esperas que declara la checklist); la herramienta añadió {added}',
     report: 'Informe',
     onItemsThatRan: 'en los puntos ejecutados',
     interrupted: 'interrumpido',

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 /**
- * The command line: one file per command in commands/, one top-level catch here that turns
- * typed errors into messages and exit codes (docs/runner.md, Exit codes).
+ * The command line: one file per command in commands/ (its flags and help; the work, in
+ * `<command>-impl.ts`, is loaded only when that command runs), one top-level catch here that
+ * turns typed errors into messages and exit codes (docs/runner.md, Exit codes).
  */
 import { readFileSync, realpathSync } from 'node:fs';
 import { resolve } from 'node:path';

@@ -269,7 +269,7 @@ export function createProgress(options: ProgressOptions): Progress {
       const tally = ([label, n]: [string, number]) => say.own('tally', { n, label });
       const counts = ([[say.verdict('pass'), s.pass], [say.verdict('fail'), s.fail], [say.verdict('error'), s.error], [say.own('requiredFailed'), s.requiredFailed]] as [string, number][]).map(tally);
       w.push(`${c.bold(`${say.report('report.verdict')}${say.colon.trimEnd()}`)} ${paint(c, result.verdict, c.bold(verdictText))}  (${counts.join(', ')})`);
-      const floor = floorLine(result);
+      const floor = floorLine(result, say.lang);
       if (floor) w.push(floor);
       w.push(`${say.report('report.seed')}${say.colon}${result.seed}  (${say.own('replay', { seed: result.seed })})`);
       for (const p of report.problems) w.push(c.yellow(`warning: ${p}`));
@@ -289,12 +289,12 @@ export function createProgress(options: ProgressOptions): Progress {
  * How much of the run was the checklist's own waits (src/runner/floor.ts) and how much the tool
  * and the POS added: a vendor reading a 5-minute run sees whether the time is the items' or ours.
  */
-export function floorLine(result: Pick<RunResult, 'summary' | 'startedAt' | 'finishedAt'>): string | undefined {
+export function floorLine(result: Pick<RunResult, 'summary' | 'startedAt' | 'finishedAt'>, lang: Lang = 'en'): string | undefined {
   const floorMs = result.summary.floorMs;
   const tookMs = Date.parse(result.finishedAt) - Date.parse(result.startedAt);
   if (floorMs === undefined || !Number.isFinite(tookMs)) return undefined;
   const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
-  return `Floor: ${seconds(floorMs)} (the waits the checklist declares); the tool added ${seconds(Math.max(0, tookMs - floorMs))}`;
+  return consoleText(lang).own('floor', { floor: seconds(floorMs), added: seconds(Math.max(0, tookMs - floorMs)) });
 }
 
 /** The INCOMPLETE line in the report's language (the English one, with its details, is coverage.ts's). */

@@ -166,6 +166,16 @@ describe('the run summary line', () => {
     expect(line).toBe('Floor: 12.3 s (the waits the checklist declares); the tool added 4.1 s');
   });
 
+  it('speaks the run\'s language', () => {
+    const result = {
+      summary: { total: 1, pass: 1, fail: 0, error: 0, partial: 0, notApplicable: 0, skipped: 0, requiredFailed: 0, floorMs: 12_300 },
+      startedAt: '2026-01-01T10:00:00.000Z',
+      finishedAt: '2026-01-01T10:00:16.400Z',
+    };
+    expect(floorLine(result, 'fr')).toBe('Plancher : 12.3 s (les attentes que la checklist déclare) ; l’outil a ajouté 4.1 s');
+    expect(floorLine(result, 'es')).toMatch(/^Mínimo: 12\.3 s/);
+  });
+
   it('says nothing for a result without a floor (merged or older)', () => {
     const line = floorLine({
       summary: { total: 0, pass: 0, fail: 0, error: 0, partial: 0, notApplicable: 0, skipped: 0, requiredFailed: 0 },

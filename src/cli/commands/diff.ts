@@ -5,9 +5,6 @@
  *   exit 0 no required item regressed · 4 a required item regressed · 1 usage or a missing file · 2 an invalid result
  */
 import type { Command } from 'commander';
-import { diffRuns, formatDiff } from '../../runner/diff.js';
-import { exitCodeForDiff } from '../exit-codes.js';
-import { loadRunArgument } from '../inputs.js';
 import type { CliIo } from '../io.js';
 
 export function registerDiff(program: Command, io: CliIo, setExitCode: (code: number) => void): void {
@@ -27,11 +24,8 @@ Examples:
   $ cashlogy-cert diff certified/result.json cashlogy-reports/latest
   $ cashlogy-cert diff v4.1/bundle.zip v4.2 --json`,
     )
-    .action((beforeArg: string, afterArg: string, flags: { json?: boolean }) => {
-      const before = loadRunArgument(beforeArg, io.cwd);
-      const after = loadRunArgument(afterArg, io.cwd);
-      const diff = diffRuns(before.result, after.result);
-      io.stdout.write(flags.json ? `${JSON.stringify(diff, null, 2)}\n` : formatDiff(diff, { before: beforeArg, after: afterArg }));
-      setExitCode(exitCodeForDiff(diff.requiredRegressed));
+    .action(async (beforeArg: string, afterArg: string, flags: { json?: boolean }) => {
+      const { diffCommand } = await import('./diff-impl.js');
+      setExitCode(diffCommand(beforeArg, afterArg, flags, io));
     });
 }

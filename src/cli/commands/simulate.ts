@@ -14,13 +14,7 @@
  * reader has caught up one line says how many were lost (`{"event":"dropped","count":n}` with
  * --json). The transcript itself (GET /transcript) keeps every entry.
  */
-import { Chalk, type ChalkInstance } from 'chalk';
 import type { Command } from 'commander';
-import { UsageError } from '../../errors.js';
-import { loadFaultsFile, parseFaultArg } from '../faults.js';
-import type { FaultSpec } from '../../faults/spec.js';
-import type { TranscriptEntry } from '../../protocol/transcript.js';
-import { startSimulator } from '../../server/start.js';
 import type { CliIo } from '../io.js';
 import type { RegisterCommand } from './types.js';
 
@@ -97,7 +91,7 @@ export function boundedLog(stream: NodeJS.WritableStream, maxBuffered: number, n
   };
 }
 
-interface SimulateFlags {
+export interface SimulateFlags {
   host: string;
   port: string;
   controlPort: string;
@@ -133,107 +127,11 @@ Examples:
   $ cashlogy-cert simulate --fault 'split:at=3' --fault '{"type":"note-jam","on":{"command":"C","after":"40%"}}'`,
     )
     .action(async (flags: SimulateFlags) => {
+      const { runSimulate } = await import('./simulate-impl.js');
       setExitCode(await runSimulate(flags, io));
     });
 };
 
 function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
-}
-
-async function runSimulate(flags: SimulateFlags, io: CliIo): Promise<number> {
-  const port = parsePort(flags.port, '--port');
-  const controlPort = flags.controlPort === 'none' ? null : parsePort(flags.controlPort, '--control-port');
-  const timeScale = Number(flags.timeScale);
-  if (flags.timeScale.trim() === '' || !Number.isFinite(timeScale) || timeScale <= 0) {
-    throw new UsageError(`--time-scale must be a number greater than 0 (e.g. 0.01), got "${flags.timeScale}"`);
-  }
-  if (flags.customer !== 'auto' && flags.customer !== 'manual') {
-    throw new UsageError(`--customer must be "auto" or "manual", got "${flags.customer}"`);
-  }
-  if (!/^-?\d+$/.test(flags.seed)) throw new UsageError(`--seed must be an integer, got "${flags.seed}"`);
-  const faults: FaultSpec[] = [];
-  if (flags.faults !== undefined) faults.push(...loadFaultsFile(flags.faults));
-  for (const text of flags.fault) faults.push(parseFaultArg(text));
-
-  const sim = await startSimulator({
-    host: flags.host,
-    port,
-    controlPort,
-    profile: flags.profile,
-    timeScale,
-    customer: flags.customer,
-    seed: Number(flags.seed),
-    faults,
-  });
-  const log = boundedLog(io.stdout, LOG_MAX_BUFFERED_BYTES, (count) =>
-    flags.json ? JSON.stringify({ event: 'dropped', count }) : `… ${count} log lines dropped: the terminal or pipe did not keep up (GET /transcript has them all)`,
-  );
-  const out = (line: string) => log.line(line);
-  const useColor = io.stdout.isTTY === true && io.env.NO_COLOR === undefined;
-  const color = new Chalk({ level: useColor ? 1 : 0 });
-
-  if (flags.json) {
-    out(JSON.stringify({ event: 'listening', host: sim.host, port: sim.port, controlPort: sim.controlPort }));
-  } else {
-    const profile = sim.getProfile();
-    out(color.bold(`CashlogyConnector simulator · profile ${profile.name} · time scale ${timeScale} · seed ${flags.seed}`));
-    out(`  protocol  ${sim.host}:${sim.port}   (point the POS here)`);
-    if (sim.controlPort !== null) {
-      out(`  control   http://${urlHost(sim.host)}:${sim.controlPort}/   (web page and control API)`);
-    }
-    out(`  customer  ${flags.customer}${flags.customer === 'manual' ? ' (insert cash from the web page or POST /customer)' : ''}`);
-    for (const fault of sim.listFaults()) out(`  fault     ${fault.id}: ${fault.description}`);
-    out(color.dim('Press Ctrl-C to stop.'));
-  }
-  const unsubscribe = sim.onEntry((entry) => out(flags.json ? jsonLine(entry) : humanLine(entry, color)));
-
-  const signal = await io.interrupted;
-  unsubscribe();
-  await sim.close();
-  log.flushDropped();
-  if (flags.json) out(JSON.stringify({ event: 'stopped', signal }));
-  else out(color.dim(`stopped (${signal})`));
-  log.flushDropped();
-  return 0;
-}
-
-function parsePort(text: string, flag: string): number {
-  const n = Number(text);
-  if (!/^\d+$/.test(text) || n > 65535) throw new UsageError(`${flag} must be a port number from 0 to 65535 (0 = any free port), got "${text}"`);
-  return n;
-}
-
-function urlHost(host: string): string {
-  return host.includes(':') ? `[${host}]` : host;
-}
-
-/** One JSON event per transcript entry: "traffic" for frames, the event kind otherwise. */
-function jsonLine(entry: TranscriptEntry): string {
-  if (entry.dir === 'event') {
-    const event: Record<string, unknown> = { event: entry.kind ?? 'event', at: entry.at, conn: entry.conn, text: entry.data };
-    if (entry.fault !== undefined) event.fault = entry.fault;
-    return JSON.stringify(event);
-  }
-  const event: Record<string, unknown> = { event: 'traffic', at: entry.at, conn: entry.conn, dir: entry.dir, data: entry.data };
-  if (entry.fault !== undefined) event.fault = entry.fault;
-  return JSON.stringify(event);
-}
-
-function humanLine(entry: TranscriptEntry, color: ChalkInstance): string {
-  const at = color.dim(`${(entry.at / 1000).toFixed(3).padStart(9)}s`);
-  const who = (entry.conn > 0 ? `#${entry.conn}` : '').padEnd(4);
-  // Latin-1 text may hold control characters (a corrupt fault); show them, don't let them drive the terminal.
-  const data = entry.data.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
-  switch (entry.dir) {
-    case 'in':
-      return `${at}  ${who}${color.cyan(`POS → ${data}`)}`;
-    case 'out':
-      return `${at}  ${who}${color.green(`POS ← ${data}`)}${entry.fault ? color.red(` (fault ${entry.fault})`) : ''}`;
-    default: {
-      const kind = entry.kind ?? 'event';
-      const paint = kind === 'fault' ? color.red : kind === 'connection' ? color.dim : color.yellow;
-      return `${at}  ${who}${paint(`[${kind}] ${data}`)}`;
-    }
-  }
 }
