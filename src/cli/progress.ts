@@ -145,6 +145,12 @@ export function createProgress(options: ProgressOptions): Progress {
   const beat = () => {
     if (running.size === 0 || now() - lastWrite < heartbeatMs) return;
     const t = now();
+    if (options.mode === 'json') {
+      const items = [...running].map(([id, r]) => ({ id, elapsedMs: Math.round(t - r.startedAt), step: r.text }));
+      out.write(`${JSON.stringify({ event: 'heartbeat', running: items })}\n`);
+      lastWrite = t;
+      return;
+    }
     for (const [id, r] of running) {
       line(c.gray(`… ${id} ${say.own('stillRunning')} (${formatDuration(Math.round((t - r.startedAt) / 1000) * 1000)}): ${r.text}`));
     }
@@ -172,7 +178,7 @@ export function createProgress(options: ProgressOptions): Progress {
           timer = setInterval(drawSpinner, 80);
           timer.unref();
         }
-        if (!tty && options.mode === 'human' && !heartbeat) {
+        if (!tty && options.mode !== 'quiet' && !heartbeat) {
           // Checked often, printed only after heartbeatMs of silence: the gap never exceeds it by much.
           heartbeat = setInterval(beat, Math.max(10, Math.min(1000, heartbeatMs / 5)));
           heartbeat.unref();
@@ -220,6 +226,9 @@ export function createProgress(options: ProgressOptions): Progress {
       if (options.mode === 'json') {
         const slim = e.event === 'item:end' ? { event: e.event, id: e.id, verdict: e.verdict, durationMs: e.durationMs, reason: e.reason } : e;
         out.write(`${JSON.stringify(slim)}\n`);
+        lastWrite = now();
+        // What is running, for the heartbeat: a CI step reading the events never sees a silent log.
+        if (e.event === 'item:start' || e.event === 'step' || e.event === 'item:end') human(e);
         return;
       }
       human(e);

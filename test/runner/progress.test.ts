@@ -119,6 +119,23 @@ describe('progress: where the run is, and a CI log that never looks hung', () =>
     p.stop();
   });
 
+  it('--json: a heartbeat event every heartbeatMs of silence, naming what runs; every line stays JSON', () => {
+    vi.useFakeTimers();
+    const s = sink(false);
+    const p = createProgress({ out: s.out, mode: 'json', color: false, heartbeatMs: 10_000, now: () => Date.now() });
+    p.onEvent({ event: 'item:start', id: 'EXP-12', title: 'title', lane: 1, index: 1, total: 1 });
+    p.onEvent({ event: 'step', id: 'EXP-12', step: 3, kind: 'customer', text: 'customer: insert 2000' });
+    vi.advanceTimersByTime(25_000);
+    p.onEvent({ event: 'item:end', id: 'EXP-12', verdict: 'pass', durationMs: 25_000, item: item('EXP-12', 'pass') });
+    vi.advanceTimersByTime(60_000);
+    const lines = s.text().trim().split('\n').map((l) => JSON.parse(l) as { event: string; running?: { id: string; elapsedMs: number; step: string }[] });
+    const beats = lines.filter((l) => l.event === 'heartbeat');
+    expect(beats).toHaveLength(2);
+    expect(beats[0]?.running).toEqual([{ id: 'EXP-12', elapsedMs: 10_000, step: 'customer: insert 2000' }]);
+    expect(lines.map((l) => l.event)).toEqual(['item:start', 'step', 'heartbeat', 'heartbeat', 'item:end']);
+    p.stop();
+  });
+
   it('speaks the run language: verdict words, summary, plurals, and the last line names checklist.html', () => {
     const s = sink(false);
     const p = createProgress({ out: s.out, mode: 'human', color: false, lang: 'fr' });
