@@ -13,11 +13,15 @@ export function addError(ctx: Ctx, code: number, source: string, options: { bloc
   const blocking = options.blocking ?? !isWarningCode(code);
   const until = options.until ?? null;
   if (existing) {
-    existing.blocking = existing.blocking || blocking;
-    existing.until = existing.until === null || until === null ? null : Math.max(existing.until, until);
-    existing.source = source;
+    const merged: ActiveError = {
+      ...existing,
+      blocking: existing.blocking || blocking,
+      until: existing.until === null || until === null ? null : Math.max(existing.until, until),
+      source,
+    };
+    s.errors = s.errors.map((e) => (e === existing ? merged : e));
   } else {
-    s.errors.push({ code, blocking, until, source, ...(options.denomination !== undefined ? { denomination: options.denomination } : {}) });
+    s.errors = [...s.errors, { code, blocking, until, source, ...(options.denomination !== undefined ? { denomination: options.denomination } : {}) }];
     ctx.event('machine', `device ${blocking ? 'error' : 'warning'} ${code} active`);
   }
   scheduleErrorTimer(ctx);

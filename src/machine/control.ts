@@ -8,10 +8,9 @@ import { CertError, InvalidInputError } from '../errors.js';
 import { armFault, disarmFault, newFaultBook, resetFaultBook, type FaultBook } from '../faults/book.js';
 import type { MachineInput, MachineOutput, StepResult, TimerRequest } from './api.js';
 import { removeErrors } from './active-errors.js';
-import { coveringCombination } from './change.js';
 import type { Ctx } from './context.js';
 import { normaliseCustomer } from './customer.js';
-import { insertPieces, scheduleCustomer, type CashInlet } from './intake.js';
+import { insertPieces, nextFedPiece, scheduleCustomer, type CashInlet, type CustomerFeed } from './intake.js';
 import { cashTotal, denomination, describePieces } from './inventory.js';
 import { handlerOf, type Operation } from './operations/index.js';
 import { allDenominations } from './profile.js';
@@ -54,16 +53,18 @@ export function autoCustomer(ctx: Ctx): void {
   if (!op) return;
   const handler = handlerOf(op);
   if (!handler.takesCash(op) || !handler.autoCustomer || !inlet(op)) return;
-  const all = allDenominations(s.profile).map((d) => d.value);
   const left = handler.amountLeft?.(op);
-  let pieces: number[];
-  if (s.customer.pay && s.customer.pay.length > 0) pieces = [...s.customer.pay];
-  else if (left !== undefined) pieces = coveringCombination(left, all);
+  let feed: CustomerFeed;
+  if (s.customer.pay && s.customer.pay.length > 0) feed = { left: 0, next: [...s.customer.pay] };
+  else if (left !== undefined) feed = { left, next: [] };
   else {
     ctx.event('customer', `automatic customer: #${op.command}# carries no amount and no "pay" list is set, so nothing is inserted`, { conn: op.conn });
     return;
   }
-  insertPieces(ctx, op, pieces, 'automatic customer');
+  // One piece now; the validator taking it lets the next one in (intake.ts).
+  const first = nextFedPiece(ctx, feed);
+  op.feed = first === undefined ? null : feed;
+  if (first !== undefined) insertPieces(ctx, op, [first], 'automatic customer');
   handler.inserted?.(ctx, op, { auto: true, pressesAccept: true });
 }
 
@@ -73,6 +74,8 @@ export function onSetCustomer(ctx: Ctx, customer: CustomerConfig): void {
   ctx.event('control', `customer set to ${s.customer.mode}${s.customer.pay ? ` paying ${describePieces(ctx, s.customer.pay)}` : ''}`);
   ctx.clearTimer('customer');
   const op = s.operation;
+  // The new customer decides what goes in next; pieces already in the validator stay there.
+  if (op && inlet(op)) op.feed = null;
   if (s.customer.mode === 'auto' && op && handlerOf(op).takesCash(op) && handlerOf(op).autoCustomer) scheduleCustomer(ctx);
 }
 
@@ -138,9 +141,9 @@ export function onSetInventory(ctx: Ctx, inventory: Partial<InventoryCounts>): v
     );
   }
   const before = cashTotal(s);
-  for (const [place, key, count] of updates) s[place][key] = count;
+  for (const [place, key, count] of updates) ctx.own(place)[key] = count;
   // Setting counts is not a cash movement: the baseline moves with it, so conservation still holds.
-  s.ledger.initial += cashTotal(s) - before;
+  ctx.own('ledger').initial += cashTotal(s) - before;
   ctx.event('control', `inventory set: ${updates.map(([place, key, count]) => `${place} ${ctx.money(Number(key))} × ${count}`).join(', ')}`);
 }
 

@@ -30,15 +30,26 @@ export interface MachineHarness {
   pendingTimers(): Array<{ id: string; atMs: number }>;
 }
 
-export function createMachineHarness(profile: MachineProfile, options: InitialStateOptions & { startMs?: number } = {}): MachineHarness {
-  let state = initialState(profile, options);
+export interface HarnessOptions extends InitialStateOptions {
+  startMs?: number;
+  /**
+   * Deep-freeze every state the harness keeps (the profile aside: it is shared and read-only),
+   * so a step that writes to the state it was given throws instead of silently changing it.
+   * For tests of the model's purity; it costs a walk of the state at every step.
+   */
+  freeze?: boolean;
+}
+
+export function createMachineHarness(profile: MachineProfile, options: HarnessOptions = {}): MachineHarness {
+  const keep = (s: MachineState): MachineState => (options.freeze === true ? deepFreeze(s) : s);
+  let state = keep(initialState(profile, options));
   let now = options.startMs ?? 0;
   const timers = new Map<string, number>();
   const outputs: MachineOutput[] = [];
 
   const apply = (input: MachineInput): MachineOutput[] => {
     const result = step(state, input, now);
-    state = result.state;
+    state = keep(result.state);
     for (const t of result.timers) {
       if (t.type === 'set') timers.set(t.id, t.atMs);
       else timers.delete(t.id);
@@ -66,7 +77,7 @@ export function createMachineHarness(profile: MachineProfile, options: InitialSt
       return state;
     },
     set state(s: MachineState) {
-      state = s;
+      state = keep(s);
     },
     get now() {
       return now;
@@ -100,4 +111,16 @@ export function createMachineHarness(profile: MachineProfile, options: InitialSt
     pendingTimers: () => [...timers].map(([id, atMs]) => ({ id, atMs })).sort((a, b) => a.atMs - b.atMs),
   };
   return harness;
+}
+
+function deepFreeze(s: MachineState): MachineState {
+  const seen = new Set<object>([s.profile]);
+  const walk = (value: unknown): void => {
+    if (value === null || typeof value !== 'object' || seen.has(value) || ArrayBuffer.isView(value)) return;
+    seen.add(value);
+    for (const v of Object.values(value)) walk(v);
+    Object.freeze(value);
+  };
+  walk(s);
+  return s;
 }

@@ -28,7 +28,7 @@ export type { MachineState, Operation, ActiveError, Move } from './state.js';
 export { planChange, coveringCombination, type ChangePlan, type StockEntry } from './change.js';
 export { LEVEL, levelCode, levelName, isLevelWarning, type LevelName } from './levels.js';
 export { JAM_CODES, DOOR_CODES, POWER_OFF_CODE, STACKER_FULL_CODE, CHANGE_SHORT_CODE, MAINTENANCE_DUE_CODE, errorDetail, isWarningCode } from './device-errors.js';
-export { createMachineHarness, type MachineHarness } from './harness.js';
+export { createMachineHarness, type HarnessOptions, type MachineHarness } from './harness.js';
 
 import type { MachineProfile } from './profile.js';
 

@@ -10,7 +10,8 @@ import { denomination, describePieces, stackerNotes } from './inventory.js';
 import type { AcceptOperation } from './operations/acceptance.js';
 import type { ChargeOperation } from './operations/charge.js';
 import type { ScreenOperation } from './operations/screen.js';
-import type { Denomination } from './profile.js';
+import { coveringCombination } from './change.js';
+import { allDenominations, type Denomination } from './profile.js';
 
 export type IntakeOperation = ChargeOperation | AcceptOperation | ScreenOperation;
 
@@ -18,6 +19,55 @@ export type IntakeOperation = ChargeOperation | AcceptOperation | ScreenOperatio
 export interface CashInlet {
   readonly conn: number;
   intake: number[];
+  /** What the automatic customer still means to insert (absent: the customer is done or manual). */
+  feed?: CustomerFeed | null;
+}
+
+/**
+ * What the automatic customer still means to put in. It inserts one piece at a time: the next
+ * one once the validator has taken the previous one, so the pace, and every reply, are what
+ * they were when it put its whole payment in at once; but the state holds only what is still
+ * due, never a list of pieces as long as the amount (a `#C#` of 9 999 999.99 € used to work out
+ * two million notes, and a table as large as the amount, before the first one went in).
+ */
+export interface CustomerFeed {
+  /** Cents still to cover before its next pieces are worked out (paid with its largest piece while above COVER_LIMIT). */
+  left: number;
+  /** Its next pieces, in order: the `pay` list, or the covering combination of what was left. */
+  next: number[];
+}
+
+/**
+ * Up to this amount (plus its largest piece) the customer pays exactly the covering combination
+ * (change.ts) of the whole amount, as one plan worked out at once (a few pieces, a table of
+ * this size); above it, it puts in its largest piece until what is left is below it.
+ */
+export const COVER_LIMIT = 200_000;
+
+/** The automatic customer's next piece, or undefined when it has put in all it meant to. */
+export function nextFedPiece(ctx: Ctx, feed: CustomerFeed): number | undefined {
+  if (feed.next.length === 0 && feed.left > 0) {
+    const values = allDenominations(ctx.profile).map((d) => d.value);
+    const largest = Math.max(...values);
+    if (feed.left - largest >= COVER_LIMIT) {
+      feed.left -= largest;
+      return largest;
+    }
+    feed.next = coveringCombination(feed.left, values);
+    feed.left = 0;
+  }
+  return feed.next.shift();
+}
+
+/** The validator is free: the automatic customer puts its next piece in, if it has one. */
+function feedCustomer(ctx: Ctx, op: CashInlet): void {
+  if (!op.feed || op.intake.length > 0) return;
+  const piece = nextFedPiece(ctx, op.feed);
+  if (piece === undefined) {
+    op.feed = null;
+    return;
+  }
+  insertPieces(ctx, op, [piece], 'automatic customer');
 }
 
 export function scheduleIntake(ctx: Ctx, op: CashInlet): void {
@@ -54,6 +104,7 @@ export function takeNextPiece(ctx: Ctx, op: IntakeOperation): boolean {
   if (s.operation === null || s.operation.id !== op.id) return false;
   op.intake.shift();
   storeInserted(ctx, op, d);
+  feedCustomer(ctx, op);
   return true;
 }
 
@@ -63,20 +114,20 @@ function storeInserted(ctx: Ctx, op: IntakeOperation, d: Denomination): void {
   const key = String(d.value);
   let where: string;
   if (d.recyclable && (s.recyclers[key] ?? 0) < d.capacity) {
-    s.recyclers[key] = (s.recyclers[key] ?? 0) + 1;
+    ctx.own('recyclers')[key] = (s.recyclers[key] ?? 0) + 1;
     where = 'recycler';
   } else if (!d.isNote) {
-    s.stacker[key] = (s.stacker[key] ?? 0) + 1;
+    ctx.own('stacker')[key] = (s.stacker[key] ?? 0) + 1;
     where = 'cash box';
   } else if (!s.stackerFull && stackerNotes(s) < s.profile.stacker.capacity) {
-    s.stacker[key] = (s.stacker[key] ?? 0) + 1;
+    ctx.own('stacker')[key] = (s.stacker[key] ?? 0) + 1;
     where = 'stacker';
   } else {
     ctx.event('machine', `${ctx.money(d.value)} note refused: the stacker is full; returned to the customer`, { conn: op.conn });
     return;
   }
   op.inserted += d.value;
-  s.ledger.inserted += d.value;
+  ctx.own('ledger').inserted += d.value;
   if (d.isNote && s.maintenanceNotesLeft > 0) {
     s.maintenanceNotesLeft -= 1;
     if (s.maintenanceNotesLeft === 0) addError(ctx, MAINTENANCE_DUE_CODE, 'maintenance counter', { blocking: false });
@@ -87,6 +138,7 @@ function storeInserted(ctx: Ctx, op: IntakeOperation, d: Denomination): void {
 /** `#J#` or an operator closing a screen: pieces still in the validator are taken at once. */
 export function finishIntakeNow(ctx: Ctx, op: IntakeOperation): void {
   ctx.clearTimer('op');
+  if ('feed' in op) op.feed = null;
   while (op.intake.length > 0 && !('jammed' in op && op.jammed)) {
     const value = op.intake.shift() as number;
     const d = denomination(ctx.profile, value);
@@ -97,6 +149,8 @@ export function finishIntakeNow(ctx: Ctx, op: IntakeOperation): void {
 
 /** Pieces still in the validator go back to the customer. */
 export function returnIntake(ctx: Ctx, op: IntakeOperation, why: string): void {
+  // The customer stops too: what it still held never went in.
+  if ('feed' in op) op.feed = null;
   if (op.intake.length === 0) return;
   const total = op.intake.reduce((a, b) => a + b, 0);
   ctx.event('machine', `${ctx.money(total)} not taken (${why}): returned to the customer`, { conn: op.conn });

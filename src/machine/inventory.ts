@@ -22,7 +22,7 @@ export function stock(s: MachineState, which: 'all' | 'coins'): StockEntry[] {
 }
 
 /** Cents held by a set of counts. */
-export function sum(counts: Record<string, number>): number {
+export function sum(counts: Readonly<Record<string, number>>): number {
   return Object.entries(counts).reduce((total, [key, count]) => total + Number(key) * count, 0);
 }
 
@@ -31,7 +31,7 @@ export function sumOf(moves: readonly Move[]): number {
   return moves.reduce((total, m) => total + m.value, 0);
 }
 
-export function cashTotal(s: MachineState): number {
+export function cashTotal(s: Pick<MachineState, 'recyclers' | 'stacker'>): number {
   return sum(s.recyclers) + sum(s.stacker);
 }
 
@@ -52,19 +52,22 @@ export function okOrLevel(s: MachineState, code: string): string {
 }
 
 /** Moves pieces out of the recyclers at once, each as far as the stock allows. */
-export function payOutNow(s: MachineState, moves: readonly Move[]): { out: number; toStacker: number } {
+export function payOutNow(ctx: Ctx, moves: readonly Move[]): { out: number; toStacker: number } {
   let out = 0;
   let toStacker = 0;
+  if (moves.length === 0) return { out, toStacker };
+  const recyclers = ctx.own('recyclers');
   for (const move of moves) {
     const key = String(move.value);
-    const have = s.recyclers[key] ?? 0;
+    const have = recyclers[key] ?? 0;
     if (have <= 0) continue;
-    s.recyclers[key] = have - 1;
+    recyclers[key] = have - 1;
     if (move.to === 'exit') {
-      s.ledger.dispensed += move.value;
+      ctx.own('ledger').dispensed += move.value;
       out += move.value;
     } else {
-      s.stacker[key] = (s.stacker[key] ?? 0) + 1;
+      const stacker = ctx.own('stacker');
+      stacker[key] = (stacker[key] ?? 0) + 1;
       toStacker += move.value;
     }
   }

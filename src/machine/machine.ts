@@ -31,7 +31,7 @@ import { MAINTENANCE } from './maintenance.js';
 import { handlerOf, OPERATIONS, operationStartedBy } from './operations/index.js';
 import { QUERIES } from './queries.js';
 import { SESSION_COMMANDS } from './session-commands.js';
-import { cloneState, type MachineState } from './state.js';
+import type { MachineState } from './state.js';
 
 export { initialState, type InitialStateOptions } from './state.js';
 export { cashTotal, denomination, levelWarning } from './inventory.js';
@@ -45,15 +45,16 @@ const COMMANDS: Readonly<Record<string, CommandHandler>> = Object.assign(
   ...Object.values(OPERATIONS).map((h) => h.commands ?? {}),
 );
 
-function newCtx(s: MachineState, nowMs: number): Ctx {
-  return new Ctx(s, nowMs, applyFault);
+/** The step's context: its state shares every part with `prev` until the step changes it (context.ts). */
+function newCtx(prev: MachineState, nowMs: number): Ctx {
+  return new Ctx(prev, nowMs, applyFault);
 }
 
 export function step(prev: MachineState, input: MachineInput, nowMs: number): StepResult<MachineState> {
-  const ctx = newCtx(cloneState(prev), nowMs);
+  const ctx = newCtx(prev, nowMs);
   switch (input.type) {
     case 'connect':
-      if (!ctx.s.conns.includes(input.conn)) ctx.s.conns.push(input.conn);
+      if (!ctx.s.conns.includes(input.conn)) ctx.s.conns = [...ctx.s.conns, input.conn];
       break;
     case 'disconnect':
       onDisconnect(ctx, input.conn);
@@ -132,7 +133,7 @@ function dispatch(ctx: Ctx, conn: number, cmd: ParsedCommand): void {
 function onTimer(ctx: Ctx, id: string): void {
   const { s } = ctx;
   if (!(id in s.timers)) return; // stale: cleared or replaced since it was set
-  delete s.timers[id];
+  ctx.timerFired(id);
   if (id === 'errors') {
     removeErrors(ctx, (e) => e.until !== null && e.until <= ctx.now, 'its time ran out');
     const op = s.operation;
@@ -150,7 +151,7 @@ function onTimer(ctx: Ctx, id: string): void {
  * returns to the profile's initial state (money conservation must hold there too).
  */
 export function settleForReset(prev: MachineState, nowMs: number): { state: MachineState; summary: string | null } {
-  const ctx = newCtx(cloneState(prev), nowMs);
+  const ctx = newCtx(prev, nowMs);
   const summary = settleOperation(ctx);
   return { state: ctx.s, summary };
 }

@@ -18,12 +18,13 @@ export const MAINTENANCE: Readonly<Record<string, CommandHandler>> = {
     const { s } = ctx;
     const before = sum(s.recyclers);
     let coins = 0;
+    const recyclers = ctx.own('recyclers');
     for (const d of s.profile.coins) {
       const key = String(d.value);
-      coins += (s.recyclers[key] ?? 0) * d.value;
-      s.recyclers[key] = 0;
+      coins += (recyclers[key] ?? 0) * d.value;
+      recyclers[key] = 0;
     }
-    s.ledger.removed += coins;
+    ctx.own('ledger').removed += coins;
     ctx.event('machine', `coins set to zero (#K#): ${ctx.money(coins)} taken out by the operator`, { conn });
     return ctx.reply(conn, cmd.code, encodeReply('0', [before, sum(s.recyclers)]));
   },

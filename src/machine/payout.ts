@@ -57,12 +57,13 @@ export function movePiece(ctx: Ctx, op: PayingOperation): boolean {
       // The stock changed under the plan (PUT /inventory): the piece is simply not there.
       if (op.kind === 'dispense') op.short = true;
     } else {
-      s.recyclers[key] = have - 1;
+      ctx.own('recyclers')[key] = have - 1;
       if (move.to === 'exit') {
-        s.ledger.dispensed += move.value;
+        ctx.own('ledger').dispensed += move.value;
         op.paid += move.value;
       } else {
-        s.stacker[key] = (s.stacker[key] ?? 0) + 1;
+        const stacker = ctx.own('stacker');
+        stacker[key] = (stacker[key] ?? 0) + 1;
         if (op.kind === 'dispense') op.toStacker += move.value;
       }
       if (op.kind === 'dispense') op.moved[key] = (op.moved[key] ?? 0) + 1;

@@ -1,7 +1,12 @@
 /**
  * The machine model's state: plain data (the armed faults too) plus one shared, read-only
- * reference, the profile. `step` never mutates the state it is given: it works on a copy
- * (`cloneState`), so a caller may keep old states around (tests compare before/after).
+ * reference, the profile. `step` never mutates the state it is given, so a caller may keep old
+ * states around (tests compare before/after). It does not copy the whole state either: a step
+ * works on a shallow copy whose parts are shared with the state it was given until the step
+ * changes them (copy on write, context.ts). So every nested part is read-only here: a change
+ * replaces the part (`s.conns = [...s.conns, conn]`) or writes to the step's own copy of it
+ * (`ctx.own('recyclers')`). The open operation is the one part a step always copies (one level
+ * deep, `cloneOperation`): its handlers change it in place, and it is small.
  */
 import type { CustomerConfig } from './types.js';
 import type { FaultBook } from '../faults/book.js';
@@ -33,15 +38,31 @@ export interface OperationBase {
 }
 
 export interface ActiveError {
-  code: number;
+  readonly code: number;
   /** Blocking errors stop cash operations (`#ER:GENERIC#`); warnings only show in `#?#`. */
-  blocking: boolean;
+  readonly blocking: boolean;
   /** Simulated time at which it clears by itself (fault `for`), or null. */
-  until: number | null;
+  readonly until: number | null;
   /** Fault id or reason, for events. */
-  source: string;
+  readonly source: string;
   /** For jams: the denomination that jammed (`#GC#` shows 31 JAM for it). */
-  denomination?: number;
+  readonly denomination?: number;
+}
+
+/** Money accounting: recyclers + stacker + dispensed + removed = initial + inserted, always. */
+export interface Ledger {
+  initial: number;
+  inserted: number;
+  dispensed: number;
+  removed: number;
+}
+
+/** The parts of the state a step changes in place, on its own copy (`ctx.own(part)`). */
+export interface OwnedParts {
+  recyclers: Record<string, number>;
+  stacker: Record<string, number>;
+  ledger: Ledger;
+  timers: Record<string, number>;
 }
 
 export interface MachineState {
@@ -51,46 +72,52 @@ export interface MachineState {
   faults: FaultBook | null;
   /** The customer configuration given at start; `reset` returns to it. */
   readonly initialCustomer: CustomerConfig;
-  customer: CustomerConfig;
+  customer: Readonly<CustomerConfig>;
   /** Pieces per denomination ("2000" → 8). Every profile denomination has a key. */
-  recyclers: Record<string, number>;
-  stacker: Record<string, number>;
-  /** Money accounting: recyclers + stacker + dispensed + removed = initial + inserted, always. */
-  ledger: { initial: number; inserted: number; dispensed: number; removed: number };
+  recyclers: Readonly<Record<string, number>>;
+  stacker: Readonly<Record<string, number>>;
+  ledger: Readonly<Ledger>;
   /** Global `#I#` state (dialect initPerConnection false). */
   initialized: boolean;
   /** Connections that sent `#I#` (dialect initPerConnection true). */
-  initConns: number[];
+  initConns: readonly number[];
   /** The connector has initialised once since power-up: the next `#I#` is fast. */
   warm: boolean;
   /** A restart fault fired: everything but `#I#` is `#ER:ILLEGAL#`. */
   restartPending: boolean;
   /** Open connections. */
-  conns: number[];
+  conns: readonly number[];
   operation: Operation | null;
-  errors: ActiveError[];
+  errors: readonly ActiveError[];
   /** The stacker is (made) full: notes bound for it are refused. */
   stackerFull: boolean;
   /** Notes the validator may still take before preventive maintenance (`#W#0#`). */
   maintenanceNotesLeft: number;
   /** Timers the model asked for and has not seen fire: id → simulated time. */
-  timers: Record<string, number>;
+  timers: Readonly<Record<string, number>>;
   nextOperationId: number;
 }
 
-export function cloneState(s: MachineState): MachineState {
-  return {
-    ...s,
-    customer: { ...s.customer, ...(s.customer.pay ? { pay: [...s.customer.pay] } : {}) },
-    recyclers: { ...s.recyclers },
-    stacker: { ...s.stacker },
-    ledger: { ...s.ledger },
-    initConns: [...s.initConns],
-    conns: [...s.conns],
-    operation: s.operation ? structuredClone(s.operation) : null,
-    errors: s.errors.map((e) => ({ ...e })),
-    timers: { ...s.timers },
-  };
+/**
+ * A copy of an operation that a step may change in place: its own fields, and its arrays and
+ * records one level down (the intake queue, the plan, the moves counted). Deeper values (a
+ * plan's moves, `#U#`'s asked pairs) are never changed in place, only replaced.
+ */
+export function cloneOperation<O extends Operation>(op: O): O {
+  const copy: Record<string, unknown> = { ...op };
+  for (const key of Object.keys(copy)) {
+    const value = copy[key];
+    if (Array.isArray(value)) copy[key] = value.slice();
+    else if (value !== null && typeof value === 'object') copy[key] = cloneShallow(value as Record<string, unknown>);
+  }
+  return copy as O;
+}
+
+function cloneShallow(value: Record<string, unknown>): Record<string, unknown> {
+  const copy: Record<string, unknown> = { ...value };
+  // The customer's feed carries its own queue of pieces.
+  for (const key of Object.keys(copy)) if (Array.isArray(copy[key])) copy[key] = (copy[key] as unknown[]).slice();
+  return copy;
 }
 
 export interface InitialStateOptions {
@@ -112,6 +139,7 @@ export function initialState(profile: MachineProfile, options: InitialStateOptio
     recyclers[String(d.value)] = d.recyclable ? d.initial : 0;
     stacker[String(d.value)] = d.stacked;
   }
+  const initial = cashTotal({ recyclers, stacker });
   const state: MachineState = {
     profile,
     dialect: { ...DEFAULT_DIALECT, ...profile.dialect, ...(options.dialect ?? {}) },
@@ -120,7 +148,7 @@ export function initialState(profile: MachineProfile, options: InitialStateOptio
     customer: { ...customer },
     recyclers,
     stacker,
-    ledger: { initial: 0, inserted: 0, dispensed: 0, removed: 0 },
+    ledger: { initial, inserted: 0, dispensed: 0, removed: 0 },
     initialized: false,
     initConns: [],
     warm: false,
@@ -133,6 +161,5 @@ export function initialState(profile: MachineProfile, options: InitialStateOptio
     timers: {},
     nextOperationId: 1,
   };
-  state.ledger.initial = cashTotal(state);
   return state;
 }

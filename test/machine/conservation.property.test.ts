@@ -117,8 +117,8 @@ function randomFaults(seed: number, rate: number): FaultBook {
   return book;
 }
 
-function runSequence(inputs: Step[], faultSeed: number | null): void {
-  const m = machine({ conns: [1, 2], faults: faultSeed === null ? null : randomFaults(faultSeed, 0.08) });
+function runSequence(inputs: Step[], faultSeed: number | null, freeze = false): void {
+  const m = machine({ conns: [1, 2], faults: faultSeed === null ? null : randomFaults(faultSeed, 0.08), freeze });
   for (const input of inputs) {
     const before = m.outputs.length;
     if (input.type === 'reset') {
@@ -160,6 +160,17 @@ describe('money conservation (property)', () => {
         runSequence(inputs, seed),
       ),
       { seed: 2026, numRuns: 1500 },
+    );
+  });
+
+  // A step shares the parts it does not change with the state it was given (copy on write):
+  // with every kept state deep-frozen, a write to a shared part throws instead of passing unseen.
+  it('every step leaves the state it was given untouched (each state deep-frozen)', () => {
+    fc.assert(
+      fc.property(fc.array(inputArb, { minLength: 1, maxLength: 40 }), fc.integer({ min: 1, max: 2 ** 31 - 1 }), (inputs, seed) =>
+        runSequence(inputs, seed % 2 === 0 ? null : seed, true),
+      ),
+      { seed: 77, numRuns: 400 },
     );
   });
 });

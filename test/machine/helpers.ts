@@ -1,8 +1,7 @@
 import { newFaultBook } from '../../src/faults/book.js';
 import type { FaultSpec } from '../../src/faults/spec.js';
-import { createMachineHarness, type MachineHarness, type MachineState } from '../../src/machine/index.js';
+import { createMachineHarness, type HarnessOptions, type MachineHarness, type MachineState } from '../../src/machine/index.js';
 import { loadProfile } from '../../src/server/load-profile.js';
-import type { InitialStateOptions } from '../../src/machine/machine.js';
 
 export const EUR = loadProfile('eur-pos1500');
 export const CHARGE_990 = '#C#1#1#990#1#15360#0#0#0#1#0#0#';
@@ -11,7 +10,7 @@ export const CHARGE_990 = '#C#1#1#990#1#15360#0#0#0#1#0#0#';
  * A machine on virtual time with one connection (1) open and, unless told otherwise, initialised.
  * `arm`: domain faults armed once it is set up (so they do not fire on its own #I#), as f1, f2…
  */
-export function machine(options: InitialStateOptions & { init?: boolean; conns?: number[]; arm?: unknown[] } = {}): MachineHarness {
+export function machine(options: HarnessOptions & { init?: boolean; conns?: number[]; arm?: unknown[] } = {}): MachineHarness {
   const { arm = [], ...rest } = options;
   const m = createMachineHarness(EUR, { ...(arm.length > 0 && rest.faults === undefined ? { faults: newFaultBook(1) } : {}), ...rest });
   for (const conn of options.conns ?? [1]) m.send({ type: 'connect', conn });

@@ -5,7 +5,7 @@
 import { encodeReply } from '../../protocol/codec.js';
 import { blockingError } from '../active-errors.js';
 import type { CommandHandler, Ctx } from '../context.js';
-import { finishIntakeNow, returnIntake, scheduleCustomer, scheduleIntake, takeNextPiece } from '../intake.js';
+import { finishIntakeNow, returnIntake, scheduleCustomer, scheduleIntake, takeNextPiece, type CustomerFeed } from '../intake.js';
 import { okOrLevel } from '../inventory.js';
 import type { OperationBase } from '../state.js';
 import { operationBase } from './common.js';
@@ -18,6 +18,8 @@ export interface AcceptOperation extends OperationBase {
   intake: number[];
   /** The inlet jammed: no more cash goes in until `#J#`/`#!#`. */
   jammed: boolean;
+  /** What the automatic customer still means to insert, one piece at a time (intake.ts). */
+  feed: CustomerFeed | null;
 }
 
 /** Commands that may run while an acceptance is open; others get `#ER:BUSY#`. */
@@ -46,7 +48,7 @@ export const acceptance: OperationHandler<AcceptOperation> = {
   starts: (cmd) => cmd.code === 'B' || (cmd.code === 'A' && (Number(cmd.params[0] ?? '0') || 0) === 2),
   start(ctx, conn, cmd) {
     const command = cmd.code;
-    const op: AcceptOperation = { kind: 'accept', ...operationBase(ctx, conn, command), inserted: 0, intake: [], jammed: false };
+    const op: AcceptOperation = { kind: 'accept', ...operationBase(ctx, conn, command), inserted: 0, intake: [], jammed: false, feed: null };
     ctx.s.operation = op;
     ctx.event('machine', command === 'B' ? 'acceptance opened for a sale (#B#)' : 'acceptance opened for a refill (#A#2#)', { conn });
     ctx.reply(conn, command, encodeReply('0'));

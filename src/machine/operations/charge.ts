@@ -8,7 +8,7 @@ import { addError } from '../active-errors.js';
 import { planChange } from '../change.js';
 import type { Ctx } from '../context.js';
 import { CHANGE_SHORT_CODE } from '../device-errors.js';
-import { returnIntake, scheduleCustomer, scheduleIntake, takeNextPiece } from '../intake.js';
+import { returnIntake, scheduleCustomer, scheduleIntake, takeNextPiece, type CustomerFeed } from '../intake.js';
 import { okOrLevel, payOutNow, stock } from '../inventory.js';
 import { movePiece, scheduleNextPiece, shortenDispense } from '../payout.js';
 import type { Move, OperationBase } from '../state.js';
@@ -36,6 +36,8 @@ export interface ChargeOperation extends OperationBase {
   paid: number;
   /** A jam or power loss stopped it. */
   failed: boolean;
+  /** What the automatic customer still means to insert, one piece at a time (intake.ts). */
+  feed: CustomerFeed | null;
 }
 
 const takingCash = (op: ChargeOperation): boolean => op.phase === 'accepting' || op.phase === 'confirming';
@@ -62,6 +64,7 @@ export const charge: OperationHandler<ChargeOperation> = {
       plan: [],
       paid: 0,
       failed: false,
+      feed: null,
     };
     s.operation = op;
     ctx.event('machine', `charge of ${ctx.money(op.amount)} started (operation ${JSON.stringify(p[0])}, till ${JSON.stringify(p[1])})`, { conn });
@@ -96,12 +99,12 @@ export const charge: OperationHandler<ChargeOperation> = {
     if (takingCash(op)) {
       if (op.inserted === 0) what.push('nothing had been inserted');
       else {
-        const back = payOutNow(s, planChange(op.inserted, stock(s, 'all')).pieces.map((value): Move => ({ value, to: 'exit' })));
+        const back = payOutNow(ctx, planChange(op.inserted, stock(s, 'all')).pieces.map((value): Move => ({ value, to: 'exit' })));
         what.push(`returned ${ctx.money(back.out)}`);
         if (back.out < op.inserted) what.push(`${ctx.money(op.inserted - back.out)} could not be made from the recyclers and stays in the machine`);
       }
     } else {
-      const rest = payOutNow(s, op.plan);
+      const rest = payOutNow(ctx, op.plan);
       what.push(`${op.phase === 'refunding' ? 'returned' : 'paid out'} the remaining ${ctx.money(rest.out)}`);
     }
     return { head: `ended the open ${name}`, what };
@@ -174,6 +177,7 @@ function checkCharge(ctx: Ctx, op: ChargeOperation): void {
 function startPaying(ctx: Ctx, op: ChargeOperation, change: number): void {
   const { s } = ctx;
   ctx.clearTimer('customer');
+  op.feed = null;
   op.phase = 'paying';
   op.due = change;
   const plan = planChange(change, stock(s, 'all'));

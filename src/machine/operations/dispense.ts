@@ -59,7 +59,7 @@ export const dispense: OperationHandler<DispenseOperation> = {
     finishDispense(ctx, op, false);
   },
   settle(ctx, op, name) {
-    const rest = payOutNow(ctx.s, op.plan);
+    const rest = payOutNow(ctx, op.plan);
     const what = [`paid out the remaining ${ctx.money(rest.out)}`];
     if (rest.toStacker > 0) what.push(`moved ${ctx.money(rest.toStacker)} to the stacker`);
     return { head: `ended the open ${name}`, what };

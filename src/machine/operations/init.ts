@@ -27,7 +27,7 @@ export const init: OperationHandler<InitOperation> = {
     s.warm = true;
     s.restartPending = false;
     s.initialized = true;
-    if (!s.initConns.includes(op.conn)) s.initConns.push(op.conn);
+    if (!s.initConns.includes(op.conn)) s.initConns = [...s.initConns, op.conn];
     ctx.event('machine', 'initialised', { conn: op.conn });
     ctx.reply(op.conn, 'I', encodeReply('0', [s.dialect.version]));
     sendCancelAcks(ctx, op.cancelAcks);

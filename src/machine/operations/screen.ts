@@ -89,8 +89,9 @@ function closeScreen(ctx: Ctx, op: ScreenOperation, cancelled: boolean): void {
       let removed = 0;
       if (!cancelled) {
         removed = sum(s.stacker);
-        for (const key of Object.keys(s.stacker)) s.stacker[key] = 0;
-        s.ledger.removed += removed;
+        const stacker = ctx.own('stacker');
+        for (const key of Object.keys(stacker)) stacker[key] = 0;
+        ctx.own('ledger').removed += removed;
         s.stackerFull = false;
         removeErrors(ctx, (e) => e.code === STACKER_FULL_CODE, 'stacker emptied');
         ctx.event('operator', `stacker removed and emptied: ${ctx.money(removed)}`, { conn: op.conn });
