@@ -140,7 +140,7 @@ const countsShape: Shape = {
 
 const faultShape: Shape = {
   kind: 'custom',
-  description: 'A fault (interfaces.md §3, docs/faults.md): {type, ...options, on: {command, nth, after, probability, times}}.',
+  description: 'A fault (docs/faults.md): {type, ...options, on: {command, nth, after, probability, times}}.',
   // Editors get each fault's own options from the registry; the registry's validator also
   // checks the rules between fields (where a fault can fire), so it stays the one that decides.
   json: { $ref: '#/$defs/fault' },
@@ -221,7 +221,7 @@ const expectationShape: Shape = {
           shape: {
             kind: 'boolean',
             description:
-              'Also pass an outcome with `uncertain: true` that booked nothing (paid 0 or absent) and tells the cashier what to check in `message` (interfaces.md §4).',
+              'Also pass an outcome with `uncertain: true` that booked nothing (paid 0 or absent) and tells the cashier what to check in `message` (docs/runner.md, drivers).',
           },
         },
       },

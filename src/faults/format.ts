@@ -38,7 +38,7 @@ const afterShape: Shape = {
 export const triggerShape: ObjectShape = {
   kind: 'object',
   what: 'a trigger',
-  description: 'When the fault fires; all fields optional, combined with AND (interfaces.md §3).',
+  description: 'When the fault fires; all fields optional, combined with AND (docs/faults.md).',
   props: {
     command: {
       shape: {
@@ -128,7 +128,7 @@ export function faultSpecShape(infos: readonly FaultInfo[]): TaggedShape {
     kind: 'tagged',
     what: 'fault',
     tag: 'type',
-    description: 'A fault (interfaces.md §3, docs/faults.md): {type, ...options, on: {command, nth, after, probability, times}}.',
+    description: 'A fault (docs/faults.md): {type, ...options, on: {command, nth, after, probability, times}}.',
     variants: Object.fromEntries(infos.map((info) => [info.type, faultVariantShape(info)])),
   };
 }

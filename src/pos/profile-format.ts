@@ -64,7 +64,7 @@ const referenceDesign: ObjectShape = {
 export const posProfileShape: ObjectShape = {
   kind: 'object',
   what: 'a POS profile',
-  description: 'A cashlogy-cert POS profile (interfaces.md §4, docs/checklist-format.md).',
+  description: 'A cashlogy-cert POS profile (docs/checklist-format.md, docs/runner.md).',
   props: {
     name: { shape: text('Product name.'), required: true },
     version: { shape: { kind: 'string', minLength: 1, noControl: 'line', description: 'Product version.' }, required: true },

@@ -105,7 +105,7 @@ export const resultShape: ObjectShape = record(
     lang: { shape: verdict(LANGS, 'language') },
     items: { shape: list(itemShape), required: true },
   },
-  'A cashlogy-cert run result (interfaces.md §5); keys not listed here are allowed.',
+  'A cashlogy-cert run result (docs/reports.md); keys not listed here are allowed.',
 );
 
 export const RESULT_SCHEMA_ID = 'https://cashlogy-cert.dev/schema/result.schema.json';
