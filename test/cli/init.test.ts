@@ -15,8 +15,8 @@ import { resolveChecklist } from '../../src/checklist/select.js';
 import { main } from '../../src/cli/main.js';
 import { loadPosProfile } from '../../src/pos/profile.js';
 import { captureIo } from '../checklist/helpers.js';
+import { runCli } from '../helpers/cli.js';
 
-const ROOT = join(import.meta.dirname, '..', '..');
 const made: string[] = [];
 afterAll(() => {
   for (const dir of made) rmSync(dir, { recursive: true, force: true });
@@ -35,22 +35,7 @@ interface Ran {
 }
 
 /** The CLI as a real child process in `cwd`; CI is unset so only the flags decide. */
-function cli(args: string[], cwd: string): Promise<Ran> {
-  return new Promise((resolve) => {
-    const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1' };
-    delete env['CI'];
-    const child = spawn(process.execPath, ['--import', import.meta.resolve('tsx'), join(ROOT, 'src/cli/main.ts'), ...args], {
-      cwd,
-      env,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (c: string) => (stdout += c));
-    child.stderr.setEncoding('utf8').on('data', (c: string) => (stderr += c));
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const cli = (args: string[], cwd: string): Promise<Ran> => runCli(args, { cwd, env: { CI: undefined } });
 
 interface ItemOut {
   id: string;

@@ -8,14 +8,12 @@ import { mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { langFromEnv } from '../../src/cli/commands/run.js';
-import { main } from '../../src/cli/main.js';
 import type { RunResult } from '../../src/runner/result.js';
 import { notRunAfterFailures } from '../../src/runner/scheduler.js';
+import { ROOT, runMain } from '../helpers/cli.js';
 
-const ROOT = join(import.meta.dirname, '..', '..');
 const POS = join(ROOT, 'test', 'runner', 'fixtures', 'pos-honest.yaml');
 
 /** Two independent required items: the honest POS never sends #Z# (X-01 fails), and does send #I# (X-02 passes). */
@@ -49,23 +47,8 @@ items:
       - expect: {sends: "#I#", within: 20s}
 `;
 
-interface Ran {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
 /** `main` in this process, in `cwd`, with only the environment given (no inherited locale). */
-async function cli(args: string[], cwd: string, env: NodeJS.ProcessEnv = { LANG: 'en_US.UTF-8' }): Promise<Ran> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let o = '';
-  let e = '';
-  stdout.setEncoding('utf8').on('data', (c: string) => (o += c));
-  stderr.setEncoding('utf8').on('data', (c: string) => (e += c));
-  const code = await main(args, { stdout, stderr, stdin: new PassThrough(), env: { NO_COLOR: '1', PATH: process.env.PATH, ...env }, cwd, interrupted: new Promise(() => undefined) });
-  return { code, stdout: o, stderr: e };
-}
+const cli = (args: string[], cwd: string, env: NodeJS.ProcessEnv = { LANG: 'en_US.UTF-8' }) => runMain(args, { cwd, env: { PATH: process.env.PATH, ...env } });
 
 function project(): string {
   const dir = mkdtempSync(join(tmpdir(), 'cashlogy-steer-'));

@@ -2,54 +2,19 @@
  * `cashlogy-cert run` end to end, as a real child process: exit codes, result.json on failure
  * and on SIGINT, no orphan process left behind.
  */
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { main } from '../../src/cli/main.js';
+import { runCli, runMain, type CliOptions, type Ran } from '../helpers/cli.js';
 import type { RunResult } from '../../src/runner/result.js';
 
-const ROOT = join(import.meta.dirname, '..', '..');
 const FIX = join(import.meta.dirname, 'fixtures');
-const TSX = import.meta.resolve('tsx');
 
-interface Ran {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function cli(args: string[], options: { env?: NodeJS.ProcessEnv; onStdout?: (text: string, child: ReturnType<typeof spawn>) => void } = {}): Promise<Ran> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', TSX, join(ROOT, 'src/cli/main.ts'), ...args], {
-      cwd: mkdtempSync(join(tmpdir(), 'cashlogy-cli-')),
-      env: { ...process.env, NO_COLOR: '1', ...options.env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (c: string) => {
-      stdout += c;
-      options.onStdout?.(stdout, child);
-    });
-    child.stderr.setEncoding('utf8').on('data', (c: string) => (stderr += c));
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
-
+/** Runs in a fresh temp folder, like a user in their project. */
+const cli = (args: string[], options: CliOptions = {}): Promise<Ran> => runCli(args, options);
 /** Usage and validation errors stop before anything starts: run `main` in this process (fast). */
-async function inProcess(args: string[]): Promise<Ran> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let o = '';
-  let e = '';
-  stdout.setEncoding('utf8').on('data', (c: string) => (o += c));
-  stderr.setEncoding('utf8').on('data', (c: string) => (e += c));
-  const code = await main(args, { stdout, stderr, stdin: new PassThrough(), env: { NO_COLOR: '1' }, cwd: tmpdir(), interrupted: new Promise(() => undefined) });
-  return { code, stdout: o, stderr: e };
-}
+const inProcess = (args: string[]): Promise<Ran> => runMain(args);
 
 const out = () => join(mkdtempSync(join(tmpdir(), 'cashlogy-out-')), 'report');
 const result = (dir: string) => JSON.parse(readFileSync(join(dir, 'result.json'), 'utf8')) as RunResult;

@@ -6,10 +6,8 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { main } from '../../src/cli/main.js';
 import { loadChecklist } from '../../src/checklist/load.js';
 import { inProcessDriver } from '../../src/drivers/in-process.js';
 import type { PosProfile } from '../../src/pos/types.js';
@@ -20,6 +18,7 @@ import type { RunResult } from '../../src/runner/result.js';
 import { runChecklist } from '../../src/runner/run.js';
 import { runVerdict, summarize } from '../../src/runner/verdict.js';
 import { FLEET } from '../fleet/variants.js';
+import { runMain } from '../helpers/cli.js';
 
 const CHECKLIST = fileURLToPath(new URL('../../checklists/chapter7-express.yaml', import.meta.url));
 /** Charges in euros ("#C#…#9.90#…"): EXP-03 and EXP-05 fail, EXP-01 (start-up) does not involve a charge. */
@@ -59,16 +58,7 @@ async function certify(create: (o: ReferencePosOptions) => ReferencePos): Promis
   return { ...(runs[0] as RunResult), items, verdict: runVerdict(items), summary: summarize(items) };
 }
 
-async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let o = '';
-  let e = '';
-  stdout.setEncoding('utf8').on('data', (c: string) => (o += c));
-  stderr.setEncoding('utf8').on('data', (c: string) => (e += c));
-  const code = await main(args, { stdout, stderr, stdin: new PassThrough(), env: { NO_COLOR: '1' }, cwd: tmpdir(), interrupted: new Promise(() => undefined) });
-  return { code, stdout: o, stderr: e };
-}
+const cli = (args: string[]) => runMain(args);
 
 const frames = (r: RunResult, id: string) => r.items.find((i) => i.id === id)!.transcript.filter((t) => t.dir !== 'event');
 

@@ -4,53 +4,19 @@
  * exactly like a single unsharded run with the same seed. Parts that do not belong together
  * are refused, naming what differs and where.
  */
-import { spawn } from 'node:child_process';
 import { cpSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { runCli, runMain, type Ran } from '../helpers/cli.js';
 import { exitCodeForError } from '../../src/cli/exit-codes.js';
 import type { Checklist } from '../../src/checklist/types.js';
-import { main } from '../../src/cli/main.js';
 import { loadResult } from '../../src/reporters/load-result.js';
 import { MergeConflictError, mergeResults, type MergePart } from '../../src/runner/merge.js';
 import type { ItemResult, RunResult } from '../../src/runner/result.js';
 
-const ROOT = join(import.meta.dirname, '..', '..');
-const TSX = import.meta.resolve('tsx');
-
-interface Ran {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function cli(args: string[], cwd: string): Promise<Ran> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', TSX, join(ROOT, 'src/cli/main.ts'), ...args], {
-      cwd,
-      env: { ...process.env, NO_COLOR: '1' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (c: string) => (stdout += c));
-    child.stderr.setEncoding('utf8').on('data', (c: string) => (stderr += c));
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
-
-async function inProcess(args: string[], cwd: string): Promise<Ran> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let o = '';
-  let e = '';
-  stdout.setEncoding('utf8').on('data', (c: string) => (o += c));
-  stderr.setEncoding('utf8').on('data', (c: string) => (e += c));
-  const code = await main(args, { stdout, stderr, stdin: new PassThrough(), env: { NO_COLOR: '1' }, cwd, interrupted: new Promise(() => undefined) });
-  return { code, stdout: o, stderr: e };
-}
+const cli = (args: string[], cwd: string): Promise<Ran> => runCli(args, { cwd });
+const inProcess = (args: string[], cwd: string): Promise<Ran> => runMain(args, { cwd });
 
 const RUN = ['run', '--time-scale', '0.02', '--ci', '--seed', '5', '--quiet'];
 const judged = (items: readonly ItemResult[]) =>
