@@ -11,7 +11,7 @@
 import type { PosAction, PosOutcome } from '../pos/types.js';
 import type { TranscriptEntry } from '../protocol/transcript.js';
 import type { CheckResult } from './result.js';
-import { commandCode, frameFields, isCancelAck, replyStatus } from './patterns.js';
+import { commandCode, frameFields, ReplyPairing, replyStatus } from './patterns.js';
 
 export interface ActionSpan {
   action: PosAction;
@@ -33,27 +33,17 @@ const SUCCESS = new Set(['0', 'WR:LEVEL']);
 /** Each command the POS sent in the slice with the connector's next reply on the same connection. */
 export function exchanges(entries: readonly TranscriptEntry[], start: number, end: number): Exchange[] {
   const result: Exchange[] = [];
-  const open = new Map<number, Exchange[]>();
-  const cancels = new Map<number, number>();
+  const byCommand = new Map<TranscriptEntry, Exchange>();
+  const pairing = new ReplyPairing();
   for (let i = start; i < Math.min(end, entries.length); i++) {
     const e = entries[i] as TranscriptEntry;
-    if (e.dir === 'in') {
-      if (e.data === '#!#') {
-        cancels.set(e.conn, (cancels.get(e.conn) ?? 0) + 1);
-        continue;
-      }
-      // A #!# still counted here was answered by the command it cancelled alone (cancelReply idle/none).
-      if ((open.get(e.conn)?.length ?? 0) === 0) cancels.delete(e.conn);
+    const { answers } = pairing.feed(e);
+    if (e.dir === 'in' && e.data !== '#!#') {
       const x: Exchange = { command: e };
       result.push(x);
-      open.set(e.conn, [...(open.get(e.conn) ?? []), x]);
-    } else if (e.dir === 'out') {
-      const queue = open.get(e.conn);
-      if (isCancelAck(e.data, (cancels.get(e.conn) ?? 0) > 0, queue?.[0]?.command.data)) {
-        cancels.set(e.conn, (cancels.get(e.conn) ?? 1) - 1);
-        continue;
-      }
-      const x = queue?.shift();
+      byCommand.set(e, x);
+    } else if (answers) {
+      const x = byCommand.get(answers);
       if (x) x.reply = e;
     }
   }

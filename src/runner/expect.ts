@@ -15,7 +15,7 @@ import {
   commandCode,
   describeMatcher,
   describePattern,
-  isCancelAck,
+  ReplyPairing,
   matchFrame,
   matchValue,
   show,
@@ -228,20 +228,12 @@ export function evaluateSendsInOrder(
  */
 export function evaluateOneCommandAtATime(ctx: WireContext): Evaluation {
   const expected = 'no new command on any connection while another is unanswered (except #!#)';
-  const open = new Map<number, TranscriptEntry[]>();
-  const cancels = new Map<number, number>();
+  const pairing = new ReplyPairing();
   let commands = 0;
   for (const e of ctx.entries) {
-    if (e.dir === 'in') {
-      if (e.data === CANCEL_FRAME) {
-        cancels.set(e.conn, (cancels.get(e.conn) ?? 0) + 1);
-        continue;
-      }
+    if (e.dir === 'in' && e.data !== CANCEL_FRAME) {
       commands++;
-      // A #!# still counted here was answered by the command it cancelled alone (cancelReply idle/none).
-      if ((open.get(e.conn)?.length ?? 0) === 0) cancels.delete(e.conn);
-      const pending = [...open.values()].flat();
-      const waiting = pending[0];
+      const waiting = pairing.pending()[0];
       if (waiting) {
         return {
           status: 'failed',
@@ -250,21 +242,8 @@ export function evaluateOneCommandAtATime(ctx: WireContext): Evaluation {
           why: `the POS sent ${e.data} before the connector had answered ${waiting.data}`,
         };
       }
-      open.set(e.conn, [...(open.get(e.conn) ?? []), e]);
-    } else if (e.dir === 'out') {
-      const queue = open.get(e.conn);
-      if (isCancelAck(e.data, (cancels.get(e.conn) ?? 0) > 0, queue?.[0]?.data)) {
-        cancels.set(e.conn, (cancels.get(e.conn) ?? 1) - 1);
-        continue;
-      }
-      if (queue && queue.length) {
-        queue.shift();
-        if (!queue.length) open.delete(e.conn);
-      }
-    } else if (e.kind === 'connection' && /disconnect|closed|close|reset|lost/i.test(e.data)) {
-      open.delete(e.conn);
-      cancels.delete(e.conn);
     }
+    pairing.feed(e);
   }
   const actual = `${commands} command${commands === 1 ? '' : 's'}, each sent after the previous reply`;
   return ctx.final ? { status: 'passed', expected, actual } : { status: 'pending', expected, actual };

@@ -130,10 +130,10 @@ export class Lane {
       return result;
     }
     const sim = this.sim;
-    // An operation an earlier item left open is ended (money accounted for); its connection is
-    // closed then, since its reply will never come. A healthy POS keeps its connection, as it
-    // would with a real connector between two sales.
-    await sim.reset({ closeConnections: sim.getState().operation !== null });
+    // A healthy POS keeps its connection, as it would with a real connector between two sales.
+    // An operation an earlier item left open is ended (money accounted for) and the simulator
+    // closes that one connection itself, since its reply will never come.
+    await sim.reset({ closeConnections: false });
     const env = {
       sim,
       driver: this.driver,

@@ -11,6 +11,7 @@
  * pattern syntax (src/checklist/pattern-syntax.ts), once per pattern; command facts come from
  * the protocol's command table.
  */
+import type { TranscriptEntry } from '../protocol/transcript.js';
 import type { FramePattern, ValueMatcher } from '../checklist/types.js';
 import { frameMatcher, type FrameMatch, type MatchContext } from '../checklist/pattern-syntax.js';
 import { isInterruptible } from '../protocol/commands.js';
@@ -49,6 +50,54 @@ export function replyStatus(frame: string): string | undefined {
  */
 export function isCancelAck(reply: string, cancelPending: boolean, pendingCommand: string | undefined): boolean {
   return cancelPending && reply === '#0#' && (pendingCommand === undefined || isInterruptible(commandCode(pendingCommand) ?? ''));
+}
+
+/**
+ * Which command each connector reply answers, walking a transcript in order (one command at a
+ * time per connection, `#!#` aside): the one place that knows how cancels are acknowledged, so
+ * the wire checks and the outcome/wire consistency pair replies the same way.
+ */
+export class ReplyPairing {
+  private readonly open = new Map<number, TranscriptEntry[]>();
+  private readonly cancels = new Map<number, number>();
+
+  /** Commands sent and not answered yet, on every connection. */
+  pending(): TranscriptEntry[] {
+    return [...this.open.values()].flat();
+  }
+
+  /**
+   * Feeds the next transcript entry. For a reply, returns the command it answers (none for a
+   * cancel's own acknowledgement or a reply nobody waited for).
+   */
+  feed(e: TranscriptEntry): { answers?: TranscriptEntry } {
+    if (e.dir === 'in') {
+      if (e.data === '#!#') {
+        this.cancels.set(e.conn, (this.cancels.get(e.conn) ?? 0) + 1);
+        return {};
+      }
+      // A #!# still counted here was answered by the command it cancelled alone (cancelReply idle/none).
+      if ((this.open.get(e.conn)?.length ?? 0) === 0) this.cancels.delete(e.conn);
+      this.open.set(e.conn, [...(this.open.get(e.conn) ?? []), e]);
+      return {};
+    }
+    if (e.dir === 'out') {
+      const queue = this.open.get(e.conn);
+      if (isCancelAck(e.data, (this.cancels.get(e.conn) ?? 0) > 0, queue?.[0]?.data)) {
+        this.cancels.set(e.conn, (this.cancels.get(e.conn) ?? 1) - 1);
+        return {};
+      }
+      const answers = queue?.shift();
+      if (queue && queue.length === 0) this.open.delete(e.conn);
+      return answers ? { answers } : {};
+    }
+    if (e.kind === 'connection' && /disconnect|closed|close|reset|lost/i.test(e.data)) {
+      // Nothing will answer on a closed connection.
+      this.open.delete(e.conn);
+      this.cancels.delete(e.conn);
+    }
+    return {};
+  }
 }
 
 export function matchFrame(pattern: FramePattern, frame: string, ctx: MatchContext): FrameMatch {
