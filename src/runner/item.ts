@@ -44,6 +44,8 @@ export function blankItem(item: ChecklistItem, lang: Lang, verdict: 'not-applica
 export interface PlayedItem {
   /** Why the POS must start afresh before the next item (it hung, crashed or timed out), if it must. */
   leftBroken?: string;
+  /** Ctrl-C stopped it before its verdict: it counts as not run. */
+  interrupted?: boolean;
 }
 
 /**
@@ -122,7 +124,7 @@ export async function playItem(
       if (words !== '' && !result.reason.includes(words)) result.reason = `${result.reason}; the POS said: ${words}`;
     }
   }
-  return leftBroken !== undefined ? { leftBroken } : {};
+  return { ...(leftBroken !== undefined ? { leftBroken } : {}), ...(stoppedBy === 'interrupted' ? { interrupted: true } : {}) };
 }
 
 /** Runs the steps in order; returns the index of the step the item was on when it stopped (the step count when it did not). */

@@ -114,7 +114,8 @@ export class Lane {
     }
   }
 
-  async runItem(item: ChecklistItem, runSignal: AbortSignal, emit: (e: RunEvent) => void): Promise<ItemResult> {
+  /** `interrupted`: Ctrl-C stopped the item before its verdict (it did not run, whatever its result says). */
+  async runItem(item: ChecklistItem, runSignal: AbortSignal, emit: (e: RunEvent) => void): Promise<{ result: ItemResult; interrupted: boolean }> {
     const result = blankItem(item, this.settings.lang, 'error', '');
     const started = performance.now();
     const restartReason = this.restartReason;
@@ -127,7 +128,7 @@ export class Lane {
     if (this.openError || !this.sim || !this.watch || !this.driver) {
       result.reason = this.openError ?? 'the lane is not ready';
       result.checks.push({ kind: 'step', status: 'errored', expected: 'the simulator and the POS start', actual: result.reason, message: result.reason });
-      return result;
+      return { result, interrupted: false };
     }
     const sim = this.sim;
     // A healthy POS keeps its connection, as it would with a real connector between two sales.
@@ -145,6 +146,6 @@ export class Lane {
     const played = await playItem(env, item, result, runSignal, emit, restartReason);
     this.restartReason = played.leftBroken;
     result.durationMs = Math.round(performance.now() - started);
-    return result;
+    return { result, interrupted: played.interrupted === true };
   }
 }

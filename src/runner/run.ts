@@ -80,6 +80,8 @@ export async function runChecklist(options: RunOptions): Promise<RunResult> {
   let index = 0;
   // The items a lane actually ran: the floor counts their declared waits only.
   const ranOnLane = new Set<string>();
+  /** Items Ctrl-C stopped before their verdict: not run, whatever their placeholder result says. */
+  const stoppedMidItem = new Set<string>();
 
   const lanes: Lane[] = [];
   // A lane waiting for another lane's dependency must not wait forever once the run stops.
@@ -116,7 +118,9 @@ export async function runChecklist(options: RunOptions): Promise<RunResult> {
         emitStart();
         ranOnLane.add(item.id);
         try {
-          result = await lane.runItem(item, signal, emit);
+          const ran = await lane.runItem(item, signal, emit);
+          result = ran.result;
+          if (ran.interrupted) stoppedMidItem.add(item.id);
         } catch (err) {
           result = blankItem(item, lang, 'error', `the runner could not run the item: ${message(err)}`);
           result.checks.push({ kind: 'step', status: 'errored', expected: 'the item runs', actual: result.reason ?? '', message: result.reason ?? '' });
@@ -160,10 +164,7 @@ export async function runChecklist(options: RunOptions): Promise<RunResult> {
     ...(options.shard ? { shard: `${options.shard.index}/${options.shard.count}` } : {}),
   };
   // Not run: never reached, or stopped by Ctrl-C mid-item (an operator-only or dependency skip did run).
-  const notRun = items
-    .filter((i) => !results.has(i.id) || (interrupted && i.verdict === 'skipped' && !skippedForDependency.has(i.id)
-      && (/interrupt/i.test(i.reason ?? '') || !i.checks.some((c) => c.kind === 'operator' && c.status === 'skipped'))))
-    .map((i) => i.id);
+  const notRun = items.filter((i) => !results.has(i.id) || stoppedMidItem.has(i.id)).map((i) => i.id);
   const coverage = coverageOf({
     checklist: coverageItems(options.checklist.items, options.pos, applicability),
     results: items,
