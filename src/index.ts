@@ -38,6 +38,8 @@ export { loadProfile as loadMachineProfile } from './server/load-profile.js';
 export { startSimulator } from './server/start.js';
 export { SimulatorError } from './server/errors.js';
 export type { SimulatorHandle, SimulatorOptions, SimulatorState, InventoryCounts, CustomerConfig, ProfileView } from './server/types.js';
+export type { TicketsTuning, TicketsView } from './server/types.js';
+export type { TicketsDialect, NokReason } from './tickets/dialect.js';
 
 // Faults
 export type { FaultSpec, FaultTrigger, FaultStatus, FaultType } from './faults/spec.js';
@@ -64,6 +66,12 @@ export { planBundle, type BundlePlan, type BundlePlanOptions, type HostFacts } f
 export type { Manifest, ManifestEntry } from './bundle/manifest.js';
 export { verifyBundle, type VerifyResult, type VerifyProblem } from './bundle/verify.js';
 export { writeBundle, type BundleOptions } from './cli/write-bundle.js';
+
+// Replay: a recorded connector answers a POS frame for frame (docs/replay.md)
+export { startReplay, type ReplayHandle, type ReplayOptions } from './replay/server.js';
+export { replayWithPos, type ReplayRunOptions, type ReplayRunResult } from './replay/run.js';
+export { parseRecording, type Recording, type RecordedItem } from './replay/recording.js';
+export type { Divergence } from './replay/matcher.js';
 
 // The reference POS (sample integration code)
 export { createReferencePos, ReferencePos, ConnectorSession, CashlogyConnection, startHookServer } from './reference-pos/index.js';

@@ -30,6 +30,8 @@ export const localizedShape: ObjectShape = {
 const duration = (description: string): Shape => ({ kind: 'duration', description });
 const cents = (description: string, min = 0): Shape => ({ kind: 'number', integer: true, min, description });
 const DENOMINATION_KEY = '^[0-9]+$';
+/** A file name alone: no separator, not "." or "..", not hidden. */
+export const TICKETS_FILE_NAME = '^[A-Za-z0-9_][A-Za-z0-9._-]*$';
 const DENOMINATION_HINT = 'denominations are values in cents written as text, e.g. "2000" for 20 €';
 
 const framePatternShape: Shape = {
@@ -157,7 +159,7 @@ const withinProp: Property = { shape: duration('How long to wait for an open scr
 const expectationShape: Shape = {
   kind: 'variant',
   what: 'expectation',
-  description: 'What to check: sends, neverSends, sendsInOrder, oneCommandAtATime, captured, outcome, machine, operator.',
+  description: 'What to check: sends, neverSends, sendsInOrder, oneCommandAtATime, captured, outcome, machine, operator; for tickets integrations requests, noFileEvent, uniqueRequests, requestsLeft, answersRemoved.',
   variants: {
     sends: {
       kind: 'object',
@@ -224,6 +226,79 @@ const expectationShape: Shape = {
               'Also pass an outcome with `uncertain: true` that booked nothing (paid 0 or absent) and tells the cashier what to check in `message` (docs/runner.md, drivers).',
           },
         },
+        mustAnswer: {
+          shape: {
+            kind: 'boolean',
+            description: 'An action that ended without an outcome (the POS hung past its timeout) fails this check instead of leaving it unjudged: for items where hanging is the defect.',
+          },
+        },
+      },
+    },
+    requests: {
+      kind: 'object',
+      what: 'a requests expectation (tickets)',
+      props: {
+        requests: {
+          shape: { kind: 'record', values: valueMatcherShape, description: 'Fields every counted request must match (type, ticket, amount, till, user); {} counts every request.' },
+          required: true,
+        },
+        within: { shape: duration('Window length from `since`. Default 30s.') },
+        since: { shape: { kind: 'string', description: 'A step name; default the start of the last action.' } },
+        count: {
+          shape: {
+            kind: 'object',
+            what: 'a count',
+            props: { atLeast: { shape: { kind: 'number', integer: true, min: 0 } }, atMost: { shape: { kind: 'number', integer: true, min: 0 } } },
+          },
+        },
+      },
+    },
+    noFileEvent: {
+      kind: 'object',
+      what: 'a noFileEvent expectation (tickets)',
+      props: {
+        noFileEvent: {
+          shape: { kind: 'string', minLength: 1, noControl: 'line', description: 'The start of a file event sentence: "written in place:", "reused name:", "rejected:", "ignored:", "removed:".' },
+          required: true,
+        },
+        since: { shape: { kind: 'string', description: 'A step name; default the start of the item.' } },
+      },
+    },
+    uniqueRequests: {
+      kind: 'object',
+      what: 'a uniqueRequests expectation (tickets)',
+      props: { uniqueRequests: { shape: { kind: 'boolean', only: true }, required: true } },
+    },
+    requestsLeft: {
+      kind: 'object',
+      what: 'a requestsLeft expectation (tickets)',
+      props: {
+        requestsLeft: {
+          shape: {
+            kind: 'object',
+            what: 'requestsLeft',
+            props: {
+              atMost: { shape: { kind: 'number', integer: true, min: 0, description: 'How many request files may still be in the folder when the item ends.' }, required: true },
+              extension: { shape: { kind: 'string', pattern: '^\\.[A-Za-z0-9_-]{1,16}$', patternHint: 'a dot and 1 to 16 letters, digits, "_" or "-", e.g. .azk', description: 'The request extension of the dialect. Default .azk.' } },
+            },
+          },
+          required: true,
+        },
+      },
+    },
+    answersRemoved: {
+      kind: 'object',
+      what: 'an answersRemoved expectation (tickets)',
+      props: {
+        answersRemoved: {
+          shape: {
+            kind: 'object',
+            what: 'answersRemoved',
+            props: { within: { shape: duration('How long after an answer is written the POS has to remove it.'), required: true } },
+          },
+          required: true,
+        },
+        since: { shape: { kind: 'string', description: 'A step name; default the start of the item.' } },
       },
     },
     machine: {
@@ -296,6 +371,22 @@ export const stepShape: Shape = {
                 },
               },
               faults: { shape: { kind: 'array', items: faultShape } },
+              ticketsFiles: {
+                shape: {
+                  kind: 'record',
+                  keyPattern: TICKETS_FILE_NAME,
+                  keyHint: 'a plain file name in the tickets folder, e.g. "old-0001.OK" (no folder, no "..")',
+                  description: 'Tickets integrations: files written in the shared folder before the POS acts (stale answers). Name → content; an object is written as JSON.',
+                  values: {
+                    kind: 'union',
+                    what: 'a text or an object (written as JSON)',
+                    options: [
+                      { accepts: (v) => typeof v === 'string', shape: { kind: 'string' } },
+                      { accepts: (v) => isPlainObject(v), shape: { kind: 'custom', json: { type: 'object' }, check: () => undefined } },
+                    ],
+                  },
+                },
+              },
             },
           },
         },

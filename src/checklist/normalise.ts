@@ -104,6 +104,7 @@ function normaliseStep(raw: Obj): Step {
         ...(s['inventory'] !== undefined ? { inventory: structuredClone(s['inventory']) as never } : {}),
         ...(s['customer'] !== undefined ? { customer: structuredClone(s['customer']) as never } : {}),
         ...(s['faults'] !== undefined ? { faults: structuredClone(s['faults']) as FaultSpec[] } : {}),
+        ...(s['ticketsFiles'] !== undefined ? { ticketsFiles: structuredClone(s['ticketsFiles']) as Record<string, string | Record<string, unknown>> } : {}),
       },
       raw,
     );
@@ -201,7 +202,27 @@ function normaliseExpectation(e: Obj): Expectation {
       ...(typeof e['of'] === 'string' ? { of: e['of'] } : {}),
       fields: matchers(e['outcome']),
       ...(e['acceptUncertain'] === true ? { acceptUncertain: true } : {}),
+      ...(e['mustAnswer'] === true ? { mustAnswer: true } : {}),
     };
+  }
+  if (e['requests'] !== undefined) {
+    const count = e['count'] as { atLeast?: number; atMost?: number } | undefined;
+    return {
+      type: 'requests',
+      fields: matchers(e['requests']),
+      withinMs: e['within'] !== undefined ? ms(e['within']) : DEFAULT_WITHIN_MS,
+      ...since,
+      ...(count !== undefined ? { count: { ...count } } : {}),
+    };
+  }
+  if (e['noFileEvent'] !== undefined) return { type: 'noFileEvent', prefix: e['noFileEvent'] as string, ...since };
+  if (e['uniqueRequests'] !== undefined) return { type: 'uniqueRequests' };
+  if (e['requestsLeft'] !== undefined) {
+    const r = e['requestsLeft'] as Obj;
+    return { type: 'requestsLeft', atMost: r['atMost'] as number, extension: typeof r['extension'] === 'string' ? r['extension'] : '.azk' };
+  }
+  if (e['answersRemoved'] !== undefined) {
+    return { type: 'answersRemoved', withinMs: ms((e['answersRemoved'] as Obj)['within']), ...since };
   }
   if (e['machine'] !== undefined) {
     const m = e['machine'] as Obj;

@@ -305,7 +305,12 @@ const machineMatchers: ExpectRule = (e, path, _stepIndex, scan, report) => {
   if (Object.keys(m).length === 0) report.warning([...path, 'machine'], 'a machine expectation with nothing to check');
 };
 
-const EXPECT_RULES: readonly ExpectRule[] = [namedSteps, framePatterns, countBounds, capturedNames, outcomeFields, machineMatchers];
+/** Tickets: the request fields may use `{amount}` and captures, like outcome fields. */
+const requestFields: ExpectRule = (e, path, _stepIndex, scan, report) => {
+  if (isPlainObject(e['requests'])) checkMatchers(scan, e['requests'], [...path, 'requests'], report);
+};
+
+const EXPECT_RULES: readonly ExpectRule[] = [namedSteps, framePatterns, countBounds, capturedNames, outcomeFields, machineMatchers, requestFields];
 
 // ---------------------------------------------------------------------------------------
 // What the rules share

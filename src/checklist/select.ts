@@ -24,12 +24,13 @@ export const CHECKLISTS_DIR = join(PACKAGE_ROOT, 'checklists');
 export const SHIPPED_CHECKLISTS = {
   'chapter7-express': join(CHECKLISTS_DIR, 'chapter7-express.yaml'),
   'chapter7-complete': join(CHECKLISTS_DIR, 'chapter7-complete.yaml'),
+  'tickets-micro': join(CHECKLISTS_DIR, 'tickets-micro.yaml'),
 } as const;
 
 export const MIXED_CHECKLIST_ID = 'chapter7-mixed';
-export const CHECKLIST_NAMES = [...Object.keys(SHIPPED_CHECKLISTS), MIXED_CHECKLIST_ID];
+export const CHECKLIST_NAMES = ['chapter7-express', 'chapter7-complete', MIXED_CHECKLIST_ID, 'tickets-micro'];
 
-/** The shipped checklist file(s) for an integration type (mixed: express then complete; tickets: none yet). */
+/** The shipped checklist file(s) for an integration type (mixed: express then complete). */
 export function defaultChecklistFor(integration: IntegrationType): string[] {
   switch (integration) {
     case 'express':
@@ -39,13 +40,13 @@ export function defaultChecklistFor(integration: IntegrationType): string[] {
     case 'mixed':
       return [SHIPPED_CHECKLISTS['chapter7-express'], SHIPPED_CHECKLISTS['chapter7-complete']];
     case 'tickets':
-      return [];
+      return [SHIPPED_CHECKLISTS['tickets-micro']];
   }
 }
 
 /**
  * The checklist to run for `pos`: `arg` is a shipped name (`chapter7-express`,
- * `chapter7-complete`, `chapter7-mixed`) or a path to a YAML file; without it, the shipped
+ * `chapter7-complete`, `chapter7-mixed`, `tickets-micro`) or a path to a YAML file; without it, the shipped
  * checklist for the POS's integration type.
  */
 export function resolveChecklist(pos: PosProfile, arg?: string): Checklist {
@@ -58,7 +59,7 @@ export function resolveChecklist(pos: PosProfile, arg?: string): Checklist {
       case 'mixed':
         return mixedChecklist(pos);
       case 'tickets':
-        throw new UsageError('no checklist ships for Cashlogy Tickets integrations yet: pass --checklist <file>');
+        return loadChecklist(SHIPPED_CHECKLISTS['tickets-micro']);
     }
   }
   if (arg === MIXED_CHECKLIST_ID) return mixedChecklist(pos);

@@ -72,6 +72,11 @@ export interface SetupStep extends StepBase {
   inventory?: Partial<InventoryCounts>;
   customer?: CustomerConfig;
   faults?: FaultSpec[];
+  /**
+   * Files put in a tickets integration's shared folder before the POS acts (stale answers an
+   * earlier day left behind): file name → content (an object is written as JSON).
+   */
+  ticketsFiles?: Record<string, string | Record<string, unknown>>;
 }
 
 /** Ask the POS to do something (docs/runner.md, Drivers). */
@@ -174,7 +179,31 @@ export type Expectation =
       fields: Record<string, ValueMatcher>;
       /** Also pass a safe `uncertain: true` outcome that booked nothing and tells the cashier what to check (docs/runner.md, Drivers). */
       acceptUncertain?: boolean;
+      /** An action that ended without an outcome (the POS hung past its timeout) fails the check instead of leaving it unjudged. */
+      mustAnswer?: boolean;
     }
+  /**
+   * Tickets: the POS's requests as CashlogyTickets read them (transcript `in` entries with a
+   * file), each field matched; counted like `sends`.
+   */
+  | {
+      type: 'requests';
+      fields: Record<string, ValueMatcher>;
+      withinMs?: number;
+      since?: string;
+      count?: { atLeast?: number; atMost?: number };
+    }
+  /** Tickets: no file event whose sentence starts with `prefix` ("written in place:"), from `since` to the end of the item. */
+  | { type: 'noFileEvent'; prefix: string; since?: string }
+  /** Tickets: every request of the item has its own file name and its own ticket number. */
+  | { type: 'uniqueRequests' }
+  /**
+   * Tickets: request files (names ending in `extension`, default `.azk`) still in the shared
+   * folder when the item ends, counted (a request CashlogyTickets never read and the POS sent again).
+   */
+  | { type: 'requestsLeft'; atMost: number; extension: string }
+  /** Tickets: every answer written in the item is removed (by the POS) within `withinMs` of being written. */
+  | { type: 'answersRemoved'; withinMs: number; since?: string }
   /** Machine deltas since the item start: `inserted`, `dispensed` (cents), per-denomination `recyclers`/`stacker` count deltas. */
   | {
       type: 'machine';

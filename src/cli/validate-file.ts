@@ -7,12 +7,13 @@ import type { PosProfile } from '../pos/types.js';
 import { sortIssues } from '../format/source.js';
 import type { Issue } from '../format/issues.js';
 import { readYaml } from '../format/yaml.js';
-import { isPlainObject } from '../format/shape.js';
+import { formatPath, isPlainObject } from '../format/shape.js';
+import { validateProfile } from '../machine/profile.js';
 import { analyzeChecklist } from '../checklist/load.js';
 import { preflight, preflightIssues, type Preflight } from '../checklist/preflight.js';
 import type { Checklist } from '../checklist/types.js';
 
-export type FileKind = 'checklist' | 'pos-profile' | 'unknown';
+export type FileKind = 'checklist' | 'pos-profile' | 'machine-profile' | 'unknown';
 
 export interface FileValidation {
   file: string;
@@ -45,6 +46,8 @@ export function detectKind(value: unknown): FileKind {
   if ('driver' in value) return 'pos-profile';
   if ('integration' in value || 'company' in value || 'email' in value) return 'pos-profile';
   if ('integrations' in value || 'source' in value) return 'checklist';
+  // A machine profile (simulator/*.yaml) has denominations and a currency.
+  if ('currency' in value && ('coins' in value || 'notes' in value)) return 'machine-profile';
   return 'unknown';
 }
 
@@ -67,6 +70,21 @@ export function validateText(text: string, file: string, options: ValidateOption
     const p = preflight(choice.checklist, choice.checklist.items, r.profile, { ci: options.ci === true });
     const issues = sortIssues([...r.issues, ...preflightIssues(p, file, text)]);
     return { ...result, valid: !issues.some((i) => i.severity === 'error'), issues, preflight: { ...p, chosen: choice.chosen } };
+  }
+  if (kind === 'machine-profile') {
+    const { profile, problems } = validateProfile(source.value);
+    const issues = problems.map((p): Issue => {
+      const at = source.locate(p.path, p.at === 'key' ? 'key' : 'value');
+      return { severity: 'error', message: p.message, file, line: at.line, col: at.col, length: at.length, ...(p.path.length ? { path: formatPath(p.path) } : {}), ...(p.hint ? { hint: p.hint } : {}) };
+    });
+    return {
+      file,
+      kind,
+      valid: profile !== undefined,
+      ...(profile ? { summary: `machine profile, ${profile.currency.code}, tickets dialect ${profile.tickets.mode}` } : {}),
+      issues,
+      text,
+    };
   }
   if (kind === 'unknown' && (source.value === undefined || source.value === null)) {
     return { file, kind, valid: false, issues: [{ severity: 'error', message: 'the file is empty', file, line: 1, col: 1 }], text };

@@ -20,6 +20,11 @@ export interface DriverTarget {
   /** The simulator's protocol address (CASHLOGY_HOST / CASHLOGY_PORT). */
   host: string;
   port: number;
+  /**
+   * The shared requests folder of the Cashlogy Tickets look-alike (CASHLOGY_TICKETS_DIR), for a
+   * `tickets` integration: a fresh folder per lane.
+   */
+  ticketsDir?: string;
   /** Live transcript of the simulator, for drivers that show an operator what the connector saw. */
   onEntry?: (listener: (entry: TranscriptEntry) => void) => () => void;
   /** Aborted when the run stops (Ctrl-C) while the POS is still starting. */

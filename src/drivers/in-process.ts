@@ -17,14 +17,14 @@ export interface InProcessPos {
   close(): Promise<void> | void;
 }
 
-export type InProcessPosFactory = (target: { host: string; port: number }) => InProcessPos | Promise<InProcessPos>;
+export type InProcessPosFactory = (target: { host: string; port: number; ticketsDir?: string }) => InProcessPos | Promise<InProcessPos>;
 
 export function inProcessDriver(factory: InProcessPosFactory, name = 'in-process'): PosDriver {
   let pos: InProcessPos | undefined;
   return {
     type: name,
     async start(target: DriverTarget) {
-      pos = await factory({ host: target.host, port: target.port });
+      pos = await factory({ host: target.host, port: target.port, ...(target.ticketsDir !== undefined ? { ticketsDir: target.ticketsDir } : {}) });
     },
     async perform(action: PosAction, body: ActionBody, options: PerformOptions): Promise<PerformResult> {
       if (!pos) return { error: 'the in-process POS was not started' };

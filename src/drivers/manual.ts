@@ -13,6 +13,8 @@ import { driverError } from './pos-process.js';
 
 interface Words {
   welcome: (host: string, port: number) => string;
+  /** For a tickets integration: where the POS must write its requests. */
+  ticketsFolder: (dir: string) => string;
   name: string;
   ready: string;
   actions: Record<PosAction, (amount: string) => string>;
@@ -33,6 +35,7 @@ const money = (cents: number | undefined) => (cents === undefined ? '' : (cents 
 export const WORDS: Record<Lang, Words> = {
   en: {
     welcome: (h, p) => `Manual session. Point the POS at the simulator: CASHLOGY_HOST=${h} CASHLOGY_PORT=${p}.`,
+    ticketsFolder: (d) => `Set the POS's Cashlogy Tickets requests folder to: ${d} (CASHLOGY_TICKETS_DIR).`,
     name: 'Your name (recorded in the report):',
     ready: 'Press Enter when the POS is running and connected…',
     actions: {
@@ -58,6 +61,7 @@ export const WORDS: Record<Lang, Words> = {
   },
   fr: {
     welcome: (h, p) => `Session manuelle. Configurez le TPV vers le simulateur : CASHLOGY_HOST=${h} CASHLOGY_PORT=${p}.`,
+    ticketsFolder: (d) => `Réglez le dossier des requêtes Cashlogy Tickets du TPV sur : ${d} (CASHLOGY_TICKETS_DIR).`,
     name: 'Votre nom (inscrit dans le rapport) :',
     ready: 'Appuyez sur Entrée quand le TPV est lancé et connecté…',
     actions: {
@@ -83,6 +87,7 @@ export const WORDS: Record<Lang, Words> = {
   },
   es: {
     welcome: (h, p) => `Sesión manual. Apunte el TPV al simulador: CASHLOGY_HOST=${h} CASHLOGY_PORT=${p}.`,
+    ticketsFolder: (d) => `Configure la carpeta de peticiones de Cashlogy Tickets del TPV en: ${d} (CASHLOGY_TICKETS_DIR).`,
     name: 'Su nombre (figurará en el informe):',
     ready: 'Pulse Intro cuando el TPV esté en marcha y conectado…',
     actions: {
@@ -140,6 +145,7 @@ export class ManualDriver implements PosDriver {
     const w = WORDS[this.context.lang];
     const c = this.console;
     c.say(w.welcome(target.host, target.port));
+    if (target.ticketsDir !== undefined) c.say(w.ticketsFolder(target.ticketsDir));
     while (!this.name) this.name = await c.ask(w.name, target.signal);
     await c.ask(w.ready, target.signal);
   }
@@ -175,8 +181,10 @@ export class ManualDriver implements PosDriver {
     const c = this.console;
     c.say(`\n▶ ${w.actions[action](money(body.amount))}`);
     const show = (e: TranscriptEntry) => {
-      if (e.dir === 'in') c.say(`    ${w.pos} ${e.data}`);
-      else if (e.dir === 'out') c.say(`    ${w.connector} ${e.data}`);
+      // A tickets exchange is files: name the file before its content.
+      const data = e.file !== undefined ? `${e.file} ${e.data}` : e.data;
+      if (e.dir === 'in') c.say(`    ${w.pos} ${data}`);
+      else if (e.dir === 'out') c.say(`    ${w.connector} ${data}`);
     };
     const unsubscribe = this.target?.onEntry?.(show);
     try {

@@ -1,7 +1,7 @@
 /**
  * What the `http` and `command` drivers share: the hook port, the environment every process
  * gets (the runner's, or a minimal set with `inheritEnv: false`, plus `driver.env`, CASHLOGY_HOST,
- * CASHLOGY_PORT, POS_HOOK_PORT), and the optional long-running POS
+ * CASHLOGY_PORT, POS_HOOK_PORT, and CASHLOGY_TICKETS_DIR for a tickets integration), and the optional long-running POS
  * process (`driver.start`) with its captured output.
  */
 import { isAbsolute, resolve } from 'node:path';
@@ -36,6 +36,7 @@ export class PosProcessHost {
       CASHLOGY_HOST: this.target?.host ?? '127.0.0.1',
       CASHLOGY_PORT: String(this.target?.port ?? ''),
       POS_HOOK_PORT: String(this.hookPort ?? ''),
+      ...(this.target?.ticketsDir !== undefined ? { CASHLOGY_TICKETS_DIR: this.target.ticketsDir } : {}),
       ...extra,
     };
   }

@@ -123,6 +123,14 @@ export function faultStatuses(book: FaultBook): FaultStatus[] {
 
 /** Which armed faults fire at this opportunity, and the book after counting them. */
 export function consult(book: FaultBook, opportunity: FaultOpportunity, now: number): { book: FaultBook; fired: FiredFault[] } {
+  // Nothing armed: nothing can fire, and no counter is read before a fault is armed (a fault
+  // armed later counts the command in progress itself, below). Only the last reply is kept, for
+  // a stale-reply armed later; the same reply again costs nothing.
+  if (book.armed.length === 0) {
+    if (opportunity.point !== 'reply') return { book, fired: [] };
+    const lastReply = setBounded(book.lastReply, String(opportunity.conn), opportunity.frame);
+    return { book: lastReply === book.lastReply ? book : { ...book, lastReply }, fired: [] };
+  }
   const wall = now * book.wallMsPerMs;
   const random = createRandom(book.random);
   const money = moneyFormatter(book.currency);
@@ -232,6 +240,40 @@ function fire(
     ...(window.continuing ? { continuing: true } : {}),
     ...(delivery !== undefined ? { delivery } : {}),
   };
+}
+
+/**
+ * Forgets what the book remembers about a closed connection (its last reply, its operations and
+ * the faults' ordinals on it): connection ids are never reused, so it would only cost memory and,
+ * on every later frame, time to copy.
+ */
+export function forgetConnection(book: FaultBook, conn: number): FaultBook {
+  const id = String(conn);
+  const prefix = `${id}\u0000`;
+  const drop = <V>(record: Readonly<Record<string, V>>): Readonly<Record<string, V>> => {
+    let found = false;
+    for (const key in record) {
+      if (key === id || key.startsWith(prefix)) {
+        found = true;
+        break;
+      }
+    }
+    if (!found) return record;
+    const next: Record<string, V> = {};
+    for (const key in record) if (key !== id && !key.startsWith(prefix)) next[key] = record[key] as V;
+    return next;
+  };
+  const lastReply = drop(book.lastReply);
+  const operations = drop(book.operations);
+  let armedChanged = false;
+  const armed = book.armed.map((fault) => {
+    const ordinals = drop(fault.ordinals);
+    if (ordinals === fault.ordinals) return fault;
+    armedChanged = true;
+    return { ...fault, ordinals };
+  });
+  if (lastReply === book.lastReply && operations === book.operations && !armedChanged) return book;
+  return { ...book, lastReply, operations, ...(armedChanged ? { armed } : {}) };
 }
 
 function keyOf(conn: number, command: string): string {

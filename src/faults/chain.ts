@@ -13,7 +13,7 @@
  * domain fault goes to the machine's own book instead: `arm` hands those back.
  */
 import { parseFrame } from '../protocol/codec.js';
-import { armFault, consult, disarmFault, faultStatuses, invalidFault, newFaultBook, resetFaultBook, type FaultBook } from './book.js';
+import { armFault, consult, disarmFault, faultStatuses, forgetConnection, invalidFault, newFaultBook, resetFaultBook, type FaultBook } from './book.js';
 import { createRandom } from '../random.js';
 import { mergeDeliveries } from './delivery.js';
 import type { Delivery, FiredFault } from './engine-types.js';
@@ -26,7 +26,7 @@ export interface FaultChain {
    * only numbered and handed back (`plane: 'domain'`) for the machine's book. Throws
    * InvalidInputError listing every problem.
    */
-  arm(spec: unknown): { id: string; spec: FaultSpec; plane: 'domain' | 'transport' };
+  arm(spec: unknown): { id: string; spec: FaultSpec; plane: 'domain' | 'transport' | 'tickets' };
   /** Disarms a transport fault; false when the chain does not hold that id. */
   disarm(id: string): boolean;
   /** The transport faults, in arm order. */
@@ -35,6 +35,8 @@ export interface FaultChain {
   reset(): void;
   /** To the machine: a new connection. The faults that fired (a refuse closes it). */
   connect(conn: number, nowMs: number): FiredFault[];
+  /** A connection closed: what the chain remembers about it goes. */
+  disconnect(conn: number): void;
   /** To the machine: a complete frame, counted for the triggers. */
   command(conn: number, frame: string, nowMs: number): void;
   /** To the POS: a reply about to leave; how it must be delivered, if a fault shapes it. */
@@ -62,6 +64,8 @@ export function createFaultChain(seed: number, options: FaultChainOptions = {}):
       const { spec, problems } = validateFaultSpec(input);
       if (spec === undefined) throw invalidFault(problems);
       const id = `f${nextId++}`;
+      // Tickets faults belong to the CashlogyTickets look-alike's own book.
+      if (getFaultDefinition(spec.type).info.plane === 'tickets') return { id, spec, plane: 'tickets' };
       if (getFaultDefinition(spec.type).toxic === undefined) return { id, spec, plane: 'domain' };
       book = armFault(book, spec, { id }).book;
       return { id, spec, plane: 'transport' };
@@ -77,6 +81,9 @@ export function createFaultChain(seed: number, options: FaultChainOptions = {}):
       nextId = 1;
     },
     connect: (conn, nowMs) => run({ point: 'connect', conn }, nowMs),
+    disconnect(conn) {
+      book = forgetConnection(book, conn);
+    },
     command(conn, frame, nowMs) {
       const parsed = parseFrame(frame, { strict: false });
       if (parsed.ok) run({ point: 'command', conn, command: parsed.command.code, frame }, nowMs);

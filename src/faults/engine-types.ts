@@ -82,7 +82,8 @@ export interface FaultOptionInfo {
 /** What the registry says about a fault type. */
 export interface FaultInfo {
   type: FaultType;
-  plane: 'domain' | 'transport';
+  /** tickets: acts in the CashlogyTickets look-alike (src/server/tickets-watcher.ts), not on the machine or a connection. */
+  plane: 'domain' | 'transport' | 'tickets';
   /** One line for help texts and the README table. */
   summary: string;
   /** What the POS sees on the wire. */

@@ -10,6 +10,7 @@
 import { closest } from '../format/issues.js';
 import { describeValue, toJsonSchema, type JsonSchema, type ObjectShape, type Property, type Shape, type TaggedShape } from '../format/shape.js';
 import { isDurationAboveLimit, MAX_DURATION_TEXT } from '../duration.js';
+import { TICKET_COMMANDS } from '../tickets/dialect.js';
 import { FAULT_COMMAND_CODES, normalizeCommandCode } from './commands.js';
 import { parseAfter } from './definition.js';
 import type { FaultInfo, FaultOptionInfo } from './engine-types.js';
@@ -43,7 +44,7 @@ export const triggerShape: ObjectShape = {
     command: {
       shape: {
         kind: 'custom',
-        description: 'A command code without the "#": C, P, Q, GC2…',
+        description: 'A command code without the "#": C, P, Q, GC2…; for tickets faults, venta or abono.',
         json: { type: 'string', minLength: 1 },
         check: (value, path, report) => {
           if (typeof value !== 'string' || value.trim() === '') {
@@ -51,7 +52,7 @@ export const triggerShape: ObjectShape = {
             return;
           }
           const code = normalizeCommandCode(value);
-          if (!FAULT_COMMAND_CODES.includes(code)) {
+          if (!FAULT_COMMAND_CODES.includes(code) && !(TICKET_COMMANDS as readonly string[]).includes(code)) {
             const guess = closest(code, FAULT_COMMAND_CODES);
             report.error(path, `unknown command "${value}"`, guess !== undefined ? `did you mean "${guess}"?` : 'a code of docs/protocol.md without the #, e.g. C, P, Q, GC2');
           }

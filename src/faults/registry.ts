@@ -31,6 +31,13 @@ import { silence } from './catalogue/silence.js';
 import { split } from './catalogue/split.js';
 import { stackerFull } from './catalogue/stacker-full.js';
 import { staleReply } from './catalogue/stale-reply.js';
+import { ticketsCorruptAnswer } from './catalogue/tickets-corrupt-answer.js';
+import { ticketsDown } from './catalogue/tickets-down.js';
+import { ticketsEagerRead } from './catalogue/tickets-eager-read.js';
+import { ticketsNok } from './catalogue/tickets-nok.js';
+import { ticketsSlow } from './catalogue/tickets-slow.js';
+import { ticketsSplitAnswer } from './catalogue/tickets-split-answer.js';
+import { TICKET_COMMANDS } from '../tickets/dialect.js';
 
 export type { FaultDefinition, SpecProblem } from './definition.js';
 
@@ -53,6 +60,12 @@ const CATALOGUE: Record<string, FaultDefinition> = {
   split,
   corrupt,
   'stale-reply': staleReply,
+  'tickets-down': ticketsDown,
+  'tickets-slow': ticketsSlow,
+  'tickets-nok': ticketsNok,
+  'tickets-corrupt-answer': ticketsCorruptAnswer,
+  'tickets-split-answer': ticketsSplitAnswer,
+  'tickets-eager-read': ticketsEagerRead,
 };
 
 /** The name of a registered fault ("note-jam"); `isFaultType` tells whether a text is one. */
@@ -194,7 +207,12 @@ function withHint(problem: SpecProblem, input: unknown): SpecProblem {
 function applicability(definition: FaultDefinition, on: Record<string, unknown> | undefined, fine: (segments: SpecPathSegment[]) => boolean): SpecProblem[] {
   const problems: SpecProblem[] = [];
   const type = definition.info.type;
-  if (on?.['command'] !== undefined && fine(['on', 'command']) && definition.points.length === 1 && definition.points[0] === 'connect') {
+  const tickets = definition.info.plane === 'tickets';
+  if (on?.['command'] !== undefined && fine(['on', 'command']) && tickets && definition.points.length === 1 && definition.points[0] === 'connect') {
+    problems.push({ segments: ['on', 'command'], message: `${type} acts when a request file appears, before its type is read`, hint: 'use "nth" to pick a request file (nth: 2 = the second one from now)' });
+  } else if (on?.['command'] !== undefined && fine(['on', 'command']) && !tickets && (TICKET_COMMANDS as readonly unknown[]).includes(on['command'])) {
+    problems.push({ segments: ['on', 'command'], message: `${type} acts on the connector's commands, not on tickets requests`, hint: 'a connector command like C or P, or a tickets fault (tickets-down, tickets-nok…)' });
+  } else if (on?.['command'] !== undefined && fine(['on', 'command']) && definition.points.length === 1 && definition.points[0] === 'connect') {
     problems.push({
       segments: ['on', 'command'],
       message: `${type} acts on new connections, which carry no command yet`,

@@ -11,6 +11,8 @@ export { FAULT_TYPES, type FaultType };
 export const DOMAIN_FAULT_TYPES: readonly FaultType[] = listFaultInfo().filter((info) => info.plane === 'domain').map((info) => info.type);
 /** Faults that act on the connection (toxics in its chain). */
 export const TRANSPORT_FAULT_TYPES: readonly FaultType[] = listFaultInfo().filter((info) => info.plane === 'transport').map((info) => info.type);
+/** Faults that act in the CashlogyTickets look-alike (its folder and answer files). */
+export const TICKETS_FAULT_TYPES: readonly FaultType[] = listFaultInfo().filter((info) => info.plane === 'tickets').map((info) => info.type);
 
 /** When a fault fires. All fields optional, combined with AND (docs/faults.md). */
 export interface FaultTrigger {

@@ -12,6 +12,7 @@
 import { parseDuration } from '../duration.js';
 import { checkShape, isPlainObject, toJsonSchema, type JsonSchema, type ObjectShape, type Shape } from '../format/shape.js';
 import { DEFAULT_MAX_FRAME_BYTES } from '../protocol/framer.js';
+import { DEFAULT_TICKETS_DIALECT, resolveTicketsDialect, ticketsDialectShape, type TicketsDialect } from '../tickets/dialect.js';
 import { CANCEL_REPLIES, DISPENSE_LISTS, U2_LEVELS, type DialectOptions } from './api.js';
 
 export interface Denomination {
@@ -58,6 +59,8 @@ export interface MachineProfile {
   durations: Durations;
   maintenance: { notesBetweenService: number; notesLeft: number };
   dialect: DialectOptions;
+  /** How the CashlogyTickets look-alike spells its files (docs/tickets.md); the default dialect when the profile has no `tickets:`. */
+  tickets: TicketsDialect;
 }
 
 export const DEFAULT_DIALECT: DialectOptions = {
@@ -211,6 +214,7 @@ export const machineProfileShape: ObjectShape = {
       },
     },
     dialect: { shape: dialectShape },
+    tickets: { shape: ticketsDialectShape },
   },
 };
 
@@ -268,6 +272,10 @@ export function validateProfile(value: unknown): { profile?: MachineProfile; pro
   const stackedNotes = notes.reduce((sum, { denomination: d }) => sum + d.stacked, 0);
   if (stackedNotes > stacker.capacity) problem(['notes'], `${stackedNotes} notes stacked at start but the stacker holds ${stacker.capacity}`);
 
+  // Only a section the shape accepted is related further (names that must differ).
+  const ticketsResolved = problems.some((p) => p.path[0] === 'tickets') ? undefined : resolveTicketsDialect(raw.tickets);
+  for (const p of ticketsResolved?.problems ?? []) problem(p.path, p.message, p.hint);
+
   if (problems.length > 0) return { problems };
 
   const currencyRaw = obj(raw.currency);
@@ -309,6 +317,7 @@ export function validateProfile(value: unknown): { profile?: MachineProfile; pro
     durations,
     maintenance: { notesBetweenService, notesLeft: int(maintenanceRaw['notesLeft']) ?? notesBetweenService },
     dialect,
+    tickets: ticketsResolved?.dialect ?? DEFAULT_TICKETS_DIALECT,
   };
   validated.add(profile);
   return { profile, problems };
@@ -326,6 +335,7 @@ interface RawProfile {
   durations?: unknown;
   maintenance?: unknown;
   dialect?: unknown;
+  tickets?: unknown;
 }
 
 /**

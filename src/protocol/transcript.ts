@@ -11,7 +11,8 @@ export type TranscriptEventKind =
   | 'customer' // the simulated customer inserted, cancelled or confirmed
   | 'operator' // the simulated operator acted (closed the backoffice…)
   | 'machine' // an operation started/finished, a device error appeared or cleared
-  | 'control'; // the control API or library changed the machine (inventory, reset…)
+  | 'control' // the control API or library changed the machine (inventory, reset…)
+  | 'file'; // the CashlogyTickets look-alike saw something in its folder (written in place, reused name, removed…)
 
 export interface TranscriptEntry {
   /** Wall-clock milliseconds since the simulator started or was last reset. */
@@ -25,4 +26,11 @@ export interface TranscriptEntry {
   kind?: TranscriptEventKind;
   /** For fault events, and for frames a fault altered: the id of the fault. */
   fault?: string;
+  /**
+   * CashlogyTickets exchange (docs/tickets.md): the file an entry is about. `in`: a request as the
+   * look-alike read it (text, BOM stripped); `out`: an answer it wrote; `event` (kind `file`): an
+   * observation starting with `written in place:`, `reused name:`, `removed:`, `ignored:` or
+   * `rejected:`. Always on connection 0.
+   */
+  file?: string;
 }

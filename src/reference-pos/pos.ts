@@ -84,7 +84,7 @@ export class ReferencePos extends ConnectorSession {
 
   constructor(options: ReferencePosOptions) {
     if (options.integration === 'tickets') {
-      throw new PosRequestError('the reference POS speaks the TCP protocol; the "tickets" file integration is not covered');
+      throw new PosRequestError('ReferencePos speaks the TCP protocol; a "tickets" integration is TicketsPos (tickets.ts)');
     }
     super(options);
     this.integration = options.integration;

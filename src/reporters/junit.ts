@@ -60,6 +60,9 @@ export function renderJunit(input: ReportInput): string {
     ['timeScale', String(result.timeScale)],
     ['tool', `${result.tool.name} ${result.tool.version}`],
   ];
+  if (result.connector?.kind === 'real') {
+    properties.push(['connector', 'real'], ['connector.upstream', result.connector.upstream ?? ''], ...(result.connector.version !== undefined ? [['connector.version', result.connector.version] as [string, string]] : []));
+  }
   // An incomplete run says so first (docs/reports.md), also to a CI that reads the properties.
   const coverage = coverageText(result, f);
   if (!coverage.complete) properties.unshift(['complete', 'false'], ['incomplete', coverage.headline]);

@@ -103,6 +103,17 @@ export const resultShape: ObjectShape = record(
     finishedAt: { shape: text('ISO 8601 time.'), required: true },
     verdict: { shape: verdict(RUN_VERDICTS, 'verdict'), required: true },
     lang: { shape: verdict(LANGS, 'language') },
+    connector: {
+      shape: record(
+        'connector',
+        {
+          kind: { shape: verdict(['real', 'simulator'], 'connector kind'), required: true },
+          upstream: { shape: text('host:port of the real connector.') },
+          version: { shape: text("The connector's version, from its reply to #I# or #GV#.") },
+        },
+        'A real connector ran the items (run --connector), not the simulator.',
+      ),
+    },
     items: { shape: list(itemShape), required: true },
   },
   'A cashlogy-cert run result (docs/reports.md); keys not listed here are allowed.',

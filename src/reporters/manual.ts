@@ -41,6 +41,14 @@ export const MANUAL_SECTIONS = [
 ] as const;
 export type ManualSection = (typeof MANUAL_SECTIONS)[number];
 
+/**
+ * A Cashlogy Tickets POS exchanges files, not frames: its manual is about the shared folder,
+ * the licence, a sale, a refund and what the cashier sees on a `.NOK` (docs/tickets.md).
+ */
+export const TICKETS_MANUAL_SECTIONS = ['ticketsFolder', 'ticketsLicence', 'ticketsSale', 'ticketsRefund', 'ticketsNok'] as const;
+export type TicketsManualSection = (typeof TICKETS_MANUAL_SECTIONS)[number];
+type AnySection = ManualSection | TicketsManualSection;
+
 interface SectionMatcher {
   tags: string[];
   actions: string[];
@@ -49,7 +57,7 @@ interface SectionMatcher {
   avoid: string[];
 }
 
-const MATCHERS: Record<ManualSection, SectionMatcher> = {
+const MATCHERS: Record<AnySection, SectionMatcher> = {
   connection: { tags: ['startup', 'connection', 'init', 'initialise', 'initialize'], actions: ['startup'], codes: ['I'], avoid: ['sale', 'backoffice', 'fault'] },
   sale: { tags: ['sale'], actions: ['sale'], codes: ['C', 'B', 'Q', 'J'], avoid: ['change', 'cancel', 'refund', 'fault', 'error', 'partial-dispense'] },
   saleChange: { tags: ['change'], actions: ['sale'], codes: ['C', 'P'], avoid: ['cancel', 'refund', 'fault', 'partial-dispense'] },
@@ -59,6 +67,31 @@ const MATCHERS: Record<ManualSection, SectionMatcher> = {
   refill: { tags: ['refill'], actions: ['refill'], codes: ['A'], avoid: [] },
   withdraw: { tags: ['withdraw'], actions: [], codes: ['R', 'S', 'U', 'V'], avoid: [] },
   closeDay: { tags: ['close-day', 'closing', 'close'], actions: ['close-day'], codes: ['F'], avoid: [] },
+  // Tickets: the "codes" are the request types the POS wrote (venta, abono).
+  ticketsFolder: { tags: [], actions: [], codes: [], avoid: [] },
+  ticketsLicence: { tags: [], actions: [], codes: [], avoid: [] },
+  ticketsSale: { tags: ['sale'], actions: ['sale'], codes: ['venta'], avoid: ['cancel', 'refund', 'nok', 'fault', 'timeout'] },
+  ticketsRefund: { tags: ['refund'], actions: ['refund'], codes: ['abono'], avoid: [] },
+  ticketsNok: { tags: ['nok'], actions: ['sale'], codes: ['venta'], avoid: ['inventory'] },
+};
+
+/** Sections with no exchange of their own: configuration and licence text. */
+const TEXT_ONLY: ReadonlySet<AnySection> = new Set(['ticketsFolder', 'ticketsLicence']);
+
+const TICKETS_REQUEST = '{"type":"venta","ticket":"1-20260501-0001","amount":990,"till":"1"}';
+const TICKETS_EXAMPLES: Record<TicketsManualSection, [string, string][]> = {
+  ticketsFolder: [],
+  ticketsLicence: [],
+  ticketsSale: [[`pos-1-20260501-0001.azk ${TICKETS_REQUEST}`, 'pos-1-20260501-0001.OK {"ticket":"1-20260501-0001","amount":990,"paid":2000,"change":1010}']],
+  ticketsRefund: [
+    ['pos-1-20260501-0002.azk {"type":"abono","ticket":"1-20260501-0002","amount":500,"till":"1"}', 'pos-1-20260501-0002.OK {"ticket":"1-20260501-0002","amount":500,"dispensed":500}'],
+  ],
+  ticketsNok: [
+    [
+      `pos-1-20260501-0003.azk ${TICKETS_REQUEST.replace('0001', '0003')}`,
+      'pos-1-20260501-0003.NOK {"ticket":"1-20260501-0003","reason":"cancelled","message":"the customer cancelled the sale","amount":990,"paid":500,"change":500}',
+    ],
+  ],
 };
 
 /** Example exchanges from protocol.md §7 for when there is no run (never presented as the POS's own). */
@@ -92,10 +125,11 @@ const UNUSUAL_TAGS = ['fault', 'inventory', 'jam', 'transport', 'recovery'];
 const VERDICT_SCORE: Record<ItemResult['verdict'], number> = { pass: 3, partial: 1, skipped: 0, 'not-applicable': 0, fail: -2, error: -3 };
 
 const TYPICAL_ERRORS = ['busy', 'generic', 'illegal', 'cancel', 'level', 'connection'] as const;
+const TICKETS_TYPICAL_ERRORS = ['ticketsCancelled', 'ticketsNotEnoughChange', 'ticketsBadRequest', 'ticketsBusy', 'ticketsDeviceError', 'ticketsNoAnswer'] as const;
 const EXCHANGE_LINES = 30;
 
 export interface ManualSectionView {
-  key: ManualSection;
+  key: AnySection;
   number: number;
   title: string;
   intro: string;
@@ -145,21 +179,24 @@ export function buildManualView(input: ManualInput): ManualView {
   ];
   const underTest = new Map(input.checklist?.items.map((item) => [item.id, item.underTest]) ?? []);
   const used = new Set<string>();
-  const exampleSet = pos.integration === 'complete' ? EXAMPLES.complete : EXAMPLES.express;
-  const sections = MANUAL_SECTIONS.map((key, index): ManualSectionView => {
+  const tickets = pos.integration === 'tickets';
+  const exampleSet: Record<string, [string, string][]> = tickets ? TICKETS_EXAMPLES : pos.integration === 'complete' ? EXAMPLES.complete : EXAMPLES.express;
+  const keys: readonly AnySection[] = tickets ? TICKETS_MANUAL_SECTIONS : MANUAL_SECTIONS;
+  const sections = keys.map((key, index): ManualSectionView => {
     const base = `manual.sections.${key}`;
     const view: ManualSectionView = {
       key,
       number: index + 1,
       title: f.t(`${base}.title`),
       intro: f.t(`${base}.intro`),
-      fields: key === 'connection' ? f.t(`${base}.fields`) : '',
+      fields: key === 'connection' || key === 'ticketsFolder' ? f.t(`${base}.fields`) : '',
       screenshot: f.t('manual.screenshot', { what: f.t(`${base}.shot`) }),
       wording: f.t('manual.wording'),
       exchangeHeading: '',
       exchange: [],
       note: '',
     };
+    if (TEXT_ONLY.has(key)) return view;
     if (result) {
       const item = bestItem(result.items, MATCHERS[key], underTest, used);
       if (item) {
@@ -171,8 +208,8 @@ export function buildManualView(input: ManualInput): ManualView {
       }
     } else {
       view.note = notCovered(key, pos, f) ?? '';
-      view.exchangeHeading = f.t('manual.exchangeExample');
-      view.exchange = exampleSet[key].flatMap(([sent, reply]) => [`${f.t('dir.in')}  ${sent}`, `${f.t('dir.out')}  ${reply}`]);
+      view.exchangeHeading = f.t(tickets ? 'manual.exchangeExampleTickets' : 'manual.exchangeExample');
+      view.exchange = (exampleSet[key] ?? []).flatMap(([sent, reply]) => [`${f.t('dir.in')}  ${sent}`, `${f.t('dir.out')}  ${reply}`]);
     }
     return view;
   });
@@ -188,7 +225,7 @@ export function buildManualView(input: ManualInput): ManualView {
           cashierDoes: f.t(`${errorsBase}.cashierDoes`),
         }))
     : [];
-  const typical = TYPICAL_ERRORS.map((key) => {
+  const typical = (tickets ? TICKETS_TYPICAL_ERRORS : TYPICAL_ERRORS).map((key) => {
     const title = f.t(`manual.typicalErrors.${key}`);
     return {
       title,
@@ -230,21 +267,32 @@ function incompleteOf(result: RunResult | undefined, f: Formatters): ManualView[
 }
 
 /** Refunds have no Express command; other sections exist in every integration (in Express through the backoffice menu). */
-function notCovered(key: ManualSection, pos: ManualPos, f: Formatters): string | undefined {
-  if (key === 'refund' && pos.integration !== 'complete' && !(pos.features ?? []).includes('refund')) {
+function notCovered(key: AnySection, pos: ManualPos, f: Formatters): string | undefined {
+  if ((key === 'refund' || key === 'ticketsRefund') && pos.integration !== 'complete' && !(pos.features ?? []).includes('refund')) {
     return f.t('manual.notApplicable', { integration: f.t(`integration.${pos.integration}`).replace(/\s*\(.*\)$/, '') });
   }
   return undefined;
 }
 
+/** Command codes of the frames the POS sent; for a tickets POS, the types of the requests it wrote. */
 function sentCodes(transcript: readonly TranscriptEntry[]): Set<string> {
   const codes = new Set<string>();
   for (const entry of transcript) {
     if (entry.dir !== 'in') continue;
-    const code = /^#([^#]*)#/.exec(entry.data)?.[1];
+    const code = entry.file !== undefined ? requestType(entry.data) : /^#([^#]*)#/.exec(entry.data)?.[1];
     if (code) codes.add(code);
   }
   return codes;
+}
+
+function requestType(text: string): string | undefined {
+  try {
+    const value: unknown = JSON.parse(text);
+    const type = value !== null && typeof value === 'object' ? (value as Record<string, unknown>)['type'] : undefined;
+    return typeof type === 'string' ? type : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** The item whose transcript best shows this operation; items already used by an earlier section lose ties. */
@@ -284,10 +332,12 @@ export function bestItem(
 }
 
 function exchangeLines(transcript: readonly TranscriptEntry[], f: Formatters): string[] {
-  const wire = transcript.filter((entry) => entry.dir !== 'event' || entry.kind === 'fault' || entry.kind === 'customer' || entry.kind === 'operator');
+  const wire = transcript.filter((entry) => entry.dir !== 'event' || entry.kind === 'fault' || entry.kind === 'customer' || entry.kind === 'operator' || entry.kind === 'file');
   const lines = wire.slice(0, EXCHANGE_LINES).map((entry) => {
     const who = entry.dir === 'event' ? `[${entry.kind ?? f.t('dir.event')}]` : f.t(`dir.${entry.dir}`);
-    return `${f.offset(entry.at).padStart(10)}  ${who}  ${entry.data.replace(/\r\n|\r|\n/g, ' ')}`;
+    // A tickets exchange is files: the file name goes before its content.
+    const data = entry.file !== undefined && entry.dir !== 'event' ? `${entry.file} ${entry.data}` : entry.data;
+    return `${f.offset(entry.at).padStart(10)}  ${who}  ${data.replace(/\r\n|\r|\n/g, ' ')}`;
   });
   if (wire.length > EXCHANGE_LINES) lines.push(`… (${wire.length - EXCHANGE_LINES})`);
   return lines;

@@ -29,7 +29,9 @@ export function formatTranscriptLine(entry: TranscriptEntry): string {
   const time = (entry.at / 1000).toFixed(3).padStart(9);
   const kind = entry.dir === 'event' && entry.kind ? ` [${entry.kind}]` : '';
   const fault = entry.fault ? `  (fault ${entry.fault})` : '';
-  return `${time}s  #${entry.conn}  ${DIR_ARROW[entry.dir]}${kind} ${entry.data.replace(/\r\n|\r|\n/g, "\\n")}${fault}`;
+  // A tickets file the POS or CashlogyTickets wrote: its name before its content.
+  const file = entry.file !== undefined && entry.dir !== 'event' ? `${entry.file} ` : '';
+  return `${time}s  #${entry.conn}  ${DIR_ARROW[entry.dir]}${kind} ${file}${entry.data.replace(/\r\n|\r|\n/g, "\\n")}${fault}`;
 }
 
 export function formatTranscriptFile(item: ItemResult): string {

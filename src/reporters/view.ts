@@ -122,6 +122,8 @@ export interface ReportView {
   toolVersion: string;
   profile: string;
   timeScale: string;
+  /** A real connector ran the items (`run --connector`): "real (upstream …, version …)"; empty for the simulator. */
+  connector: string;
   mode: string;
   started: string;
   finished: string;
@@ -193,6 +195,7 @@ export function buildReportView(result: RunResult, lang: Lang, pos?: PosProfile)
     toolVersion: result.tool.version,
     profile: result.profile,
     timeScale: String(result.timeScale),
+    connector: connectorText(result, f),
     mode: f.t(result.ci ? 'report.modeCi' : 'report.modeInteractive'),
     started: f.dateTime(result.startedAt),
     finished: f.dateTime(result.finishedAt),
@@ -224,6 +227,13 @@ export function buildReportView(result: RunResult, lang: Lang, pos?: PosProfile)
     posOutput: result.posOutput && (result.posOutput.stdout || result.posOutput.stderr) ? result.posOutput : undefined,
     generatedBy: f.t('report.generatedBy', { tool: result.tool.name, version: result.tool.version }),
   };
+}
+
+function connectorText(result: RunResult, f: Formatters): string {
+  const c = result.connector;
+  if (c === undefined || c.kind !== 'real') return '';
+  const upstream = c.upstream ?? '?';
+  return c.version !== undefined ? f.t('report.connectorReal', { upstream, version: c.version }) : f.t('report.connectorRealNoVersion', { upstream });
 }
 
 function itemView(item: ItemResult, f: Formatters, transcriptFile: string): ItemView {
@@ -299,7 +309,8 @@ export function transcriptView(entries: readonly TranscriptEntry[], f: Formatter
       conn: entry.conn,
       dir: entry.dir,
       dirLabel: f.t(`dir.${entry.dir}`),
-      data: entry.data,
+      // A tickets file the POS or CashlogyTickets wrote: its name before its content.
+      data: entry.file !== undefined && entry.dir !== 'event' ? `${entry.file} ${entry.data}` : entry.data,
       kind: entry.kind ?? '',
       fault: entry.fault ?? '',
       isEvent: entry.dir === 'event',

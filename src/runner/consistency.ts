@@ -12,6 +12,7 @@ import type { PosAction, PosOutcome } from '../pos/types.js';
 import type { TranscriptEntry } from '../protocol/transcript.js';
 import type { CheckResult } from './result.js';
 import { commandCode, frameFields, ReplyPairing, replyStatus } from './patterns.js';
+import { isTicketsSpan, ticketsProblem } from './tickets-consistency.js';
 
 export interface ActionSpan {
   action: PosAction;
@@ -64,15 +65,17 @@ export function consistencyChecks(entries: readonly TranscriptEntry[], spans: re
   for (const span of spans) {
     const outcome = span.outcome;
     if (!outcome || (span.action !== 'sale' && span.action !== 'refund')) continue;
-    const xs = exchanges(entries, span.startIndex, span.endIndex);
-    const problem = span.action === 'sale' ? saleProblem(xs, outcome) : refundProblem(xs, outcome);
+    // A tickets action exchanged files, not frames: its answers are the truth (tickets-consistency.ts).
+    const tickets = isTicketsSpan(entries, span);
+    const xs = tickets ? [] : exchanges(entries, span.startIndex, span.endIndex);
+    const problem = tickets ? ticketsProblem(entries, span) : span.action === 'sale' ? saleProblem(xs, outcome) : refundProblem(xs, outcome);
     if (problem === undefined) continue;
     const pos = `POS: ${JSON.stringify(outcome)}`;
-    const wire = problem.wire ? `wire: ${problem.wire}` : 'wire: no charge';
+    const wire = problem.wire ? `${tickets ? 'files' : 'wire'}: ${problem.wire}` : 'wire: no charge';
     checks.push({
       kind: 'consistency',
       status: problem.message ? 'failed' : 'passed',
-      expected: `the outcome of ${span.label} agrees with the connector's replies`,
+      expected: `the outcome of ${span.label} agrees with ${tickets ? "CashlogyTickets' answers" : "the connector's replies"}`,
       actual: `${pos} · ${wire}`,
       ...(problem.message ? { message: problem.message } : {}),
     });

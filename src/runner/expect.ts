@@ -280,6 +280,15 @@ export function evaluateOutcome(exp: Extract<Expectation, { type: 'outcome' }>, 
     (exp.acceptUncertain ? ', or an uncertain outcome that books nothing and tells the cashier what to check' : '') +
     (action ? ` for ${action.label}` : '');
   if (!action) return { status: 'failed', expected, actual: 'no such action ran', why: `no action ${exp.of ?? ''} ran before this check` };
+  if (!action.outcome && exp.mustAnswer) {
+    // Hanging is the defect this item is about: a cashier left waiting without an answer.
+    return {
+      status: 'failed',
+      expected: `${expected}, before the action's timeout`,
+      actual: action.error ? `no outcome: ${action.error}` : 'no outcome',
+      why: `the POS never ended ${action.label}: the cashier is left waiting`,
+    };
+  }
   if (!action.outcome) {
     // No outcome to judge (the POS hung, crashed or answered garbage): the wire checks decide.
     return { status: 'errored', expected, actual: action.error ? `no outcome: ${action.error}` : 'no outcome', why: `the POS gave no outcome for ${action.label}` };

@@ -29,6 +29,8 @@ export interface ItemEnv {
   watch: WireWatch;
   settings: LaneSettings;
   pos: PosProfile;
+  /** A tickets integration's shared requests folder (the lane's own). */
+  ticketsDir?: string;
   /** The operator terminal, when there is one. */
   console?: OperatorConsole;
 }

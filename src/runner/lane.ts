@@ -3,6 +3,9 @@
  * lifecycle: start both, reset the machine between items, restart a POS an item left hung or
  * crashed (so that one hang does not make every later item error), stop both at the end.
  */
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { ChecklistItem } from '../checklist/types.js';
 import { createDriver } from '../drivers/index.js';
 import type { PosDriver } from '../drivers/driver.js';
@@ -25,6 +28,8 @@ export class Lane {
   private readonly earlierOutput = { stdout: '', stderr: '' };
   private emit: (e: RunEvent) => void = () => undefined;
   private runSignal: AbortSignal | undefined;
+  /** A tickets integration's shared requests folder, fresh for this lane (CASHLOGY_TICKETS_DIR). */
+  private ticketsDir: string | undefined;
 
   constructor(
     readonly number: number,
@@ -34,6 +39,9 @@ export class Lane {
 
   async open(emit: (e: RunEvent) => void, signal: AbortSignal): Promise<void> {
     try {
+      if (this.options.pos.integration === 'tickets') {
+        this.ticketsDir = await mkdtemp(join(tmpdir(), `cashlogy-tickets-${this.number}-`));
+      }
       const start = this.options.startSimulator ?? (await import('../server/start.js')).startSimulator;
       this.sim = await start({
         host: '127.0.0.1',
@@ -43,6 +51,7 @@ export class Lane {
         timeScale: this.settings.timeScale,
         seed: this.settings.seed,
         customer: 'manual',
+        ...(this.ticketsDir !== undefined ? { ticketsDir: this.ticketsDir } : {}),
       });
     } catch (err) {
       this.openError = `the simulator could not start: ${message(err)}`;
@@ -73,7 +82,13 @@ export class Lane {
           lang: this.settings.lang,
           ci: this.settings.ci,
         });
-    await this.driver.start({ host: sim.host, port: sim.port, onEntry: (l) => sim.onEntry(l), ...(this.runSignal ? { signal: this.runSignal } : {}) });
+    await this.driver.start({
+      host: sim.host,
+      port: sim.port,
+      ...(this.ticketsDir !== undefined ? { ticketsDir: this.ticketsDir } : {}),
+      onEntry: (l) => sim.onEntry(l),
+      ...(this.runSignal ? { signal: this.runSignal } : {}),
+    });
   }
 
   /**
@@ -111,7 +126,20 @@ export class Lane {
     } finally {
       this.watch?.close();
       await this.sim?.close();
+      if (this.ticketsDir !== undefined) await rm(this.ticketsDir, { recursive: true, force: true }).catch(() => undefined);
     }
+  }
+
+  /**
+   * Every item starts from an empty tickets folder, like a clean machine: a request an earlier
+   * item left unanswered (CashlogyTickets down) must not be paid in this one, and a stale file
+   * an item puts there is that item's own.
+   */
+  private async emptyTicketsDir(): Promise<void> {
+    const dir = this.ticketsDir;
+    if (dir === undefined) return;
+    const names = await readdir(dir).catch(() => [] as string[]);
+    await Promise.all(names.map((name) => rm(join(dir, name), { recursive: true, force: true }).catch(() => undefined)));
   }
 
   /** `interrupted`: Ctrl-C stopped the item before its verdict (it did not run, whatever its result says). */
@@ -131,6 +159,7 @@ export class Lane {
       return { result, interrupted: false };
     }
     const sim = this.sim;
+    await this.emptyTicketsDir();
     // A healthy POS keeps its connection, as it would with a real connector between two sales.
     // An operation an earlier item left open is ended (money accounted for) and the simulator
     // closes that one connection itself, since its reply will never come.
@@ -141,6 +170,7 @@ export class Lane {
       watch: this.watch,
       settings: this.settings,
       pos: this.options.pos,
+      ...(this.ticketsDir !== undefined ? { ticketsDir: this.ticketsDir } : {}),
       ...(this.options.console ? { console: this.options.console } : {}),
     };
     const played = await playItem(env, item, result, runSignal, emit, restartReason);

@@ -31,6 +31,11 @@ export interface RunOptions {
   driverContext?: Partial<DriverContext>;
   /** Operator terminal for `operator` checks (and the manual driver). */
   console?: OperatorConsole;
+  /**
+   * A real CashlogyConnector instead of the simulator (`run --connector`): the lane starts a proxy
+   * to it (src/runner/connector.ts); one lane only, customer and operator steps become prompts.
+   */
+  connector?: { host: string; port: number };
   /** Override the simulator (tests); default `startSimulator` from src/server/start.ts. */
   startSimulator?: (options: SimulatorOptions) => Promise<SimulatorHandle>;
   /** Whether an item applies to the POS; default: `applicability` of src/checklist/select.ts (integrations and features). */

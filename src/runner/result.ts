@@ -136,4 +136,6 @@ export interface RunResult {
   items: ItemResult[];
   /** Output of the long-running POS process, when one was started. */
   posOutput?: { stdout: string; stderr: string };
+  /** A real connector ran the items (`run --connector`), not the simulator: where, and its version when the POS asked. */
+  connector?: { kind: 'real' | 'simulator'; upstream?: string; version?: string };
 }

@@ -20,6 +20,7 @@ import type { RunEvent } from './events.js';
 import { runFloor, type FloorMachine } from './floor.js';
 import { blankItem } from './item.js';
 import { message } from './item-context.js';
+import { connectorRun } from './connector.js';
 import { Lane } from './lane.js';
 import { DEFAULT_PROFILE, type RunOptions } from './options.js';
 import { portablePath, processRoots, scrubPathsDeep } from './portable-paths.js';
@@ -50,7 +51,9 @@ export async function runChecklist(options: RunOptions): Promise<RunResult> {
     }
   };
   const signal = options.signal ?? new AbortController().signal;
-  const applicability = options.applicability ?? defaultApplicability;
+  // A real connector: a proxy instead of a simulator in the lane, and what a real machine cannot do is not-applicable.
+  const real = options.connector ? connectorRun(options, lang, seed) : undefined;
+  const applicability = real?.applicability ?? options.applicability ?? defaultApplicability;
 
   const selected = orderItems(selectItems(options.checklist.items, { only: options.only, tags: options.tags, shard: options.shard }));
   const results = new Map<string, ItemResult>();
@@ -111,7 +114,7 @@ export async function runChecklist(options: RunOptions): Promise<RunResult> {
         emitStart();
       } else {
         if (!lane) {
-          lane = new Lane(laneNo, options, { seed, timeScale, lang, ci });
+          lane = new Lane(laneNo, real?.options ?? options, { seed, timeScale, lang, ci });
           lanes.push(lane);
           await lane.open(emit, signal);
         }
@@ -206,6 +209,7 @@ export async function runChecklist(options: RunOptions): Promise<RunResult> {
     summary,
     items: scrubPathsDeep(items, roots),
     ...(posOutput ? { posOutput } : {}),
+    ...(real ? { connector: real.record() } : {}),
   };
   emit({ event: 'run:end', verdict, summary, interrupted, durationMs: Math.round(performance.now() - t0) });
   return result;

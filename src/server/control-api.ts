@@ -20,7 +20,7 @@ import { CertError, InvalidInputError } from '../errors.js';
 import { closest } from '../format/issues.js';
 import type { FaultInfo } from '../faults/engine-types.js';
 import type { TranscriptEntry } from '../protocol/transcript.js';
-import type { InsertOptions, ProfileView, ResetOptions, SimulatorHandle } from './types.js';
+import type { InsertOptions, ProfileView, ResetOptions, SimulatorHandle, TicketsView } from './types.js';
 import { checkBodyObject, checkCustomerAction, checkOperatorAction, InvalidRequestError, problemText, type RequestProblem } from './validate.js';
 import { renderWebPage } from './web/page.js';
 
@@ -39,6 +39,13 @@ export interface ControlContext {
   listFaultInfo(): FaultInfo[];
   /** Told when the transcript is cleared (reset), so SSE clients can empty their log. */
   onClear(listener: () => void): () => void;
+  /** The CashlogyTickets look-alike's folder (GET /tickets); null or absent when it does not run. */
+  tickets?(): TicketsView | null;
+  /**
+   * Answers a request instead of the routes below, after the Host/Origin guard (the proxy in
+   * front of a real connector: its own page, no inventory); undefined lets the routes answer.
+   */
+  override?(method: string, path: string): { status: number; json?: unknown; html?: string } | undefined;
 }
 
 const MAX_BODY_BYTES = 1024 * 1024;
@@ -104,6 +111,14 @@ async function handle(routes: Route[], req: IncomingMessage, res: ServerResponse
     } catch {
       throw new HttpError(400, `malformed request path ${JSON.stringify(req.url)}`);
     }
+    const answer = context.override?.(method, url.pathname);
+    if (answer !== undefined) {
+      if (answer.status >= 400) throw new HttpError(answer.status, String((answer.json as { error?: unknown } | undefined)?.error ?? ''));
+      if (answer.html === undefined) return sendJson(res, answer.status, answer.json ?? null);
+      res.writeHead(answer.status, { 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'no-store', 'Content-Security-Policy': "default-src 'self'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:" });
+      res.end(answer.html);
+      return;
+    }
     for (const route of routes) {
       const match = route.pattern.exec(url.pathname);
       if (!match) continue;
@@ -115,7 +130,7 @@ async function handle(routes: Route[], req: IncomingMessage, res: ServerResponse
       await handler(req, res, match.slice(1).map((p) => decodePathPart(p)));
       return;
     }
-    const known = ['/', '/state', '/inventory', '/customer', '/operator', '/faults', '/faults/catalog', '/transcript', '/events', '/reset', '/profile'];
+    const known = ['/', '/state', '/inventory', '/customer', '/operator', '/faults', '/faults/catalog', '/transcript', '/events', '/reset', '/profile', '/tickets'];
     const guess = closest(url.pathname, known);
     throw new HttpError(404, `no endpoint ${url.pathname}${guess ? ` (did you mean ${guess}?)` : ''}`);
   } catch (err) {
@@ -226,6 +241,7 @@ function buildRoutes(context: ControlContext, sseStreams: Set<ServerResponse>, f
     },
     { pattern: /^\/state$/, methods: { GET: (_req, res) => sendJson(res, 200, handle.getState()) } },
     { pattern: /^\/profile$/, methods: { GET: (_req, res) => sendJson(res, 200, context.profile) } },
+    { pattern: /^\/tickets$/, methods: { GET: (_req, res) => sendJson(res, 200, ticketsBody(context.tickets?.() ?? null)) } },
     {
       pattern: /^\/inventory$/,
       methods: {
@@ -485,4 +501,10 @@ async function readJson(req: IncomingMessage, allowEmpty = false): Promise<unkno
   } catch (err) {
     throw new HttpError(400, `request body is not valid JSON: ${(err as Error).message}`);
   }
+}
+
+/** GET /tickets: one shape whether the look-alike runs or not, so a client needs no special case. */
+function ticketsBody(view: TicketsView | null): Record<string, unknown> {
+  if (view === null) return { enabled: false, dir: null, mode: null, running: false, pending: [], queued: [], current: null, answers: [] };
+  return { enabled: true, ...view };
 }

@@ -28,6 +28,7 @@ import type { Delivery } from '../faults/engine-types.js';
 import type { ConnectionSink, ReplyOutput } from './machine-host.js';
 import { BAD_DATA_REPLY as BAD_DATA } from '../protocol/codec.js';
 import type { Framer, FramerItem } from '../protocol/framer.js';
+import { Sleeps } from './sleeps.js';
 
 /** The framer contract, re-exported so the simulator and its test fakes need only this module. */
 export type { Framer, FramerItem };
@@ -94,7 +95,7 @@ export class Session implements ConnectionSink {
   private queue: Promise<void> = Promise.resolve();
   private pendingDeliveries = 0;
   private idleTimer: NodeJS.Timeout | undefined;
-  private readonly sleeps = new Set<{ timer: NodeJS.Timeout; resolve: () => void }>();
+  private readonly sleeps = new Sleeps();
   /** Parsed items waiting to be handed on, from inboxPos; held while backpressure pauses the connection. */
   private inbox: FramerItem[] = [];
   private inboxPos = 0;
@@ -177,7 +178,7 @@ export class Session implements ConnectionSink {
    */
   closeForReset(): Promise<void> {
     this.discardReplies = true;
-    this.cancelSleeps();
+    this.sleeps.cancelAll();
     this.close('disconnect');
     // hangUp's idle timeout restarts with every byte a client keeps sending: a reset must end.
     const cutOff = setTimeout(() => this.socket.destroy(), RESET_GRACE_MS);
@@ -188,7 +189,7 @@ export class Session implements ConnectionSink {
   /** Simulator shutdown. */
   destroy(): void {
     this.readingStopped = true;
-    this.cancelSleeps();
+    this.sleeps.cancelAll();
     if (!this.socket.destroyed) this.socket.destroy();
   }
 
@@ -349,7 +350,7 @@ export class Session implements ConnectionSink {
    */
   private async deliver(output: Outgoing, delivery: Delivery | undefined): Promise<void> {
     const fault = delivery?.faults[0];
-    if (delivery?.delayMs !== undefined && delivery.delayMs > 0) await this.sleep(delivery.delayMs);
+    if (delivery?.delayMs !== undefined && delivery.delayMs > 0) await this.sleeps.sleep(delivery.delayMs);
     if (this.discardReplies) return;
     if (!this.isOpen()) return this.deliverNow(output, delivery);
     const text = delivery?.replaceWith ?? output.frame;
@@ -358,7 +359,7 @@ export class Session implements ConnectionSink {
       this.write(text.slice(0, cut));
       this.transcript.frame('out', this.conn, text.slice(0, cut), fault);
       // Let the partial reply leave before the connection goes away (an RST discards unsent bytes).
-      await this.sleep(this.options.splitPauseMs);
+      await this.sleeps.sleep(this.options.splitPauseMs);
       this.recordCut(output, delivery, cut);
       this.readingStopped = true;
       this.hangUp(delivery.drop);
@@ -369,7 +370,7 @@ export class Session implements ConnectionSink {
     let start = 0;
     for (const end of [...offsets, text.length]) {
       if (start > 0) {
-        await this.sleep(this.options.splitPauseMs);
+        await this.sleeps.sleep(this.options.splitPauseMs);
         if (this.discardReplies) return;
         if (!this.isOpen()) {
           this.transcript.event('connection', `connection ${this.conn} closed after ${start} bytes of the split reply to #${output.command}#`, this.conn, fault);
@@ -458,29 +459,8 @@ export class Session implements ConnectionSink {
     this.closed = true;
     this.readingStopped = true;
     if (this.idleTimer !== undefined) clearTimeout(this.idleTimer);
-    this.cancelSleeps();
+    this.sleeps.cancelAll();
     this.options.onClosed(this.conn);
-  }
-
-  private sleep(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const entry = {
-        resolve,
-        timer: setTimeout(() => {
-          this.sleeps.delete(entry);
-          resolve();
-        }, ms),
-      };
-      this.sleeps.add(entry);
-    });
-  }
-
-  private cancelSleeps(): void {
-    for (const entry of this.sleeps) {
-      clearTimeout(entry.timer);
-      entry.resolve();
-    }
-    this.sleeps.clear();
   }
 }
 

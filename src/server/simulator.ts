@@ -12,10 +12,12 @@
  * depends only on their contracts; start.ts plugs in the real ones (and tests may plug in
  * scripted ones to exercise the transport on its own).
  */
+import { statSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
+import { isAbsolute } from 'node:path';
 import type { Server as HttpServer } from 'node:http';
 import { performance } from 'node:perf_hooks';
-import { CertError, RuntimeError, UsageError } from '../errors.js';
+import { CertError, UsageError } from '../errors.js';
 import { armFault, newFaultBook, type FaultBook } from '../faults/book.js';
 import type { FaultChain } from '../faults/chain.js';
 import type { FaultInfo } from '../faults/engine-types.js';
@@ -27,8 +29,12 @@ import { SimulatorError } from './errors.js';
 import { MachineHost, type MachineDriver } from './machine-host.js';
 import { Session, type Framer, type SessionLoad } from './session.js';
 import { TranscriptLog } from './transcript-log.js';
+import { DEFAULT_TICKETS_DIALECT, type TicketsDialect } from '../tickets/dialect.js';
+import { moneyFormatter } from '../faults/definition.js';
+import { TicketsWatcher, type TicketsView } from './tickets-watcher.js';
 import type { ConnectionCount, CustomerConfig, InsertOptions, InventoryCounts, ProfileView, ResetOptions, SimulatorHandle, SimulatorOptions, SimulatorState } from './types.js';
 import { checkCustomer, checkDenominationList, checkInsertOptions, checkInventory, checkResetOptions } from './validate.js';
+import { closeHttp, closeServer, listenOn } from './listen.js';
 
 /** The pure parts the simulator drives (the machine, the framer and the fault chain). */
 export interface SimulatorParts<P, S> {
@@ -46,6 +52,8 @@ export interface SimulatorParts<P, S> {
   /** The link's transport faults; it also numbers every fault armed. */
   createFaultChain(seed: number, options: { currency: string }): FaultChain;
   listFaultInfo(): FaultInfo[];
+  /** The profile's tickets dialect (docs/tickets.md); the default one when absent. */
+  ticketsDialect?(profile: P): TicketsDialect;
 }
 
 export type FullSimulatorHandle = SimulatorHandle & {
@@ -57,6 +65,10 @@ export type FullSimulatorHandle = SimulatorHandle & {
   getTranscriptPage(since: number, limit: number): TranscriptEntry[];
   /** How many transcript entries there are since start or the last reset. */
   transcriptSize(): number;
+  /** The CashlogyTickets look-alike's folder, null when it does not run (no `ticketsDir`). */
+  readonly ticketsDir: string | null;
+  /** What the look-alike holds: pending requests, the one running, the latest answers; null without `ticketsDir`. */
+  tickets(): TicketsView | null;
 };
 
 const DEFAULTS = {
@@ -79,6 +91,8 @@ export async function createSimulator<P, S>(parts: SimulatorParts<P, S>, options
   if (typeof timeScale !== 'number' || !Number.isFinite(timeScale) || timeScale <= 0) {
     throw new UsageError(`timeScale must be a number greater than 0 (0.01 makes every duration 100x shorter), got ${String(timeScale)}`);
   }
+  const ticketsDir = checkTicketsDir(options.ticketsDir);
+  checkTicketsTuning(options.tickets);
   const seed = options.seed ?? DEFAULTS.seed;
   if (!Number.isInteger(seed)) throw new UsageError(`seed must be an integer, got ${String(seed)}`);
   const splitPauseMs = nonNegative(options.splitPauseMs ?? DEFAULTS.splitPauseMs, 'splitPauseMs');
@@ -91,9 +105,11 @@ export async function createSimulator<P, S>(parts: SimulatorParts<P, S>, options
   const chain: FaultChain = parts.createFaultChain(seed, { currency });
   let machineBook = newFaultBook(seed, { currency, wallMsPerMs: timeScale });
   // Invalid fault specs fail here, before anything listens.
+  const ticketsAtStart: { id: string; spec: FaultSpec }[] = [];
   const armedAtStart = (options.faults ?? []).map((spec) => {
     const armed = chain.arm(spec);
     if (armed.plane === 'domain') machineBook = armFault(machineBook, armed.spec, { id: armed.id }).book;
+    if (armed.plane === 'tickets') ticketsAtStart.push(requireTickets(armed));
     return armed.id;
   });
 
@@ -106,8 +122,32 @@ export async function createSimulator<P, S>(parts: SimulatorParts<P, S>, options
     transcript,
     wallNow: () => performance.now(),
   });
+  // The CashlogyTickets look-alike: one more client of the machine, on connection 0, which no socket has.
+  const tickets =
+    ticketsDir === null
+      ? null
+      : new TicketsWatcher({
+          dir: ticketsDir,
+          dialect: parts.ticketsDialect?.(profile) ?? DEFAULT_TICKETS_DIALECT,
+          machine: host$,
+          conn: 0,
+          transcript,
+          money: moneyFormatter(currency),
+          timeScale,
+          seed,
+          currency,
+          wallNow: () => performance.now(),
+          ...(options.tickets ?? {}),
+        });
+  for (const { id, spec } of ticketsAtStart) tickets?.arm(id, spec);
+  function requireTickets(armed: { id: string; spec: FaultSpec }): { id: string; spec: FaultSpec } {
+    if (ticketsDir === null) {
+      throw new UsageError(`fault ${armed.spec.type} acts on the CashlogyTickets look-alike, which is not running: start the simulator with a tickets folder (--tickets-dir, or the ticketsDir option)`);
+    }
+    return armed;
+  }
   const listFaults = (): FaultStatus[] =>
-    [...chain.list(), ...host$.inspect((state) => parts.faultStatuses(state))].sort((a, b) => faultOrder(a.id) - faultOrder(b.id));
+    [...chain.list(), ...host$.inspect((state) => parts.faultStatuses(state)), ...(tickets?.listFaults() ?? [])].sort((a, b) => faultOrder(a.id) - faultOrder(b.id));
   const maxFrameBytes = parts.maxFrameBytes(profile) ?? DEFAULTS.maxFrameBytes;
 
   const sessions = new Map<number, Session>();
@@ -136,6 +176,7 @@ export async function createSimulator<P, S>(parts: SimulatorParts<P, S>, options
       onClosed: (c) => {
         sessions.delete(c);
         host$.detach(c);
+        chain.disconnect(c);
         if (closedByReset.delete(c) || closing) return;
         transcript.event('connection', `connection ${c} closed`, c);
         host$.dispatch({ type: 'disconnect', conn: c });
@@ -216,12 +257,16 @@ export async function createSimulator<P, S>(parts: SimulatorParts<P, S>, options
     armFault(spec: FaultSpec): string {
       const armed = chain.arm(spec);
       if (armed.plane === 'domain') control({ type: 'arm-fault', id: armed.id, spec: armed.spec });
+      if (armed.plane === 'tickets') {
+        const checked = requireTickets(armed);
+        tickets?.arm(checked.id, checked.spec);
+      }
       logArmed(armed.id);
       return armed.id;
     },
     listFaults,
     disarmFault(id: string): boolean {
-      let done = chain.disarm(id);
+      let done = chain.disarm(id) || (tickets?.disarm(id) ?? false);
       if (!done && listFaults().some((f) => f.id === id)) {
         control({ type: 'disarm-fault', id });
         done = true;
@@ -229,6 +274,8 @@ export async function createSimulator<P, S>(parts: SimulatorParts<P, S>, options
       if (done) transcript.event('control', `disarmed fault ${id}`, 0, id);
       return done;
     },
+    ticketsDir,
+    tickets: () => tickets?.view() ?? null,
     getTranscript: (): TranscriptEntry[] => transcript.all(),
     getTranscriptPage: (since: number, limit: number): TranscriptEntry[] => transcript.page(since, limit),
     transcriptSize: () => transcript.size(),
@@ -251,6 +298,7 @@ export async function createSimulator<P, S>(parts: SimulatorParts<P, S>, options
         gone.push(session.closeForReset());
       }
       host$.dispatch({ type: 'reset', closeConnections: closeAll });
+      tickets?.reset();
       // The state is reset already; what is awaited is the clients' side of the closes, so a POS
       // told to act right after cannot write its next command into a connection being closed.
       return Promise.all(gone).then(() => undefined);
@@ -258,6 +306,7 @@ export async function createSimulator<P, S>(parts: SimulatorParts<P, S>, options
     async close(): Promise<void> {
       if (closing) return closed;
       closing = true;
+      void tickets?.close();
       host$.stop();
       for (const session of sessions.values()) session.destroy();
       closed = closeServers().then(() => transcript.close());
@@ -268,7 +317,7 @@ export async function createSimulator<P, S>(parts: SimulatorParts<P, S>, options
   let controlServer: HttpServer | undefined;
   const closeServers = () => Promise.all([closeServer(tcp), controlServer ? closeHttp(controlServer) : undefined]).then(() => undefined);
   try {
-    const boundPort = await listen(tcp, host, port, 'protocol');
+    const boundPort = await listenOn(tcp, host, port, 'protocol', { inUseHint: 'another simulator or a real CashlogyConnector?' });
     let boundControl: number | null = null;
     if (controlPort !== null) {
       controlServer = createControlServer({
@@ -281,8 +330,9 @@ export async function createSimulator<P, S>(parts: SimulatorParts<P, S>, options
         transcriptTail: (count) => transcript.tail(count),
         transcriptPage: (since, limit, maxBytes) => transcript.page(since, limit, maxBytes),
         transcriptSize: () => transcript.size(),
+        tickets: () => tickets?.view() ?? null,
       });
-      boundControl = await listen(controlServer, host, controlPort, 'control');
+      boundControl = await listenOn(controlServer, host, controlPort, 'control', { inUseHint: 'another simulator or a real CashlogyConnector?' });
     }
     Object.defineProperty(handle, 'port', { value: boundPort, enumerable: true });
     Object.defineProperty(handle, 'controlPort', { value: boundControl, enumerable: true });
@@ -295,48 +345,38 @@ export async function createSimulator<P, S>(parts: SimulatorParts<P, S>, options
   }
   transcript.event('machine', `simulator started: profile ${view.name}, time scale ${timeScale}, seed ${seed}`);
   for (const id of armedAtStart) logArmed(id);
+  if (tickets !== null) {
+    tickets.start();
+    transcript.event('machine', `CashlogyTickets look-alike watching ${ticketsDir} (${parts.ticketsDialect?.(profile).mode ?? DEFAULT_TICKETS_DIALECT.mode} mode)`);
+  }
   return handle;
 }
 
-function listen(server: Server | HttpServer, host: string, port: number, what: 'protocol' | 'control'): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const onError = (err: NodeJS.ErrnoException) => {
-      server.off('listening', onListening);
-      const flag = what === 'protocol' ? '--port' : '--control-port';
-      const reason =
-        err.code === 'EADDRINUSE'
-          ? `port ${port} is already in use (another simulator or a real CashlogyConnector?); choose another with ${flag}, or 0 for any free port`
-          : err.code === 'EACCES'
-            ? `permission denied for port ${port}; use a port above 1023 with ${flag}`
-            : err.code === 'EADDRNOTAVAIL' || err.code === 'ENOTFOUND'
-              ? `address ${host} is not available on this machine (--host)`
-              : err.message;
-      reject(new RuntimeError('SIMULATOR', `cannot listen for the ${what} on ${host}:${port}: ${reason}`, { cause: err }));
-    };
-    const onListening = () => {
-      server.off('error', onError);
-      const address = server.address();
-      resolve(typeof address === 'object' && address !== null ? address.port : port);
-    };
-    server.once('error', onError);
-    server.once('listening', onListening);
-    server.listen({ host, port, exclusive: true });
-  });
+/** The look-alike's folder: an absolute path to an existing folder; it creates nothing outside it. */
+function checkTicketsDir(value: unknown): string | null {
+  if (value === undefined || value === null) return null;
+  if (typeof value !== 'string' || value === '') throw new UsageError(`ticketsDir must be the absolute path of a folder, got ${String(value)}`);
+  if (!isAbsolute(value)) throw new UsageError(`ticketsDir must be an absolute path, got "${value}"`);
+  let isDir = false;
+  try {
+    isDir = statSync(value).isDirectory();
+  } catch (err) {
+    throw new UsageError(`ticketsDir ${value} cannot be used: ${(err as NodeJS.ErrnoException).code ?? String(err)} (the folder must exist)`);
+  }
+  if (!isDir) throw new UsageError(`ticketsDir ${value} is not a folder`);
+  return value;
 }
 
-function closeServer(server: Server): Promise<void> {
-  return new Promise((resolve) => {
-    if (!server.listening) return resolve();
-    server.close(() => resolve());
-  });
-}
-
-function closeHttp(server: HttpServer): Promise<void> {
-  return new Promise((resolve) => {
-    if (!server.listening) return resolve();
-    server.close(() => resolve());
-    server.closeAllConnections();
-  });
+function checkTicketsTuning(value: SimulatorOptions['tickets']): void {
+  if (value === undefined) return;
+  if (typeof value !== 'object' || value === null) throw new UsageError(`tickets must be an object {pollMs, settleMs, watch}, got ${String(value)}`);
+  for (const key of ['pollMs', 'settleMs'] as const) {
+    const v = value[key];
+    if (v !== undefined && (typeof v !== 'number' || !Number.isFinite(v) || v < 1 || v > 60_000)) {
+      throw new UsageError(`tickets.${key} must be a number of milliseconds from 1 to 60000, got ${String(v)}`);
+    }
+  }
+  if (value.watch !== undefined && typeof value.watch !== 'boolean') throw new UsageError(`tickets.watch must be true or false, got ${String(value.watch)}`);
 }
 
 function checkPort(value: unknown, name: string): number {

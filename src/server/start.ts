@@ -27,6 +27,7 @@ export const realParts: SimulatorParts<MachineProfile, MachineState> = {
   createFramer: (options) => createFramer(options),
   createFaultChain,
   listFaultInfo,
+  ticketsDialect: (profile) => profile.tickets,
 };
 
 export function startSimulator(options: SimulatorOptions = {}): Promise<FullSimulatorHandle> {

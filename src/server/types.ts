@@ -6,6 +6,9 @@
 import type { FaultSpec, FaultStatus } from '../faults/spec.js';
 import type { TranscriptEntry } from '../protocol/transcript.js';
 import type { CustomerConfig, InventoryCounts, ProfileView, SimulatorState } from '../machine/types.js';
+import type { TicketsTuning } from './tickets-watcher.js';
+
+export type { TicketsTuning, TicketsView } from './tickets-watcher.js';
 
 // The machine owns what it is made of; the simulator's handle speaks the same words.
 export type { CustomerConfig, DenominationCounts, InventoryCounts, OperationView, ProfileView, SimulatorState } from '../machine/types.js';
@@ -57,6 +60,13 @@ export interface SimulatorOptions {
   splitPauseMs?: number;
   /** Wall-clock quiet gap after which a bare frame complete at a shorter parameter count is taken as complete. Default 100 ms. */
   idleFlushMs?: number;
+  /**
+   * An existing folder (absolute path): the simulator also runs the CashlogyTickets look-alike on
+   * it (docs/tickets.md), in the tickets dialect of the profile. The TCP port works as before.
+   */
+  ticketsDir?: string;
+  /** How the look-alike watches its folder: polling interval, settle time, fs.watch on or off. */
+  tickets?: TicketsTuning;
 }
 
 export interface SimulatorHandle {

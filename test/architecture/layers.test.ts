@@ -33,23 +33,28 @@ const MAY_IMPORT: Readonly<Record<string, readonly string[]>> = {
   // file adapters shared by the loaders and the writers
   'read-source': ['errors'],
   'fs-atomic': [],
-  // the pure core: the wire, fault decisions, the machine model
+  // the pure core: the wire, the tickets dialect and decisions, fault decisions, the machine model
   protocol: [...BASE],
-  faults: [...BASE, 'protocol'],
-  machine: [...BASE, 'protocol', 'faults'],
+  tickets: [...BASE],
+  faults: [...BASE, 'protocol', 'tickets'],
+  machine: [...BASE, 'protocol', 'faults', 'tickets'],
   // the POS's vocabulary (pos.yaml, outcomes, the reference POS's designs) and the sample POS built on it
   pos: [...BASE, 'read-source'],
   'reference-pos': [...BASE, 'pos'],
   // what a checklist is, in the words of the protocol, the machine, the faults and the POS
   checklist: [...BASE, 'read-source', 'protocol', 'faults', 'machine', 'pos'],
   // adapters: sockets and HTTP for the simulator, processes and HTTP for the POS
-  server: [...BASE, 'protocol', 'faults', 'machine'],
+  server: [...BASE, 'protocol', 'faults', 'machine', 'tickets'],
   drivers: [...BASE, 'protocol', 'pos', 'reference-pos'],
+  // the proxy in front of a real connector: the simulator's transcript, control API and fault chain
+  proxy: [...BASE, 'protocol', 'faults', 'server'],
   // the runner drives a simulator and a POS through a checklist
-  runner: [...BASE, 'protocol', 'faults', 'machine', 'pos', 'checklist', 'drivers', 'server'],
+  runner: [...BASE, 'protocol', 'faults', 'machine', 'pos', 'checklist', 'drivers', 'server', 'proxy'],
   // what a run turns into: reports, then the bundle of them
   reporters: [...BASE, 'protocol', 'pos', 'checklist', 'runner'],
   bundle: [...BASE, 'fs-atomic', 'protocol', 'pos', 'checklist', 'runner', 'reporters'],
+  // replay: a recorded connector answers a POS; reads a run's result, runs the simulator's connection layer, drives the POS
+  replay: [...BASE, 'protocol', 'faults', 'pos', 'server', 'drivers', 'reporters'],
   // the edges: the command line, and the library's entry point
   cli: ['*'],
   index: ['*'],
@@ -64,6 +69,7 @@ const KNOWN_VIOLATIONS: readonly { from: string; to: string; why: string }[] = [
 /** Folders and files that must stay pure. */
 const PURE = [
   'src/protocol',
+  'src/tickets',
   'src/machine',
   'src/faults',
   'src/format',
@@ -75,11 +81,17 @@ const PURE = [
   'src/runner/evidence.ts',
   'src/runner/verdict.ts',
   'src/runner/consistency.ts',
+  'src/runner/expect-tickets.ts',
+  'src/runner/tickets-consistency.ts',
   'src/runner/coverage.ts',
   'src/runner/merge.ts',
   'src/runner/diff.ts',
   'src/bundle/plan.ts',
   'src/bundle/manifest.ts',
+  'src/proxy/reply-cutter.ts',
+  'src/replay/recording.ts',
+  'src/replay/script.ts',
+  'src/replay/matcher.ts',
 ];
 
 const FORBIDDEN: { pattern: RegExp; why: string }[] = [

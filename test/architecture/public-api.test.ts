@@ -55,6 +55,10 @@ const EXPORTS = [
   'planBundle',
   'verifyBundle',
   'writeBundle',
+  // replay
+  'parseRecording',
+  'replayWithPos',
+  'startReplay',
   // the reference POS
   'CashlogyConnection',
   'ConnectorSession',

@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { InvalidInputError, UsageError } from '../../src/errors.js';
+import { InvalidInputError } from '../../src/errors.js';
 import { loadChecklist } from '../../src/checklist/load.js';
 import {
   applicability,
@@ -60,10 +60,10 @@ describe('checklist selection', () => {
     expect(defaultChecklistFor('express')).toEqual([SHIPPED_CHECKLISTS['chapter7-express']]);
     expect(defaultChecklistFor('complete')).toEqual([SHIPPED_CHECKLISTS['chapter7-complete']]);
     expect(defaultChecklistFor('mixed')).toEqual([SHIPPED_CHECKLISTS['chapter7-express'], SHIPPED_CHECKLISTS['chapter7-complete']]);
-    expect(defaultChecklistFor('tickets')).toEqual([]);
+    expect(defaultChecklistFor('tickets')).toEqual([SHIPPED_CHECKLISTS['tickets-micro']]);
     expect(resolveChecklist(pos('express')).id).toBe('chapter7-express');
     expect(resolveChecklist(pos('complete')).id).toBe('chapter7-complete');
-    expect(() => resolveChecklist(pos('tickets'))).toThrow(UsageError);
+    expect(resolveChecklist(pos('tickets')).id).toBe('tickets-micro');
   });
 
   it('accepts a shipped name or a path, and suggests a name for a typo', () => {
@@ -71,7 +71,7 @@ describe('checklist selection', () => {
     expect(resolveChecklist(pos('express'), SHIPPED_CHECKLISTS['chapter7-complete']).id).toBe('chapter7-complete');
     expect(() => resolveChecklist(pos('express'), 'chapter7-expres')).toThrow(/did you mean "chapter7-express"/);
     expect(() => resolveChecklist(pos('express'), 'missing/file.yaml')).toThrow(/no such file/);
-    expect(CHECKLIST_NAMES).toEqual(['chapter7-express', 'chapter7-complete', 'chapter7-mixed']);
+    expect(CHECKLIST_NAMES).toEqual(['chapter7-express', 'chapter7-complete', 'chapter7-mixed', 'tickets-micro']);
   });
 
   it('mixed = every Express item plus the complete items whose features the POS declares', () => {

@@ -116,12 +116,13 @@ describe('pre-flight: a POS profile against the checklist it will face', () => {
     expect(r?.preflight.missing[0]?.items).toEqual([{ id: 'EXP-16', level: 'required' }]);
   });
 
-  it('--checklist takes a file relative to the working directory; a tickets POS without it gets no pre-flight, and says why', async () => {
+  it('--checklist takes a file relative to the working directory; a tickets POS without it faces tickets-micro', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'val-pre-'));
     writeFileSync(join(dir, 'pos.yaml'), 'name: P\nversion: "1"\ncompany: C\nemail: a@b.c\nintegration: tickets\ndriver:\n  type: command\n  actions: {startup: [x]}\n');
     const without = captureIo(dir);
-    expect(await main(['validate', 'pos.yaml'], without)).toBe(0);
-    expect(without.out()).toContain('  pre-flight skipped: no checklist ships for Cashlogy Tickets integrations yet: pass --checklist <file>');
+    expect(await main(['validate', 'pos.yaml'], without)).toBe(2);
+    expect(without.out()).toContain('pre-flight against tickets-micro');
+    expect(without.err()).toContain('error: tickets-micro needs action `sale`');
     const io = captureIo(dir);
     copyFileSync(join(ROOT, 'checklists/chapter7-express.yaml'), join(dir, 'mine.yaml'));
     expect(await main(['validate', 'pos.yaml', '--checklist', 'mine.yaml'], io)).toBe(2);

@@ -102,7 +102,7 @@ describe('cashlogy-cert init', () => {
   }, 180_000);
 
   it('every style, driver and language validates, and the stub answers exactly the actions the checklist needs', async () => {
-    for (const integration of ['express', 'complete', 'mixed']) {
+    for (const integration of ['express', 'complete', 'mixed', 'tickets']) {
       for (const driver of ['http', 'command']) {
         for (const stub of ['node', 'python']) {
           const dir = tempDir();
@@ -201,7 +201,7 @@ describe('cashlogy-cert init', () => {
   it('a bad flag value says which flag and what it may be (exit 1)', async () => {
     const cases: [string[], string][] = [
       [['--driver', 'htp'], '--driver "htp" is not one of http, command (did you mean "http"?)'],
-      [['--integration', 'tickets'], '--integration "tickets" is not one of express, complete, mixed'],
+      [['--integration', 'ticket'], '--integration "ticket" is not one of express, complete, mixed, tickets (did you mean "tickets"?)'],
       [['--stub', 'java'], '--stub "java" is not one of node, python'],
       [['--email', 'nobody'], '--email "nobody" is not an e-mail address like integration@acme.example'],
       [['--features', 'refunds'], '--features: unknown feature "refunds" (did you mean "refund"?)'],

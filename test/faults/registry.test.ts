@@ -8,7 +8,7 @@ import { createRandom } from '../../src/random.js';
 import { euros, type FaultPoint } from '../../src/faults/definition.js';
 import type { FaultOpportunity } from '../../src/faults/engine-types.js';
 import { faultTypes, getFaultDefinition, listFaultInfo, validateFaultSpec } from '../../src/faults/registry.js';
-import { DOMAIN_FAULT_TYPES, FAULT_TYPES, TRANSPORT_FAULT_TYPES, type FaultType } from '../../src/faults/spec.js';
+import { DOMAIN_FAULT_TYPES, FAULT_TYPES, TICKETS_FAULT_TYPES, TRANSPORT_FAULT_TYPES, type FaultType } from '../../src/faults/spec.js';
 
 interface Cases {
   valid: Record<string, unknown>[];
@@ -109,6 +109,36 @@ const CASES: Record<FaultType, Cases> = {
     valid: [{}, { on: { command: 'Q', nth: 3 } }],
     invalid: [{ spec: { previous: true }, message: /unknown key "previous"/ }],
   },
+  'tickets-down': {
+    valid: [{}, { for: '5s' }, { on: { nth: 2 } }],
+    invalid: [{ spec: { on: { command: 'venta' } }, message: /acts when a request file appears, before its type is read/, path: 'on.command' }],
+  },
+  'tickets-slow': {
+    valid: [{}, { ms: '2s' }, { on: { command: 'venta' } }, { on: { command: 'abono', nth: 2 } }],
+    invalid: [
+      { spec: { ms: 'late' }, message: /duration/ },
+      { spec: { on: { command: 'P' } }, message: /acts on tickets requests, not on the connector command "P"/, hint: /command: venta or command: abono/ },
+    ],
+  },
+  'tickets-nok': {
+    valid: [{}, { reason: 'not-enough-change' }, { reason: 'busy', message: 'ocupado' }],
+    invalid: [{ spec: { reason: 'sold-out' }, message: /unknown reason "sold-out"/, path: 'reason' }],
+  },
+  'tickets-corrupt-answer': {
+    valid: [{}, { with: '{"ticket":' }],
+    invalid: [{ spec: { with: 3 }, message: /expected a text, got the number 3/ }],
+  },
+  'tickets-split-answer': {
+    valid: [{}, { pieces: 2, pause: '1s' }],
+    invalid: [
+      { spec: { pieces: 1 }, message: /at least 2/ },
+      { spec: { pieces: 100 }, message: /at most 64 pieces/ },
+    ],
+  },
+  'tickets-eager-read': {
+    valid: [{}, { on: { nth: 3 } }],
+    invalid: [{ spec: { on: { after: '40%' } }, message: /"after" does not apply/ }],
+  },
 };
 
 function requiredOptions(type: FaultType): Record<string, unknown> {
@@ -133,14 +163,16 @@ function sampleOpportunity(point: FaultPoint, isNote: boolean): FaultOpportunity
 }
 
 describe('fault registry', () => {
-  it('registers exactly the pinned vocabulary of docs/faults.md, domain then transport', () => {
+  it('registers exactly the pinned vocabulary of docs/faults.md, domain then transport, then tickets', () => {
     expect(faultTypes()).toEqual([...FAULT_TYPES]);
     const info = listFaultInfo();
     expect(info.map((i) => i.type)).toEqual([...FAULT_TYPES]);
     for (const i of info) {
-      expect(i.plane).toBe((DOMAIN_FAULT_TYPES as readonly string[]).includes(i.type) ? 'domain' : 'transport');
+      const plane = (DOMAIN_FAULT_TYPES as readonly string[]).includes(i.type) ? 'domain' : (TICKETS_FAULT_TYPES as readonly string[]).includes(i.type) ? 'tickets' : 'transport';
+      expect(i.plane).toBe(plane);
     }
     expect(info.filter((i) => i.plane === 'transport').map((i) => i.type)).toEqual([...TRANSPORT_FAULT_TYPES]);
+    expect([...TICKETS_FAULT_TYPES]).toEqual(['tickets-down', 'tickets-slow', 'tickets-nok', 'tickets-corrupt-answer', 'tickets-split-answer', 'tickets-eager-read']);
   });
 
   it('listFaultInfo returns copies that callers cannot use to change the registry', () => {
@@ -167,8 +199,10 @@ describe('fault registry', () => {
         if (option.required) expect(option.default).toBeUndefined();
       }
       if (definition.info.plane === 'transport') expect(definition.toxic?.shape !== undefined || definition.points.includes('connect')).toBe(true);
-      // Every fault acts somewhere: on the machine (domain) or as a toxic in a connection's chain (transport).
-      expect(definition.info.plane === 'domain' ? definition.apply !== undefined : definition.toxic !== undefined).toBe(true);
+      // Every fault acts somewhere: on the machine (domain), as a toxic in a connection's chain (transport),
+      // or in the CashlogyTickets look-alike, which reads its type (tickets: neither of the other two).
+      if (definition.info.plane === 'tickets') expect(definition.apply === undefined && definition.toxic === undefined).toBe(true);
+      else expect(definition.info.plane === 'domain' ? definition.apply !== undefined : definition.toxic !== undefined).toBe(true);
     });
 
     it('fills in option defaults', () => {

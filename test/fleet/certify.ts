@@ -9,6 +9,7 @@ import type { Checklist } from '../../src/checklist/types.js';
 import { inProcessDriver } from '../../src/drivers/in-process.js';
 import type { PosProfile } from '../../src/pos/types.js';
 import type { ReferencePos, ReferencePosOptions } from '../../src/reference-pos/pos.js';
+import type { TicketsPos, TicketsPosOptions } from '../../src/reference-pos/tickets.js';
 import type { ItemResult, RunResult } from '../../src/runner/result.js';
 import { runChecklist } from '../../src/runner/run.js';
 
@@ -116,6 +117,48 @@ export async function certify(
     verdicts.push(result.verdict);
   }
   return { items, verdicts };
+}
+
+/** The POS profile of a tickets POS under test (it refunds too, so TIX-02 applies). */
+export function ticketsProfile(): PosProfile {
+  return {
+    name: 'fleet tickets POS',
+    version: '0.0.0',
+    company: 'cashlogy-cert tests',
+    email: 'tests@example.invalid',
+    integration: 'tickets',
+    features: ['refund'],
+    driver: { type: 'reference', inProcess: true },
+  };
+}
+
+/**
+ * The shipped tickets checklist against one tickets POS built in-process, through the real
+ * runner and simulator: the lane makes the shared folder and hands it to the POS as
+ * CASHLOGY_TICKETS_DIR would. `only`: those items, with short windows (defective POSes).
+ */
+export async function certifyTickets(
+  create: (options: TicketsPosOptions) => TicketsPos,
+  options: { only?: string[]; pos?: Omit<Partial<TicketsPosOptions>, 'dir'> } = {},
+): Promise<{ items: ItemResult[]; verdict: RunResult['verdict'] }> {
+  const shipped = await checklist('tickets-micro');
+  const list = options.only === undefined ? shipped : withShortWindows(shipped);
+  const result = await runChecklist({
+    checklist: list,
+    pos: ticketsProfile(),
+    seed: 7,
+    timeScale: 0.01,
+    lang: 'en',
+    ci: true,
+    jobs: 2,
+    ...(options.only !== undefined ? { only: options.only } : {}),
+    driverFactory: () =>
+      inProcessDriver((target) => {
+        if (target.ticketsDir === undefined) throw new Error('the lane gave the tickets POS no folder');
+        return create({ ...options.pos, dir: target.ticketsDir });
+      }),
+  });
+  return { items: result.items, verdict: result.verdict };
 }
 
 /** In --ci an operator-only check is skipped (a person must confirm it); nothing else may be. */

@@ -11,6 +11,9 @@ import { encodeCommand, type Reply } from '../../src/reference-pos/replies.js';
 import { ReferencePos, type MoneyResult, type ReferencePosOptions } from '../../src/reference-pos/pos.js';
 import { chargeMoney } from '../../src/reference-pos/money.js';
 import type { PosOutcome } from '../../src/pos/types.js';
+import { open, readdir, readFile, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { TicketsPos, TICKETS_WORDS, type NoAnswer, type TicketsAnswer, type TicketsPosOptions } from '../../src/reference-pos/tickets.js';
 
 export interface Variant {
   name: string;
@@ -373,4 +376,137 @@ export const FLEET: Variant[] = [
   variant('plain-failed-after-lost-reply', PlainFailedAfterLostReply, 'a plain "failed" after a lost #C# reply with the money in the machine', { express: ['EXP-12'] }, /lost a sale/),
   variant('refund-through-payment-path', RefundThroughPaymentPath, 'a refund sent through #B#/#Q# instead of #P#', { complete: ['COM-12'], mixed: ['COM-12'] }, /did not dispense the refund with #P#/),
   variant('refill-with-sale-acceptance', RefillWithSaleAcceptance, 'refills with #B#', { complete: ['COM-14'], mixed: ['COM-14'] }, /#A#2#|#B#/),
+];
+
+// ── Cashlogy Tickets (file exchange) ─────────────────────────────────────────────────────
+
+/** A defective tickets POS: the tickets reference POS (src/reference-pos/tickets.ts) with one defect. */
+export interface TicketsVariant {
+  name: string;
+  defect: string;
+  /** Required items of tickets-micro that must fail. */
+  caughtBy: string[];
+  message: RegExp;
+  create(options: TicketsPosOptions): TicketsPos;
+}
+
+/** Writes `<name>.azk` directly, in three pieces, as a plain `fs.write` loop over a slow stream would. */
+class NonAtomicWrite extends TicketsPos {
+  protected override async writeRequest(file: string, text: string): Promise<void> {
+    const handle = await open(join(this.dir, file), 'w');
+    try {
+      const third = Math.ceil(text.length / 3);
+      for (let i = 0; i < text.length; i += third) {
+        await handle.write(text.slice(i, i + third));
+        await handle.sync();
+        await delay(60);
+      }
+    } finally {
+      await handle.close();
+    }
+  }
+}
+
+/** Every request is `venta.azk` / `abono.azk` (a fixed name per type), as naive samples do. */
+class ReusedFileName extends TicketsPos {
+  private kind = 'venta';
+  protected override async sale(amount: number): Promise<PosOutcome> {
+    this.kind = TICKETS_WORDS.types.sale;
+    return super.sale(amount);
+  }
+  protected override async refund(amount: number): Promise<PosOutcome> {
+    this.kind = TICKETS_WORDS.types.refund;
+    return super.refund(amount);
+  }
+  protected override newRequest(): { name: string; ticket: string } {
+    return { name: this.kind, ticket: super.newRequest().ticket };
+  }
+}
+
+/** Any answer file means "paid": it never looks at .OK versus .NOK. */
+class BooksOnNok extends TicketsPos {
+  protected override bookSale(amount: number): PosOutcome {
+    return { outcome: 'completed', paid: amount, change: 0, owed: 0, message: 'paid' };
+  }
+}
+
+/** Books the `paid` of the .OK (what the customer inserted) instead of paid − change. */
+class BooksGrossPaid extends TicketsPos {
+  protected override bookSale(amount: number, answer: TicketsAnswer): PosOutcome {
+    const booked = super.bookSale(amount, answer);
+    return answer.ok ? { ...booked, paid: Number(answer.body['paid']) } : booked;
+  }
+}
+
+/** Sends a refund as a sale request with the amount, as if the machine knew which way the money goes. */
+class RefundAsSale extends TicketsPos {
+  protected override async refund(amount: number): Promise<PosOutcome> {
+    const { name, ticket } = this.newRequest();
+    const got = await this.exchange(name, { type: TICKETS_WORDS.types.sale, ticket, amount, till: '1' });
+    if ('kind' in got) return this.noAnswer(got, 'refund', amount, ticket);
+    return { outcome: 'completed', refunded: amount, owed: 0 };
+  }
+}
+
+/** Waits for the answer as long as it takes. */
+class NoTimeout extends TicketsPos {
+  protected override waitForAnswer(name: string, ticket: string): Promise<TicketsAnswer | NoAnswer> {
+    return super.waitForAnswer(name, ticket, Number.POSITIVE_INFINITY);
+  }
+}
+
+/** Reads its answer and leaves it (and its request) in the folder. */
+class NeverCleansUp extends TicketsPos {
+  protected override async consume(): Promise<void> {}
+}
+
+/** Takes the first answer file that is in the folder, whoever it belongs to. */
+class ReadsStaleAnswer extends TicketsPos {
+  protected override async waitForAnswer(_name: string, _ticket: string, deadline: number): Promise<TicketsAnswer | NoAnswer> {
+    while (Date.now() < deadline) {
+      const names = (await readdir(this.dir)).sort();
+      const file = names.find((n) => n.endsWith(TICKETS_WORDS.okExtension) || n.endsWith(TICKETS_WORDS.nokExtension));
+      if (file !== undefined) {
+        try {
+          const body = JSON.parse(await readFile(join(this.dir, file), 'utf8')) as Record<string, unknown>;
+          return { ok: file.endsWith(TICKETS_WORDS.okExtension), file, body };
+        } catch {
+          // being written: look again
+        }
+      }
+      await delay(50);
+    }
+    return { kind: 'timeout' };
+  }
+}
+
+/** No answer in time: writes the same sale again under a new name, keeping the first one. */
+class ResendsWithoutAnswer extends TicketsPos {
+  protected override async exchange(name: string, request: Record<string, unknown>): Promise<TicketsAnswer | NoAnswer> {
+    const file = `${name}${TICKETS_WORDS.requestExtension}`;
+    await this.writeRequest(file, JSON.stringify(request));
+    const first = await this.waitForAnswer(name, String(request['ticket']), Date.now() + this.options.answerTimeoutMs);
+    if (!('kind' in first)) return first;
+    const again = `${name}-retry`;
+    await this.writeRequest(`${again}${TICKETS_WORDS.requestExtension}`, JSON.stringify(request));
+    const second = await this.waitForAnswer(again, String(request['ticket']), Date.now() + this.options.answerTimeoutMs);
+    if (!('kind' in second)) await rm(join(this.dir, second.file), { force: true });
+    return second;
+  }
+}
+
+function ticketsVariant(name: string, Pos: new (options: TicketsPosOptions) => TicketsPos, defect: string, caughtBy: string[], message: RegExp): TicketsVariant {
+  return { name, defect, caughtBy, message, create: (options) => new Pos(options) };
+}
+
+export const TICKETS_FLEET: TicketsVariant[] = [
+  ticketsVariant('tickets-books-gross-paid', BooksGrossPaid, 'books what the customer inserted (.OK paid) instead of paid − change', ['TIX-01'], /did not book the sale from the \.OK/),
+  ticketsVariant('tickets-refund-as-sale', RefundAsSale, 'sends a refund as a sale request (venta)', ['TIX-02'], /never read a refund request/),
+  ticketsVariant('tickets-non-atomic-write', NonAtomicWrite, 'writes <name>.azk in place, in pieces', ['TIX-06'], /wrote its request in place/),
+  ticketsVariant('tickets-reused-file-name', ReusedFileName, 'the same request file name for every sale', ['TIX-07'], /reused a request file name/),
+  ticketsVariant('tickets-books-on-nok', BooksOnNok, 'books any answer, .NOK included, as a paid sale', ['TIX-03', 'TIX-04', 'TIX-05'], /booked a sale CashlogyTickets|refused|owed/),
+  ticketsVariant('tickets-no-timeout', NoTimeout, 'waits for an answer forever', ['TIX-09'], /never answered|never ended/),
+  ticketsVariant('tickets-never-cleans-up', NeverCleansUp, 'leaves the answers it read in the folder', ['TIX-10'], /never removed the answer/),
+  ticketsVariant('tickets-reads-stale-answer', ReadsStaleAnswer, 'takes the first answer file in the folder, a stale one included', ['TIX-08'], /stale answer/),
+  ticketsVariant('tickets-resends-without-answer', ResendsWithoutAnswer, 'sends the request again when no answer comes', ['TIX-09'], /left its unanswered request in the folder, or sent it again/),
 ];

@@ -84,6 +84,6 @@ describe('reference POS as a child process behind its HTTP hook', () => {
     proc.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
     const code = await new Promise<number | null>((resolve) => proc.once('exit', resolve));
     expect(code).toBe(1);
-    expect(stderr).toMatch(/--integration must be express, complete or mixed/);
+    expect(stderr).toMatch(/--integration must be express, complete, mixed or tickets, got "screenless"/);
   });
 });

@@ -140,7 +140,7 @@ describe('transcript in bounded memory', () => {
     const stats = log.stats();
     expect(stats.total).toBe(total);
     expect(stats.memoryEntries).toBeLessThanOrEqual(100);
-    expect(stats.spilledEntries).toBeGreaterThan(total - 100);
+    expect(stats.spilledEntries).toBeGreaterThanOrEqual(total - 100);
     expect(stats.lost).toBe(0);
     // Pages read back exactly, across the file/memory boundary and the sparse index's blocks.
     const all = log.all();

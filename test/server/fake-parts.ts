@@ -42,6 +42,10 @@ export class ScriptedEngine implements FaultChain {
   private armed: FaultStatus[] = [];
   private seq = 0;
 
+  disconnect(): void {
+    // Nothing per connection to forget.
+  }
+
   connect(): FiredFault[] {
     if (this.refuseNext === 0) return [];
     this.refuseNext--;

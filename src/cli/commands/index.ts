@@ -12,6 +12,8 @@ import { registerDiff } from './diff.js';
 import { registerInit } from './init.js';
 import { registerManual } from './manual.js';
 import { registerMerge } from './merge.js';
+import { registerProxy } from './proxy.js';
+import { registerReplay } from './replay.js';
 import { registerReport } from './report.js';
 import { registerRun } from './run.js';
 import { registerShowReport } from './show-report.js';
@@ -25,6 +27,7 @@ export type { RegisterCommand } from './types.js';
 export const COMMANDS: RegisterCommand[] = [
   registerInit,
   registerSimulate,
+  registerProxy,
   registerRun,
   registerValidate,
   registerReport,
@@ -33,4 +36,5 @@ export const COMMANDS: RegisterCommand[] = [
   registerVerify,
   registerMerge,
   registerDiff,
+  registerReplay,
 ];

@@ -131,6 +131,7 @@ async function ask(given: Partial<InitAnswers>, io: CliIo): Promise<InitAnswers>
 
 /** What each action asks of the POS, per integration style, for the TODO comments. */
 function todoFor(action: PosAction, integration: InitIntegration): string[] {
+  if (integration === 'tickets') return ticketsTodoFor(action);
   const express = integration !== 'complete';
   switch (action) {
     case 'startup':
@@ -156,6 +157,23 @@ function todoFor(action: PosAction, integration: InitIntegration): string[] {
       return express ? ['close the day through the back-office screen (#G#...#).'] : ['close the day: read the totals (#T#) and the counts per denomination (#Y#).'];
     case 'shutdown':
       return ['end the session (#E#) and close the connection to the connector.'];
+  }
+}
+
+/** A Cashlogy Tickets POS exchanges files in CASHLOGY_TICKETS_DIR (docs/tickets.md). */
+function ticketsTodoFor(action: PosAction): string[] {
+  switch (action) {
+    case 'startup':
+      return ['check that your POS can read and write its requests folder (CASHLOGY_TICKETS_DIR).'];
+    case 'sale':
+      return [
+        'write {"type": "venta", "ticket", "amount": cents} under a temporary name, rename it to <unique name>.azk,',
+        'wait (bounded) for <name>.OK/.NOK, book paid - change (a .NOK: nothing but what it says moved), remove the answer.',
+      ];
+    case 'refund':
+      return ['write an "abono" request the same way; answer refunded = amount, and owed = what the answer', 'says was not dispensed.'];
+    default:
+      return ['not part of the tickets exchange: answer "failed" with a message, or leave it out.'];
   }
 }
 
@@ -211,6 +229,7 @@ export function renderInitFiles(answers: InitAnswers, dir: string): InitFile[] {
     commands,
     schema: schemaPath,
     featureList: featureList(pos),
+    tickets: answers.integration === 'tickets',
   };
   return [
     { path: 'pos.yaml', contents: render('pos.yaml.hbs', context) },

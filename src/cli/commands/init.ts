@@ -15,7 +15,7 @@ import { POS_FEATURES } from '../../pos/types.js';
 import type { CliIo } from '../io.js';
 import type { RegisterCommand } from './types.js';
 
-export const INTEGRATIONS = ['express', 'complete', 'mixed'] as const;
+export const INTEGRATIONS = ['express', 'complete', 'mixed', 'tickets'] as const;
 export const DRIVERS = ['http', 'command'] as const;
 export const STUBS = ['node', 'python'] as const;
 export type InitIntegration = (typeof INTEGRATIONS)[number];

@@ -22,6 +22,9 @@ import type { RunResult } from '../../runner/result.js';
 import { randomSeed, runChecklist, type RunOptions } from '../../runner/run.js';
 import { notRunAfterFailures } from '../../runner/scheduler.js';
 import { parseShard, selectItems, unknownIds } from '../../runner/selection.js';
+import { connectorApplicability, operatorNeed } from '../../runner/connector.js';
+import { parseUpstream } from '../../proxy/proxy.js';
+import { answersConsole, loadAnswers } from '../answers.js';
 import { consoleText } from '../console-text.js';
 import { exitCodeForRun } from '../exit-codes.js';
 import { loadRunArgument } from '../inputs.js';
@@ -132,6 +135,25 @@ export async function runCommand(flags: RunFlags, io: CliIo): Promise<number> {
   if (pos.driver.type === 'manual' && parsed.jobs > 1) {
     throw new UsageError('the manual driver has one operator: --jobs must be 1');
   }
+  const connector = flags.connector !== undefined ? parseUpstream(flags.connector, '--connector') : undefined;
+  if (flags.answers !== undefined && flags.ci) throw new UsageError('--answers answers operator prompts, which --ci forbids: drop one of them');
+  const answers = flags.answers !== undefined ? loadAnswers(resolve(io.cwd, flags.answers)) : undefined;
+  if (connector !== undefined) {
+    if (parsed.jobs > 1) throw new UsageError(`--connector drives one real machine: --jobs must be 1, got ${parsed.jobs}`);
+    if (flags.ci) {
+      // A person must act at a real machine: refuse now, naming the items, rather than skip them one by one.
+      const base = connectorApplicability(applicability);
+      const prompting = selectItems(checklist.items, { only: parsed.only, tags: flags.tag, shard: parsed.shard })
+        .filter((item) => base(item, pos).applicable)
+        .flatMap((item) => {
+          const why = operatorNeed(item);
+          return why === undefined ? [] : [`${item.id} (${why})`];
+        });
+      if (prompting.length > 0) {
+        throw new UsageError(`--ci never prompts, and on a real connector these items need a person at the machine: ${prompting.join(', ')}; run without --ci (or with --answers), or select other items with --only or --tag`);
+      }
+    }
+  }
   {
     // Pre-flight: an action a required item needs and the POS lacks stops the run here (exit 2), not minutes in.
     const selected = selectItems(checklist.items, { only: parsed.only, tags: flags.tag, shard: parsed.shard });
@@ -159,7 +181,8 @@ export async function runCommand(flags: RunFlags, io: CliIo): Promise<number> {
   });
 
   let console: OperatorConsole | undefined;
-  if (!flags.ci) console = terminalConsole(io.stdin, flags.json ? io.stderr : io.stdout);
+  if (answers !== undefined) console = answersConsole(answers, flags.answers as string, flags.json ? io.stderr : io.stdout);
+  else if (!flags.ci) console = terminalConsole(io.stdin, flags.json ? io.stderr : io.stdout);
 
   const options: RunOptions = {
     checklist,
@@ -175,6 +198,7 @@ export async function runCommand(flags: RunFlags, io: CliIo): Promise<number> {
     ...(flags.tag.length ? { tags: flags.tag } : {}),
     ...(parsed.maxFailures !== undefined ? { maxFailures: parsed.maxFailures } : {}),
     ...(console ? { console } : {}),
+    ...(connector ? { connector } : {}),
     driverContext: {
       baseDir: pos.file ? dirname(pos.file) : io.cwd,
       env: io.env,

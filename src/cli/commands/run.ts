@@ -35,13 +35,15 @@ export interface RunFlags {
   profile: string;
   baseline?: string;
   force?: boolean;
+  connector?: string;
+  answers?: string;
 }
 
 export const registerRun: RegisterCommand = (program: Command, io: CliIo, setExitCode: (code: number) => void) => {
   program
     .command('run')
     .description('run a checklist against a POS, write the reports, and exit with the verdict')
-    .option('--checklist <name|file>', 'checklist: a shipped name (chapter7-express, chapter7-complete) or a YAML file (default: the one for the POS integration type)')
+    .option('--checklist <name|file>', 'checklist: a shipped name (chapter7-express, chapter7-complete, chapter7-mixed, tickets-micro) or a YAML file (default: the one for the POS integration type)')
     .option('--pos <pos.yaml>', 'POS profile (default: the bundled reference POS, Express)')
     .option('--out <dir>', 'report folder (default: ./cashlogy-reports/<run-id>/)')
     .option('--only <ids>', 'run only these items (comma-separated ids)')
@@ -57,6 +59,8 @@ export const registerRun: RegisterCommand = (program: Command, io: CliIo, setExi
     .option('--profile <name|file>', 'simulator machine profile', DEFAULT_PROFILE)
     .option('--baseline <result.json|bundle>', 'an earlier run to compare with: checklist.html gets a "Changes since the baseline" section')
     .option('--force', 'write into an --out that holds a bundle this tool did not write there (its files are left alone)')
+    .option('--connector <host:port>', 'a real CashlogyConnector instead of the simulator, through a recording proxy (docs/proxy.md): customer and operator steps become prompts')
+    .option('--answers <file>', 'answer the operator prompts from a file instead of the terminal (docs/proxy.md, Scripted answers)')
     .option('--list', 'print the items the selection would run (level, tags), then exit 0 without starting anything')
     .option('--max-failures <n>', 'stop starting items once n required items failed or errored; the run is then incomplete')
     .option('-x', 'stop after the first required item that fails or errors (= --max-failures 1)')
@@ -74,7 +78,8 @@ Examples:
   $ cashlogy-cert run --pos pos.yaml --ci --jobs 2 --shard 1/3
   $ cashlogy-cert run --pos pos.yaml --tag sale --list
   $ cashlogy-cert run --pos pos.yaml --ci -x
-  $ cashlogy-cert run --pos pos.yaml --ci --last-failed`,
+  $ cashlogy-cert run --pos pos.yaml --ci --last-failed
+  $ cashlogy-cert run --pos pos.yaml --connector 192.168.1.20:8092 --lang en`,
     )
     .action(async (flags: RunFlags) => {
       const { runCommand } = await import('./run-impl.js');

@@ -2,6 +2,8 @@
  * What `cashlogy-cert simulate` does once its flags are parsed: start the simulator and log its
  * traffic until Ctrl-C; loaded only when it runs (simulate.ts registers the command and its help).
  */
+import { mkdirSync, statSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { Chalk, type ChalkInstance } from 'chalk';
 import { UsageError } from '../../errors.js';
 import { loadFaultsFile, parseFaultArg } from '../faults.js';
@@ -26,7 +28,9 @@ export async function runSimulate(flags: SimulateFlags, io: CliIo): Promise<numb
   if (flags.faults !== undefined) faults.push(...loadFaultsFile(flags.faults));
   for (const text of flags.fault) faults.push(parseFaultArg(text));
 
+  const ticketsDir = flags.ticketsDir === undefined ? undefined : ticketsFolder(flags.ticketsDir, io.cwd);
   const sim = await startSimulator({
+    ...(ticketsDir !== undefined ? { ticketsDir } : {}),
     host: flags.host,
     port,
     controlPort,
@@ -44,7 +48,7 @@ export async function runSimulate(flags: SimulateFlags, io: CliIo): Promise<numb
   const color = new Chalk({ level: useColor ? 1 : 0 });
 
   if (flags.json) {
-    out(JSON.stringify({ event: 'listening', host: sim.host, port: sim.port, controlPort: sim.controlPort }));
+    out(JSON.stringify({ event: 'listening', host: sim.host, port: sim.port, controlPort: sim.controlPort, ...(ticketsDir !== undefined ? { ticketsDir } : {}) }));
   } else {
     const profile = sim.getProfile();
     out(color.bold(`CashlogyConnector simulator · profile ${profile.name} · time scale ${timeScale} · seed ${flags.seed}`));
@@ -52,6 +56,8 @@ export async function runSimulate(flags: SimulateFlags, io: CliIo): Promise<numb
     if (sim.controlPort !== null) {
       out(`  control   http://${urlHost(sim.host)}:${sim.controlPort}/   (web page and control API)`);
     }
+    const tickets = sim.tickets();
+    if (tickets !== null) out(`  tickets   ${tickets.dir}   (CashlogyTickets look-alike, ${tickets.mode} mode: the POS writes .azk requests here)`);
     out(`  customer  ${flags.customer}${flags.customer === 'manual' ? ' (insert cash from the web page or POST /customer)' : ''}`);
     for (const fault of sim.listFaults()) out(`  fault     ${fault.id}: ${fault.description}`);
     out(color.dim('Press Ctrl-C to stop.'));
@@ -68,6 +74,28 @@ export async function runSimulate(flags: SimulateFlags, io: CliIo): Promise<numb
   return 0;
 }
 
+/**
+ * The shared requests folder, absolute. A missing folder is created (its parent must exist), so
+ * `--tickets-dir ./peticiones` works on a fresh checkout; a typo shows in the listening line.
+ */
+function ticketsFolder(text: string, cwd: string): string {
+  if (text.trim() === '') throw new UsageError('--tickets-dir needs a folder');
+  const dir = resolve(cwd, text);
+  try {
+    if (!statSync(dir).isDirectory()) throw new UsageError(`--tickets-dir ${dir} exists and is not a folder`);
+    return dir;
+  } catch (err) {
+    if (err instanceof UsageError) throw err;
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw new UsageError(`--tickets-dir ${dir}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
+  }
+  try {
+    mkdirSync(dir);
+  } catch (err) {
+    throw new UsageError(`--tickets-dir ${dir} cannot be created: ${(err as NodeJS.ErrnoException).code ?? String(err)}${(err as NodeJS.ErrnoException).code === 'ENOENT' ? ' (its parent folder does not exist)' : ''}`);
+  }
+  return dir;
+}
+
 function parsePort(text: string, flag: string): number {
   const n = Number(text);
   if (!/^\d+$/.test(text) || n > 65535) throw new UsageError(`${flag} must be a port number from 0 to 65535 (0 = any free port), got "${text}"`);
@@ -79,27 +107,30 @@ function urlHost(host: string): string {
 }
 
 /** One JSON event per transcript entry: "traffic" for frames, the event kind otherwise. */
-function jsonLine(entry: TranscriptEntry): string {
+export function jsonLine(entry: TranscriptEntry): string {
   if (entry.dir === 'event') {
     const event: Record<string, unknown> = { event: entry.kind ?? 'event', at: entry.at, conn: entry.conn, text: entry.data };
+    if (entry.file !== undefined) event.file = entry.file;
     if (entry.fault !== undefined) event.fault = entry.fault;
     return JSON.stringify(event);
   }
   const event: Record<string, unknown> = { event: 'traffic', at: entry.at, conn: entry.conn, dir: entry.dir, data: entry.data };
+  if (entry.file !== undefined) event.file = entry.file;
   if (entry.fault !== undefined) event.fault = entry.fault;
   return JSON.stringify(event);
 }
 
-function humanLine(entry: TranscriptEntry, color: ChalkInstance): string {
+export function humanLine(entry: TranscriptEntry, color: ChalkInstance): string {
   const at = color.dim(`${(entry.at / 1000).toFixed(3).padStart(9)}s`);
   const who = (entry.conn > 0 ? `#${entry.conn}` : '').padEnd(4);
   // Latin-1 text may hold control characters (a corrupt fault); show them, don't let them drive the terminal.
   const data = entry.data.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+  const file = entry.file !== undefined && entry.dir !== 'event' ? `${entry.file}: ` : '';
   switch (entry.dir) {
     case 'in':
-      return `${at}  ${who}${color.cyan(`POS → ${data}`)}`;
+      return `${at}  ${who}${color.cyan(`POS → ${file}${data}`)}`;
     case 'out':
-      return `${at}  ${who}${color.green(`POS ← ${data}`)}${entry.fault ? color.red(` (fault ${entry.fault})`) : ''}`;
+      return `${at}  ${who}${color.green(`POS ← ${file}${data}`)}${entry.fault ? color.red(` (fault ${entry.fault})`) : ''}`;
     default: {
       const kind = entry.kind ?? 'event';
       const paint = kind === 'fault' ? color.red : kind === 'connection' ? color.dim : color.yellow;

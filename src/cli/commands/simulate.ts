@@ -101,6 +101,7 @@ export interface SimulateFlags {
   seed: string;
   fault: string[];
   faults?: string;
+  ticketsDir?: string;
   json?: boolean;
 }
 
@@ -117,6 +118,7 @@ export const registerSimulate: RegisterCommand = (program: Command, io: CliIo, s
     .option('--seed <n>', 'seed of the random source behind probabilistic faults', '1')
     .option('--fault <spec>', 'arm a fault at start (repeatable), JSON or compact: latency:ms=800, note-jam:on.command=C,on.after=40%', collect, [])
     .option('--faults <file>', 'arm the faults listed in a YAML or JSON file')
+    .option('--tickets-dir <dir>', 'also run the CashlogyTickets look-alike on this shared requests folder (created when missing; docs/tickets.md)')
     .option('--json', 'one JSON event per line on stdout (first line: {"event":"listening",…})')
     .addHelpText(
       'after',
@@ -124,7 +126,8 @@ export const registerSimulate: RegisterCommand = (program: Command, io: CliIo, s
 Examples:
   $ cashlogy-cert simulate
   $ cashlogy-cert simulate --port 0 --control-port 0 --json --time-scale 0.01 --customer auto
-  $ cashlogy-cert simulate --fault 'split:at=3' --fault '{"type":"note-jam","on":{"command":"C","after":"40%"}}'`,
+  $ cashlogy-cert simulate --fault 'split:at=3' --fault '{"type":"note-jam","on":{"command":"C","after":"40%"}}'
+  $ cashlogy-cert simulate --tickets-dir ./peticiones --time-scale 0.1`,
     )
     .action(async (flags: SimulateFlags) => {
       const { runSimulate } = await import('./simulate-impl.js');

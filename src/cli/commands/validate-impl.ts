@@ -38,7 +38,6 @@ function chooseChecklist(pos: PosProfile, arg: string | undefined, cwd: string):
     return { checklist: loadChecklist(resolve(cwd, arg)), chosen: `--checklist ${arg}` };
   }
   if (arg !== undefined) return { checklist: resolveChecklist(pos, arg), chosen: `--checklist ${arg}` };
-  if (pos.integration === 'tickets') return { skipped: 'no checklist ships for Cashlogy Tickets integrations yet: pass --checklist <file>' };
   return { checklist: resolveChecklist(pos), chosen: `the default for ${/^[aeiou]/.test(pos.integration) ? 'an' : 'a'} ${pos.integration} integration; choose another with --checklist` };
 }
 

@@ -57,9 +57,10 @@ export const customerStep: StepRunner<CustomerStep> = {
     }
     if (step.afterMs > 0) await watch.sleep(step.afterMs, ctx.signal);
     try {
-      if (step.insert && step.insert.length) sim.insert(step.insert, step.accept === false ? { accept: false } : undefined);
-      if (step.cancel) sim.cancel();
-      if (step.confirm) sim.confirm();
+      // Awaited: on a real connector (src/runner/connector.ts) each is a prompt a person answers.
+      if (step.insert && step.insert.length) await sim.insert(step.insert, step.accept === false ? { accept: false } : undefined);
+      if (step.cancel) await sim.cancel();
+      if (step.confirm) await sim.confirm();
     } catch (err) {
       if (err instanceof CertError && err.code === 'NOTHING_OPEN') {
         ctx.record(at.index, 'customer', {

@@ -5,6 +5,7 @@
  * answered every action and stayed quiet (../wire-watch.ts, QUIET_MS). After an early stop (the
  * POS hung, the item timed out) the check is judged on what was seen, without waiting.
  */
+import { readdirSync } from 'node:fs';
 import type { Expectation, ExpectStep } from '../../checklist/types.js';
 import { askYesNo } from '../../drivers/operator.js';
 import {
@@ -18,6 +19,7 @@ import {
   type Evaluation,
   type WireContext,
 } from '../expect.js';
+import { evaluateAnswersRemoved, evaluateNoFileEvent, evaluateRequests, evaluateRequestsLeft, evaluateUniqueRequests } from '../expect-tickets.js';
 import { message, type ItemContext } from '../item-context.js';
 import { quietNote, QUIET_MS } from '../wire-watch.js';
 import type { StepRunner } from './step-runner.js';
@@ -27,6 +29,35 @@ export const expectStep: StepRunner<ExpectStep> = {
   run: (step, ctx, at) => expectation(step.expect, ctx, at.index, step.message, false),
   judgeAfterStop: (step, ctx, index) => expectation(step.expect, ctx, index, step.message, true),
 };
+
+/**
+ * Waits for a pending evaluation to settle (it ends by itself once its window is past), then
+ * records it. `quietEnds`: a POS that answered every action and went silent closes the window.
+ */
+async function watchUntilSettled(
+  ctx: ItemContext,
+  evaluate: (c: WireContext) => Evaluation,
+  step: number,
+  kind: string,
+  stepMessage: string | undefined,
+  quietEnds = true,
+): Promise<void> {
+  const { watch } = ctx.env;
+  for (;;) {
+    const ev = evaluate(ctx.wire(false));
+    if (ev.status !== 'pending') return ctx.record(step, kind, ev, stepMessage);
+    if (ctx.signal.aborted) {
+      const final = evaluate({ ...ctx.wire(false), final: true });
+      return ctx.record(step, kind, final.status === 'passed' ? final : { ...final, why: `${final.why ?? 'not seen'} (the item was stopped)` }, stepMessage);
+    }
+    const quiet = quietEnds ? watch.quietFor() : undefined;
+    if (quiet !== undefined && quiet >= QUIET_MS) {
+      const closed = evaluate({ ...ctx.wire(false), final: true });
+      return ctx.record(step, kind, closed.status === 'passed' ? closed : { ...closed, actual: `${closed.actual}; ${quietNote()}` }, stepMessage);
+    }
+    await watch.waitForEntry(quiet !== undefined ? Math.max(1, QUIET_MS - quiet) : 100, ctx.signal);
+  }
+}
 
 async function expectation(exp: Expectation, ctx: ItemContext, step: number, stepMessage: string | undefined, afterStop: boolean): Promise<void> {
   /** Judge this expectation when the item is over (order 1: after the checks that capture). */
@@ -61,6 +92,30 @@ async function expectation(exp: Expectation, ctx: ItemContext, step: number, ste
     case 'neverSends': {
       const since = ctx.since(exp.since, ctx.itemStart);
       return defer((c) => evaluateNeverSends(exp, since, c));
+    }
+    case 'requests': {
+      const since = ctx.since(exp.since, ctx.lastActionMarker());
+      const evaluate = (c: WireContext) => evaluateRequests(exp, since, c);
+      if (afterStop || exp.withinMs === undefined || exp.count?.atMost !== undefined) return defer(evaluate);
+      return watchUntilSettled(ctx, evaluate, step, exp.type, stepMessage);
+    }
+    case 'noFileEvent': {
+      const since = ctx.since(exp.since, ctx.itemStart);
+      return defer((c) => evaluateNoFileEvent(exp, since, c));
+    }
+    case 'uniqueRequests':
+      return defer((c) => evaluateUniqueRequests(c));
+    case 'requestsLeft': {
+      const dir = ctx.env.ticketsDir;
+      // Listed when the item is judged: every action has settled by then.
+      return defer((c) => evaluateRequestsLeft(exp, dir === undefined ? undefined : listFolder(dir), c));
+    }
+    case 'answersRemoved': {
+      const since = ctx.since(exp.since, ctx.itemStart);
+      const evaluate = (c: WireContext) => evaluateAnswersRemoved(exp, since, c);
+      if (afterStop) return defer(evaluate);
+      // Removing an answer is the POS's own pace after the action: never cut short by a quiet POS.
+      return watchUntilSettled(ctx, evaluate, step, exp.type, stepMessage, false);
     }
     case 'oneCommandAtATime':
       return defer((c) => evaluateOneCommandAtATime(c));
@@ -116,5 +171,13 @@ async function expectation(exp: Expectation, ctx: ItemContext, step: number, ste
       }
       return;
     }
+  }
+}
+
+function listFolder(dir: string): string[] | undefined {
+  try {
+    return readdirSync(dir);
+  } catch {
+    return undefined;
   }
 }

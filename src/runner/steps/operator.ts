@@ -25,7 +25,8 @@ export const operatorStep: StepRunner<OperatorStep> = {
     }
     if (step.afterMs > 0) await watch.sleep(step.afterMs, ctx.signal);
     try {
-      if (step.close) sim.closeBackoffice();
+      // Awaited: on a real connector it is a prompt a person answers.
+      if (step.close) await sim.closeBackoffice();
     } catch (err) {
       ctx.errored(at.index, 'the simulator closes the backoffice', message(err));
     }

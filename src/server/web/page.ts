@@ -59,6 +59,9 @@ ul { padding-left:18px; margin:4px 0; }
 .hint { color:var(--muted); font-size:12px; }
 .pill { display:inline-flex; align-items:center; gap:6px; font-size:12px; padding:2px 10px; border-radius:10px; background:#343a4a; color:#c9d1e0; }
 .pill[hidden] { display:none; }
+#tickets[hidden] { display:none; }
+#tickets ul { font:12px/1.35 ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; overflow-wrap:anywhere; }
+#tickets .down { color:var(--bad); }
 .pill::before { content:""; width:8px; height:8px; border-radius:50%; background:#868e96; }
 .pill.on { background:#1f3d2a; color:#b2f2bb; } .pill.on::before { background:var(--ok); }
 .pill.off::before { background:#adb5bd; }
@@ -293,6 +296,30 @@ async function refresh() {
   renderInventory();
   renderOperation();
   if (state) refreshFaults();
+  if (state) refreshTickets();
+}
+// The CashlogyTickets look-alike's folder (docs/tickets.md): requests not read yet, the one running, the latest answers.
+async function refreshTickets() {
+  let t = null;
+  try { t = await api('GET', '/tickets'); } catch { return; }
+  const box = $('tickets');
+  box.hidden = !t || !t.enabled;
+  if (box.hidden) return;
+  $('tickets-dir').textContent = t.dir + ' · ' + t.mode + ' mode';
+  $('tickets-state').textContent = t.running ? '' : 'CashlogyTickets is not running (fault): requests pile up unread';
+  const list = (id, items, empty) => {
+    const ul = $(id);
+    ul.replaceChildren();
+    if (items.length === 0) ul.append(el('li', { class: 'idle' }, empty));
+    for (const item of items) ul.append(el('li', { dataset: { file: item.file } }, item.text));
+  };
+  const request = (q) => ({ file: q.file, text: q.file + ' · ' + (q.kind === 'sale' ? 'sale' : 'refund') + ' ' + q.ticket + ' · ' + money(q.amount) });
+  list('tickets-pending', [
+    ...t.pending.map((file) => ({ file, text: file + ' · not read yet' })),
+    ...(t.current ? [{ ...request(t.current), text: request(t.current).text + ' · running' }] : []),
+    ...t.queued.map((q) => ({ ...request(q), text: request(q).text + ' · waiting for the machine' })),
+  ], 'no request waiting');
+  list('tickets-answers', t.answers.slice().reverse().map((a) => ({ file: a.file, text: a.file + ' · ' + a.data })), 'no answer written yet');
 }
 function setPill(id, text, kind) {
   const pill = $(id);
@@ -321,9 +348,9 @@ function logEntry(entry) {
   const cls = entry.dir === 'event' ? (entry.kind === 'fault' ? 'fault' : 'event') : entry.dir;
   const at = (entry.at / 1000).toFixed(3).padStart(9, ' ') + 's';
   const who = entry.conn ? ('#' + entry.conn).padEnd(4, ' ') : '    ';
-  const kind = entry.dir === 'event' ? '[' + (entry.kind || 'event') + '] ' : '';
-  // A frame may wrap between its fields only: a break opportunity after every #.
-  const data = entry.dir === 'event' ? [entry.data] : entry.data.split(/(?<=#)/).filter(Boolean).flatMap((part) => [part, el('wbr', {})]);
+  const kind = entry.dir === 'event' ? '[' + (entry.kind || 'event') + '] ' : entry.file ? '[' + entry.file + '] ' : '';
+  // A frame may wrap between its fields only: a break opportunity after every #. A file's text wraps anywhere.
+  const data = entry.dir === 'event' || entry.file ? [entry.data] : entry.data.split(/(?<=#)/).filter(Boolean).flatMap((part) => [part, el('wbr', {})]);
   log.append(el('div', { class: 'line ' + cls, dataset: { dir: entry.dir } },
     el('span', { class: 'when' }, at + ' ' + who + ' '), el('span', { class: 'dir' }, arrow), el('span', { class: 'data' }, kind || undefined, data)));
   while (log.childElementCount > MAX_LOG) log.firstElementChild.remove();
@@ -382,6 +409,15 @@ const BODY = `
     <table><thead><tr><th>Denomination</th><th>Recyclers</th><th>Stacker</th><th>Level</th></tr></thead>
       <tbody id="inventory"></tbody></table>
     <p class="hint" id="totals"></p>
+    <div id="tickets" hidden>
+      <h2>CashlogyTickets folder</h2>
+      <p class="hint" id="tickets-dir"></p>
+      <p class="down" id="tickets-state"></p>
+      <div class="hint">requests</div>
+      <ul id="tickets-pending"></ul>
+      <div class="hint">answers</div>
+      <ul id="tickets-answers"></ul>
+    </div>
   </section>
   <section>
     <h2>Connector screen</h2>
