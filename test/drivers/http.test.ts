@@ -19,7 +19,9 @@ describe('http driver', () => {
     const d = await started(config(['700']));
     const r = await d.perform('startup', {}, { timeoutMs: 20_000, signal: signal() });
     expect(r.outcome).toMatchObject({ outcome: 'completed', env: { host: '127.0.0.1', port: '18092', hook: String(d.hookPort) } });
-    expect(r.stdout).toContain('action startup {}');
+    // What the POS printed reaches the runner through a pipe, independently of its HTTP reply: a
+    // line printed just before replying may arrive just after it. The POS's output keeps it.
+    await expect.poll(() => r.stdout + d.output().stdout).toContain('action startup {}');
   });
 
   it('a non-2xx reply is the POS reporting an error: a failed outcome plus the HTTP status', async () => {
