@@ -65,7 +65,7 @@ const SSE_BACKLOG = 2000;
  * must not make the simulator buffer its whole transcript. The browser's EventSource
  * reconnects by itself and resumes after `Last-Event-ID`.
  */
-export const SSE_MAX_BUFFERED_BYTES = 1024 * 1024;
+export const SSE_MAX_BUFFERED_BYTES = 256 * 1024;
 /** Event streams open at once; more get 503 with `Retry-After`. */
 export const SSE_MAX_STREAMS = 16;
 const STATE_CHANGING = new Set(['POST', 'PUT', 'DELETE', 'PATCH']);
