@@ -137,6 +137,15 @@ describe('replay --pos: a changed POS diverges at the frame where it changed', (
     expect(human.code).toBe(4);
     expect(human.stdout).toContain(`✗ diverged at connection ${String(diverged?.conn)}`);
     expect(human.stdout).toMatch(/Replay: DIVERGED/);
+    expect(human.stdout).not.toContain('warning');
+  }, 60_000);
+
+  it('warns when the POS given is of another integration than the recorded one (its divergence is design, not a defect)', async () => {
+    writeFileSync(join(dir, 'pos-complete.yaml'), POS_YAML().replace('integration: express', 'integration: complete'));
+    const human = await runCli(['replay', resultFile, '--item', 'EXP-03', '--pos', join(dir, 'pos-complete.yaml'), '--time-scale', '0.01'], { cwd: dir });
+    expect(human.stdout).toContain('warning   integration recorded: express; integration of');
+    expect(human.stdout).toContain('pos-complete.yaml: complete');
+    expect(human.code).toBe(4);
   }, 60_000);
 });
 

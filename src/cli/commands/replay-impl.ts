@@ -54,6 +54,10 @@ export async function runReplay(recordingArg: string, flags: ReplayFlags, io: Cl
     out(`  protocol  ${replay.host}:${replay.port}   (point the POS here)`);
     out(`  recording ${replay.size.frames} POS frames on ${replay.size.connections} connection${replay.size.connections === 1 ? '' : 's'}, ${replay.size.answers} connector answers`);
     if (recording.pos !== undefined) out(`  recorded  with ${recording.pos.name} ${recording.pos.version} (${recording.checklist?.id ?? '?'} ${recording.checklist?.version ?? ''})`);
+    if (recording.pos !== undefined && profile !== undefined && recording.pos.integration !== profile.integration) {
+      // Not an error: a support engineer may replay on purpose; but the divergence would say nothing about a defect.
+      out(color.yellow(`  warning   integration recorded: ${recording.pos.integration}; integration of ${flags.pos}: ${profile.integration}. Expect it to diverge where the two designs differ, not where a defect is`));
+    }
     if (flags.pos === undefined) out(color.dim('Press Ctrl-C to stop and get the verdict.'));
   };
   const onEntry = (entry: TranscriptEntry) => out(flags.json ? jsonLine(entry) : humanLine(entry, color));
