@@ -23,6 +23,7 @@ import type { ItemVerdict, RunResult } from '../runner/result.js';
 import { coverageOfResult, incompleteLine } from '../runner/coverage.js';
 import { formattersFor } from '../reporters/i18n.js';
 import { headline } from '../reporters/coverage-text.js';
+import { localizeReason } from '../reporters/reasons.js';
 import { consoleText } from './console-text.js';
 
 export interface ProgressOptions {
@@ -86,6 +87,9 @@ export function createProgress(options: ProgressOptions): Progress {
   const out = options.out;
   const tty = options.mode === 'human' && out.isTTY === true;
   const say = consoleText(options.lang ?? 'en');
+  // An item's reason in the run's language where the reports know its wording (as the HTML report shows it).
+  const formatters = formattersFor(options.lang ?? 'en');
+  const reasonText = (reason: string) => localizeReason(reason, formatters);
   const now = options.now ?? (() => performance.now());
   const heartbeatMs = options.heartbeatMs ?? 10_000;
   const running = new Map<string, Running>();
@@ -200,7 +204,7 @@ export function createProgress(options: ProgressOptions): Progress {
         const head = `${paint(c, v, SYMBOL[v])} ${e.id.padEnd(8)} ${paint(c, v, say.verdict(v).padEnd(14))} ${formatDuration(e.durationMs).padStart(6)}  ${e.item.title}`;
         const level = e.item.level !== 'required' ? c.gray(` (${say.report(`level.${e.item.level}`)})`) : '';
         line(head + level);
-        if (v !== 'pass' && e.reason) line(c.gray(`    ${e.reason.split('\n').join('\n    ')}`));
+        if (v !== 'pass' && e.reason) line(c.gray(`    ${reasonText(e.reason).split('\n').join('\n    ')}`));
         if (running.size === 0) {
           stopTimers();
           clearSpinner();
@@ -266,7 +270,7 @@ export function createProgress(options: ProgressOptions): Progress {
         if (required.length) {
           w.push('');
           w.push(c.bold(say.own('requiredNotPassed')));
-          for (const i of required) w.push(`  ${paint(c, i.verdict, `${SYMBOL[i.verdict]} ${i.id}`)}  ${i.title}${i.reason ? c.gray(` — ${i.reason.split('\n')[0]}`) : ''}`);
+          for (const i of required) w.push(`  ${paint(c, i.verdict, `${SYMBOL[i.verdict]} ${i.id}`)}  ${i.title}${i.reason ? c.gray(` — ${reasonText(i.reason).split('\n')[0]}`) : ''}`);
         }
         w.push('');
       }

@@ -29,7 +29,7 @@ async function refresh(){
     $('upstream').textContent=st.upstream;
     $('conns').innerHTML=st.connections.map((c)=>'<tr><td>'+c.conn+'</td><td>'+esc(c.pos)+'</td><td>'+c.state+'</td><td>'+esc(c.waiting.map((w)=>w.frame).join(' '))+'</td></tr>').join('');
     const fs=await (await fetch('/faults')).json();
-    $('faults').innerHTML=fs.slice(1).map((f)=>'<tr><td>'+esc(f.id)+'</td><td>'+esc(f.description)+'</td><td><button data-id="'+esc(f.id)+'">disarm</button></td></tr>').join('');
+    $('faults').innerHTML=fs.map((f)=>'<tr><td>'+esc(f.id)+'</td><td>'+esc(f.description)+'</td><td><button data-id="'+esc(f.id)+'">disarm</button></td></tr>').join('');
   }catch(e){}
 }
 $('faults').addEventListener('click',async(e)=>{const id=e.target.dataset&&e.target.dataset.id;if(id){await fetch('/faults/'+encodeURIComponent(id),{method:'DELETE'});refresh();}});

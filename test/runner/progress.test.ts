@@ -153,4 +153,18 @@ describe('progress: where the run is, and a CI log that never looks hung', () =>
     expect(consoleText('en').count(1, 'item')).toBe('1 item');
     expect(consoleText('es').count(3, 'failedRequired')).toBe('3 puntos obligatorios fallidos');
   });
+
+  it('gives the reasons the reports translate in the run language too, on the item line and in the list of failures', () => {
+    const s = sink(false);
+    const p = createProgress({ out: s.out, mode: 'human', color: false, lang: 'es' });
+    const reason = 'depends on A, which ended fail';
+    p.onEvent({ event: 'item:start', id: 'B', title: 'título B', lane: 1, index: 1, total: 1 });
+    p.onEvent({ event: 'item:end', id: 'B', verdict: 'skipped', durationMs: 0, reason, item: item('B', 'skipped', reason) });
+    p.finish(result([item('A', 'fail', 'no #C# was sent'), item('B', 'skipped', reason)]), { dir: '/tmp/r', files: ['/tmp/r/checklist.html'], problems: [] });
+    const text = s.text();
+    expect(text).not.toContain(reason);
+    expect(text).toMatch(/\n {4}depende de A/);
+    // A check's own wording (a checklist author's sentence) is shown as written, as in the reports.
+    expect(text).toContain('— no #C# was sent');
+  });
 });
