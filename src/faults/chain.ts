@@ -85,6 +85,8 @@ export function createFaultChain(seed: number, options: FaultChainOptions = {}):
       book = forgetConnection(book, conn);
     },
     command(conn, frame, nowMs) {
+      // Nothing armed: nothing to count (a fault armed later counts the command in progress itself).
+      if (book.armed.length === 0) return;
       const parsed = parseFrame(frame, { strict: false });
       if (parsed.ok) run({ point: 'command', conn, command: parsed.command.code, frame }, nowMs);
     },

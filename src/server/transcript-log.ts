@@ -63,6 +63,8 @@ export class TranscriptLog {
   private readonly maxBytes: number;
   private readonly tmpBase: string;
   private readonly listeners = new Set<TranscriptListener>();
+  /** Entries recorded this step, not yet given to the listeners. */
+  private unsent: TranscriptEntry[] = [];
   private readonly resetListeners = new Set<() => void>();
   private origin: number;
 
@@ -211,20 +213,30 @@ export class TranscriptLog {
     this.memBytes += entry.data.length + ENTRY_OVERHEAD;
     if (this.entries.length > this.maxEntries || this.memBytes > this.maxBytes) this.spill();
     if (this.listeners.size > 0) {
-      const copy = { ...entry };
       // Listeners run after the current machine step, so one that reacts (a test inserting a
       // note when it sees "#C#") acts on the machine's new state, not in the middle of a step.
-      queueMicrotask(() => {
-        for (const listener of [...this.listeners]) {
-          try {
-            listener({ ...copy });
-          } catch {
-            // A broken listener (a user's callback, a closed SSE stream) must not stop the simulator.
-          }
-        }
-      });
+      // One microtask delivers every entry of the step, in order.
+      this.unsent.push({ ...entry });
+      if (this.unsent.length === 1) queueMicrotask(() => this.deliver());
     }
     return entry;
+  }
+
+  private deliver(): void {
+    const entries = this.unsent;
+    this.unsent = [];
+    const listeners = [...this.listeners];
+    for (const entry of entries) {
+      for (const listener of listeners) {
+        // One that unsubscribed while this step's entries were being given gets no more of them.
+        if (!this.listeners.has(listener)) continue;
+        try {
+          listener({ ...entry });
+        } catch {
+          // A broken listener (a user's callback, a closed SSE stream) must not stop the simulator.
+        }
+      }
+    }
   }
 
   /**
