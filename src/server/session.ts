@@ -217,7 +217,10 @@ export class Session implements ConnectionSink {
   /** Hands parsed items on while the connection is not saturated; pauses reading when it is. */
   private pump(): void {
     if (this.turnScheduled) return;
-    // The replies of one turn leave in one write (writev), not one system call each.
+    // Several frames in one read (a pipelining POS): their replies leave in one write (writev),
+    // not one system call each. A single frame is written as is: corking one write costs more
+    // than it saves (a third of the throughput with 100 clients asking one frame at a time).
+    if (this.inbox.length - this.inboxPos < 2) return this.pumpTurn();
     this.socket.cork();
     try {
       this.pumpTurn();
