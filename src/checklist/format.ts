@@ -328,6 +328,21 @@ const expectationShape: Shape = {
   },
 };
 
+/**
+ * The sentence shown when a check fails, naming the defect: English text as written before
+ * reports spoke the run's language, or the same sentence in fr/en/es like an item's title.
+ */
+const stepMessageShape: Shape = {
+  kind: 'union',
+  what: 'a text or {fr, en, es}',
+  description: 'Shown when the check fails, naming the defect: an English sentence, or {fr, en, es} (the reports and the console show the run\'s language).',
+  options: [
+    // Anything but a mapping is judged as the text it has always been (a number: a warning, as before).
+    { accepts: (v) => !isPlainObject(v), shape: text('English sentence shown when the check fails, naming the defect.') },
+    { accepts: (v) => isPlainObject(v), shape: localizedShape },
+  ],
+};
+
 export const STEP_KINDS = ['action', 'setup', 'customer', 'operator', 'fault', 'wait', 'expect'] as const;
 
 export const stepShape: Shape = {
@@ -444,7 +459,7 @@ export const stepShape: Shape = {
       what: 'an expect step',
       props: {
         expect: { shape: expectationShape, required: true },
-        message: { shape: text('English sentence shown when the check fails, naming the defect.') },
+        message: { shape: stepMessageShape },
         name: stepName,
       },
     },

@@ -147,10 +147,20 @@ function normaliseStep(raw: Obj): Step {
     {
       kind: 'expect' as const,
       expect: normaliseExpectation(raw['expect'] as Obj),
-      ...(typeof raw['message'] === 'string' ? { message: raw['message'] } : {}),
+      ...stepMessage(raw['message']),
     },
     raw,
   );
+}
+
+/** `message:` as English text alone, or in every language (its English is then `message`). */
+function stepMessage(value: unknown): { message?: string; messages?: Localized } {
+  if (typeof value === 'string') return { message: value };
+  if (value !== null && typeof value === 'object') {
+    const messages = localized(value as Localized);
+    return { message: messages.en, messages };
+  }
+  return {};
 }
 
 /** Compiled here, once: the runner matches with the compiled form (pattern-syntax.ts). */

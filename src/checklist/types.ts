@@ -220,4 +220,6 @@ export interface ExpectStep extends StepBase {
   expect: Expectation;
   /** English sentence shown when the check fails, naming the defect ("the POS booked a cancelled sale"). */
   message?: string;
+  /** The same sentence in every language, when the checklist gives it (`message: {fr, en, es}`); `en` is `message`. */
+  messages?: Localized;
 }

@@ -19,7 +19,7 @@ import { Chalk, type ChalkInstance } from 'chalk';
 import { formatDuration } from '../duration.js';
 import type { Lang } from '../i18n.js';
 import type { RunEvent } from '../runner/events.js';
-import type { ItemVerdict, RunResult } from '../runner/result.js';
+import type { ItemResult, ItemVerdict, RunResult } from '../runner/result.js';
 import { coverageOfResult, incompleteLine } from '../runner/coverage.js';
 import { formattersFor } from '../reporters/i18n.js';
 import { headline } from '../reporters/coverage-text.js';
@@ -89,7 +89,8 @@ export function createProgress(options: ProgressOptions): Progress {
   const say = consoleText(options.lang ?? 'en');
   // An item's reason in the run's language where the reports know its wording (as the HTML report shows it).
   const formatters = formattersFor(options.lang ?? 'en');
-  const reasonText = (reason: string) => localizeReason(reason, formatters);
+  // A reason the runner wrote in every language (a failed check's localized message) is shown in the run's.
+  const reasonText = (reason: string, item?: Pick<ItemResult, 'reasons'>) => item?.reasons?.[formatters.lang] ?? localizeReason(reason, formatters);
   const now = options.now ?? (() => performance.now());
   const heartbeatMs = options.heartbeatMs ?? 10_000;
   const running = new Map<string, Running>();
@@ -204,7 +205,7 @@ export function createProgress(options: ProgressOptions): Progress {
         const head = `${paint(c, v, SYMBOL[v])} ${e.id.padEnd(8)} ${paint(c, v, say.verdict(v).padEnd(14))} ${formatDuration(e.durationMs).padStart(6)}  ${e.item.title}`;
         const level = e.item.level !== 'required' ? c.gray(` (${say.report(`level.${e.item.level}`)})`) : '';
         line(head + level);
-        if (v !== 'pass' && e.reason) line(c.gray(`    ${reasonText(e.reason).split('\n').join('\n    ')}`));
+        if (v !== 'pass' && e.reason) line(c.gray(`    ${reasonText(e.reason, e.item).split('\n').join('\n    ')}`));
         if (running.size === 0) {
           stopTimers();
           clearSpinner();
@@ -270,7 +271,7 @@ export function createProgress(options: ProgressOptions): Progress {
         if (required.length) {
           w.push('');
           w.push(c.bold(say.own('requiredNotPassed')));
-          for (const i of required) w.push(`  ${paint(c, i.verdict, `${SYMBOL[i.verdict]} ${i.id}`)}  ${i.title}${i.reason ? c.gray(` — ${reasonText(i.reason).split('\n')[0]}`) : ''}`);
+          for (const i of required) w.push(`  ${paint(c, i.verdict, `${SYMBOL[i.verdict]} ${i.id}`)}  ${i.title}${i.reason ? c.gray(` — ${reasonText(i.reason, i).split('\n')[0]}`) : ''}`);
         }
         w.push('');
       }

@@ -5,7 +5,9 @@
  * compared with logs). A text no rule knows, say a checklist author's own wording, is shown
  * as written: a half-translated sentence would be worse than an English one.
  */
+import type { CheckResult, ItemResult } from '../runner/result.js';
 import type { Formatters } from './i18n.js';
+import { localizeReason } from './reasons.js';
 
 type Render = (m: RegExpExecArray, f: Formatters) => string;
 type Rule = [pattern: RegExp, render: Render];
@@ -133,4 +135,19 @@ export function localizeActual(text: string, f: Formatters): string {
 
 export function localizeCheckMessage(text: string, f: Formatters): string {
   return apply(MESSAGE, text, f);
+}
+
+/**
+ * A check's message in the report's language: the checklist's own sentence in that language
+ * when the step gave it (`messages`), else the English with the runner's known wordings translated.
+ */
+export function checkMessageText(check: Pick<CheckResult, 'message' | 'messages'>, f: Formatters): string {
+  const own = check.messages?.[f.lang];
+  return typeof own === 'string' ? own : localizeCheckMessage(check.message ?? '', f);
+}
+
+/** An item's reason in the report's language: the runner's localized form when it wrote one, else the known wordings translated. */
+export function itemReasonText(item: Pick<ItemResult, 'reason' | 'reasons'>, f: Formatters): string {
+  const own = item.reasons?.[f.lang];
+  return typeof own === 'string' ? own : localizeReason(item.reason ?? '', f);
 }

@@ -144,7 +144,7 @@ function decidesRun(item: Pick<ItemResult, 'level'>): boolean {
 function explain(item: ItemResult, f: Formatters): { message: string; detail: string } {
   const wanted: CheckResult['status'] = item.verdict === 'fail' ? 'failed' : 'errored';
   const relevant = item.checks.filter((check) => check.status === wanted);
-  const message = item.reason || relevant[0]?.message || relevant[0]?.expected || f.t(`verdict.${item.verdict}`);
+  const message = item.reasons?.[f.lang] || item.reason || relevant[0]?.message || relevant[0]?.expected || f.t(`verdict.${item.verdict}`);
   const detail = [
     ...(relevant.length ? relevant : item.checks.filter((c) => c.status !== 'passed')).map(describeCheck),
     ...item.actions.filter((a) => a.error).map((a) => `action ${a.action}: ${a.error}`),

@@ -45,11 +45,21 @@ const record = (what: string, props: Record<string, Property>, description?: str
 const list = (items: Shape): Shape => ({ kind: 'array', items });
 const anyList: Shape = { kind: 'custom', json: { type: 'array' }, check: (value, path, report) => (Array.isArray(value) ? undefined : report.error(path, `expected a list, got ${describeValue(value)}`)) };
 
+/** A text in every language (a check's message, an item's reason): reports pick the run's. */
+const localizedText = (what: string, description: string): Shape => ({
+  kind: 'object',
+  what,
+  open: true,
+  description,
+  props: { fr: { shape: text(), required: true }, en: { shape: text(), required: true }, es: { shape: text(), required: true } },
+});
+
 const checkEntryShape: Shape = record('a check', {
   kind: { shape: text(), required: true },
   status: { shape: verdict(CHECK_STATUSES, 'check status'), required: true },
   expected: { shape: text(), required: true },
   actual: { shape: text(), required: true },
+  messages: { shape: localizedText('messages', 'The message in fr/en/es, when the checklist step gave its sentence in every language (en is `message`).') },
 });
 
 const entryShape: Shape = record('a transcript entry', {
@@ -64,6 +74,7 @@ const itemShape: Shape = record('an item', {
   title: { shape: text(), required: true },
   level: { shape: verdict(LEVELS, 'level'), required: true },
   verdict: { shape: verdict(ITEM_VERDICTS, 'verdict'), required: true },
+  reasons: { shape: localizedText('reasons', 'The reason in fr/en/es, when it is a failed check\'s localized message (en is `reason`).') },
   checks: { shape: list(checkEntryShape), required: true },
   transcript: { shape: list(entryShape), required: true },
   actions: { shape: anyList },

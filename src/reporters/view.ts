@@ -10,8 +10,7 @@ import type { TranscriptEntry } from '../protocol/transcript.js';
 import { currencyOfProfile, formattersFor, stringsFor, type Formatters, type Strings } from './i18n.js';
 import { transcriptFileNames } from './transcript-files.js';
 import { PACKAGE_ROOT } from '../version.js';
-import { localizeReason } from './reasons.js';
-import { localizeActual, localizeCheckMessage, localizeExpected } from './check-phrases.js';
+import { checkMessageText, itemReasonText, localizeActual, localizeExpected } from './check-phrases.js';
 import { coverageText, submissionText, type CoverageText, type SubmissionText } from './coverage-text.js';
 
 /** Lines of transcript shown per item in HTML/Markdown; the bundle keeps the full log. */
@@ -249,7 +248,7 @@ function itemView(item: ItemResult, f: Formatters, transcriptFile: string): Item
     verdictLabel: f.t(`verdict.${item.verdict}`),
     failing: item.verdict === 'fail' || item.verdict === 'error',
     duration: f.duration(item.durationMs),
-    reason: localizeReason(item.reason ?? '', f),
+    reason: itemReasonText(item, f),
     description: item.description?.[lang] ?? '',
     catches: item.catches?.[lang] ?? '',
     tags: item.tags.join(', '),
@@ -263,7 +262,7 @@ function itemView(item: ItemResult, f: Formatters, transcriptFile: string): Item
       statusLabel: f.t(`checkStatus.${check.status}`),
       expected: localizeExpected(check.expected, f),
       actual: localizeActual(check.actual, f),
-      message: localizeCheckMessage(check.message ?? '', f),
+      message: checkMessageText(check, f),
     })),
     actions: item.actions.map((action) => actionView(action, f)),
     operatorAnswers: item.operatorAnswers.map((a) => ({

@@ -6,7 +6,7 @@
  */
 import type { PosDriver, PerformResult } from '../drivers/driver.js';
 import type { OperatorAnswer, OperatorConsole } from '../drivers/operator.js';
-import type { Lang } from '../i18n.js';
+import { LANGS, type Lang, type Localized } from '../i18n.js';
 import type { PosProfile } from '../pos/types.js';
 import type { SimulatorHandle, SimulatorState } from '../server/types.js';
 import type { ActionSpan } from './consistency.js';
@@ -49,8 +49,26 @@ export interface DeferredCheck {
   step: number;
   run: (ctx: WireContext) => Evaluation;
   message?: string;
+  messages?: Localized;
   kind: string;
   order: number;
+}
+
+/** An expect step's sentence naming the defect: English, and in every language when the checklist gives it. */
+export interface StepMessage {
+  message?: string;
+  messages?: Localized;
+}
+
+/**
+ * A failed check's message in every language: the step's sentence in that language, then the
+ * evidence exactly as the English message carries it (frames, counts, what the POS sent are
+ * compared with logs, so they are never reworded).
+ */
+export function localizedFailure(messages: Localized, evidence: string): Localized {
+  const out = {} as Localized;
+  for (const lang of LANGS) out[lang] = `${messages[lang]} — ${evidence}`;
+  return out;
 }
 
 /** Counts and totals a machine expectation compares. */
@@ -110,8 +128,9 @@ export class ItemContext {
     return snapshot(this.env.sim.getState());
   }
 
-  record(step: number, kind: string, ev: Evaluation, stepMessage?: string): void {
+  record(step: number, kind: string, ev: Evaluation, said: StepMessage = {}): void {
     const failedWhy = ev.why ?? ev.actual;
+    const stepMessage = said.message;
     this.checks.push({
       kind,
       step,
@@ -119,6 +138,7 @@ export class ItemContext {
       expected: ev.expected,
       actual: ev.actual,
       ...(ev.status === 'passed' ? {} : { message: stepMessage ? `${stepMessage} — ${failedWhy}` : failedWhy }),
+      ...(ev.status !== 'passed' && stepMessage && said.messages ? { messages: localizedFailure(said.messages, failedWhy) } : {}),
     });
     if (ev.status === 'passed' && ev.captures) this.captures = { ...this.captures, ...ev.captures };
   }

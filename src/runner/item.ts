@@ -16,7 +16,7 @@ import { formatMs, sentAnyCommand } from './expect.js';
 import { ItemContext, message, type ItemEnv } from './item-context.js';
 import type { ItemResult } from './result.js';
 import { describeStep, stepRunner } from './steps/index.js';
-import { itemVerdict } from './verdict.js';
+import { appendToReasons, itemVerdict, REASON_WORDS } from './verdict.js';
 import { ItemStopped } from './wire-watch.js';
 
 /** A result with no checks yet: the verdict of an item that did not run, or the start of one that does. */
@@ -84,7 +84,10 @@ export async function playItem(
   const final = ctx.wire(true);
   for (const d of [...ctx.deferred].sort((a, b) => a.order - b.order || a.step - b.step)) {
     const ev = d.run({ ...final, captures: ctx.captures });
-    ctx.record(d.step, d.kind, ev.status === 'pending' ? { ...ev, status: 'failed' } : ev, d.message);
+    ctx.record(d.step, d.kind, ev.status === 'pending' ? { ...ev, status: 'failed' } : ev, {
+      ...(d.message !== undefined ? { message: d.message } : {}),
+      ...(d.messages !== undefined ? { messages: d.messages } : {}),
+    });
   }
   const checks = ctx.checks;
   checks.push(...consistencyChecks(watch.entries, ctx.actions.map((a) => a.span)));
@@ -115,14 +118,24 @@ export async function playItem(
     const v = itemVerdict(checks, sentAnyCommand(entries, item.underTest));
     result.verdict = v.verdict;
     result.reason = v.reason;
+    let reasons = v.reasons;
     if (v.verdict === 'fail') {
       const refusals = connectorRefusals(entries);
-      if (refusals.length > 0) result.reason = `${v.reason} — ${describeRefusals(refusals)}`;
+      if (refusals.length > 0) {
+        // The refusals are evidence in the protocol's words: every language quotes them as written.
+        const refused = ` — ${describeRefusals(refusals)}`;
+        result.reason = `${v.reason}${refused}`;
+        if (reasons) reasons = appendToReasons(reasons, () => refused);
+      }
       // The POS's own words about a failed action ("TODO: sale is not implemented yet") say what to fix first.
       const said = ctx.actions.map((a) => a.record.outcome).find((o) => o?.outcome === 'failed' && typeof o.message === 'string' && o.message.trim() !== '');
       const words = typeof said?.message === 'string' ? said.message.trim() : '';
-      if (words !== '' && !result.reason.includes(words)) result.reason = `${result.reason}; the POS said: ${words}`;
+      if (words !== '' && !result.reason.includes(words)) {
+        result.reason = `${result.reason}; ${REASON_WORDS.posSaid.en} ${words}`;
+        if (reasons) reasons = appendToReasons(reasons, (lang) => `; ${REASON_WORDS.posSaid[lang]} ${words}`);
+      }
     }
+    if (reasons) result.reasons = reasons;
   }
   return { ...(leftBroken !== undefined ? { leftBroken } : {}), ...(stoppedBy === 'interrupted' ? { interrupted: true } : {}) };
 }

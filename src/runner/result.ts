@@ -27,6 +27,11 @@ export interface CheckResult {
   actual: string;
   /** Why it failed, naming the defect; or the reason it was skipped. */
   message?: string;
+  /**
+   * `message` in every language, when the checklist step gave its sentence in fr/en/es: that
+   * sentence in the language, then the evidence as written (`en` is `message`). Absent in older files.
+   */
+  messages?: Localized;
 }
 
 export interface ActionRecord {
@@ -58,6 +63,12 @@ export interface ItemResult {
   verdict: ItemVerdict;
   /** One sentence: why this verdict (first failing check, the skip or n/a reason…). */
   reason?: string;
+  /**
+   * `reason` in every language, when it is a failed check's localized message (with its
+   * suffixes: the other problem, the connector's refusals and the POS's own words as written).
+   * Absent otherwise, and in older files: the reports then translate `reason` where they know its wording.
+   */
+  reasons?: Localized;
   durationMs: number;
   checks: CheckResult[];
   actions: ActionRecord[];

@@ -14,16 +14,45 @@
  * Run verdict: a required item failed → fail; else any item errored → error; else pass.
  * (Recommended/optional items are reported but do not decide the run.)
  */
+import { LANGS, type Lang, type Localized } from '../i18n.js';
 import type { CheckResult, ItemResult, ItemVerdict, RunSummary, RunVerdict } from './result.js';
 
-export function itemVerdict(checks: readonly CheckResult[], sentCommandUnderTest: boolean): { verdict: ItemVerdict; reason: string } {
+/**
+ * The words a failed item's reason adds around its check messages, in each language (`en` is
+ * what `reason` says). What they introduce (an errored check's text, the POS's words) is quoted as written.
+ */
+export const REASON_WORDS: Record<'also' | 'posSaid', Localized> = {
+  also: { fr: 'aussi :', en: 'also:', es: 'también:' },
+  posSaid: { fr: 'le TPV a dit :', en: 'the POS said:', es: 'el TPV dijo:' },
+};
+
+/** " (also: …)": the other problem of a failed item, in `lang`; its text in `lang` when it has one. */
+function alsoSuffix(also: CheckResult, lang: Lang): string {
+  const text = lang === 'en' ? (also.message ?? also.actual) : (also.messages?.[lang] ?? also.message ?? also.actual);
+  return ` (${REASON_WORDS.also[lang]} ${text})`;
+}
+
+/** The same suffix appended to the reason in every language. */
+export function appendToReasons(reasons: Localized, suffix: (lang: Lang) => string): Localized {
+  const out = {} as Localized;
+  for (const lang of LANGS) out[lang] = `${reasons[lang]}${suffix(lang)}`;
+  return out;
+}
+
+export function itemVerdict(checks: readonly CheckResult[], sentCommandUnderTest: boolean): { verdict: ItemVerdict; reason: string; reasons?: Localized } {
   const first = (status: CheckResult['status']) => checks.find((c) => c.status === status);
   const failed = first('failed');
   if (failed) {
     // Keep the breakdown in view: "fails X" alone would hide that the POS also hung.
     const also = first('errored');
     const reason = failed.message ?? failed.actual;
-    return { verdict: 'fail', reason: also ? `${reason} (also: ${also.message ?? also.actual})` : reason };
+    const reasons = failed.message !== undefined && failed.messages !== undefined ? failed.messages : undefined;
+    if (!also) return { verdict: 'fail', reason, ...(reasons ? { reasons } : {}) };
+    return {
+      verdict: 'fail',
+      reason: `${reason}${alsoSuffix(also, 'en')}`,
+      ...(reasons ? { reasons: appendToReasons(reasons, (lang) => alsoSuffix(also, lang)) } : {}),
+    };
   }
   const errored = first('errored');
   if (errored) return { verdict: 'error', reason: errored.message ?? errored.actual };

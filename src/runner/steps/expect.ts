@@ -20,15 +20,33 @@ import {
   type WireContext,
 } from '../expect.js';
 import { evaluateAnswersRemoved, evaluateNoFileEvent, evaluateRequests, evaluateRequestsLeft, evaluateUniqueRequests } from '../expect-tickets.js';
-import { message, type ItemContext } from '../item-context.js';
+import { LANGS, type Localized } from '../../i18n.js';
+import { message, type ItemContext, type StepMessage } from '../item-context.js';
 import { quietNote, QUIET_MS } from '../wire-watch.js';
 import type { StepRunner } from './step-runner.js';
 
 export const expectStep: StepRunner<ExpectStep> = {
   describe: (step) => `expect ${step.expect.type}`,
-  run: (step, ctx, at) => expectation(step.expect, ctx, at.index, step.message, false),
-  judgeAfterStop: (step, ctx, index) => expectation(step.expect, ctx, index, step.message, true),
+  run: (step, ctx, at) => expectation(step.expect, ctx, at.index, said(step), false),
+  judgeAfterStop: (step, ctx, index) => expectation(step.expect, ctx, index, said(step), true),
 };
+
+function said(step: ExpectStep): StepMessage {
+  return { ...(step.message !== undefined ? { message: step.message } : {}), ...(step.messages !== undefined ? { messages: step.messages } : {}) };
+}
+
+/** "— the operator answered no" after an operator check's own sentence, in each language. */
+const OPERATOR_SAID_NO: Localized = {
+  fr: "l'opérateur a répondu non",
+  en: 'the operator answered no',
+  es: 'el operador respondió que no',
+};
+
+function operatorRefusal(messages: Localized): Localized {
+  const out = {} as Localized;
+  for (const lang of LANGS) out[lang] = `${messages[lang]} — ${OPERATOR_SAID_NO[lang]}`;
+  return out;
+}
 
 /**
  * Waits for a pending evaluation to settle (it ends by itself once its window is past), then
@@ -39,7 +57,7 @@ async function watchUntilSettled(
   evaluate: (c: WireContext) => Evaluation,
   step: number,
   kind: string,
-  stepMessage: string | undefined,
+  stepMessage: StepMessage,
   quietEnds = true,
 ): Promise<void> {
   const { watch } = ctx.env;
@@ -59,10 +77,10 @@ async function watchUntilSettled(
   }
 }
 
-async function expectation(exp: Expectation, ctx: ItemContext, step: number, stepMessage: string | undefined, afterStop: boolean): Promise<void> {
+async function expectation(exp: Expectation, ctx: ItemContext, step: number, stepMessage: StepMessage, afterStop: boolean): Promise<void> {
   /** Judge this expectation when the item is over (order 1: after the checks that capture). */
   const defer = (run: (c: WireContext) => Evaluation, order = 0) => {
-    ctx.defer({ step, kind: exp.type, run, order, ...(stepMessage ? { message: stepMessage } : {}) });
+    ctx.defer({ step, kind: exp.type, run, order, ...stepMessage });
   };
   switch (exp.type) {
     case 'sends':
@@ -164,7 +182,8 @@ async function expectation(exp: Expectation, ctx: ItemContext, step: number, ste
           status: yes ? 'passed' : 'failed',
           expected: question,
           actual: `the operator answered "${answer}"`,
-          ...(yes ? {} : { message: stepMessage ? `${stepMessage} — the operator answered no` : 'the operator answered no' }),
+          ...(yes ? {} : { message: stepMessage.message ? `${stepMessage.message} — ${OPERATOR_SAID_NO.en}` : OPERATOR_SAID_NO.en }),
+          ...(!yes && stepMessage.message && stepMessage.messages ? { messages: operatorRefusal(stepMessage.messages) } : {}),
         });
       } catch (err) {
         ctx.checks.push({ kind: 'operator', step, status: 'skipped', expected: question, actual: 'no answer', message: `operator check: ${message(err)}` });
