@@ -36,3 +36,29 @@ export function mergeDeliveries(fired: readonly FiredFault[], reply: string, pre
   if (delivery.dropAfterBytes !== undefined) delivery.dropAfterBytes = Math.min(delivery.dropAfterBytes, length);
   return delivery;
 }
+
+/**
+ * Where a disconnect/reset with `dropAfterBytes` cuts the reply: the number of bytes of `text`
+ * that go out before the connection goes, or 0 when it goes instead of the reply. `offset` is
+ * where the reply's frame starts in `text` (a relayed reply may carry leading bytes).
+ */
+export function cutPoint(delivery: Delivery | undefined, text: string, offset = 0): number {
+  if (delivery?.drop !== 'disconnect' && delivery?.drop !== 'reset') return 0;
+  const bytes = Math.floor(delivery.dropAfterBytes ?? 0);
+  if (bytes <= 0) return 0;
+  return Math.min(text.length, offset + bytes);
+}
+
+/** Where a split fault cuts `text` into pieces, in order, each strictly inside it. */
+export function splitOffsets(delivery: Delivery | undefined, text: string, offset = 0): number[] {
+  const cuts = (delivery?.splitAt ?? []).map((n) => n + offset).filter((n) => Number.isInteger(n) && n > 0 && n < text.length);
+  return [...new Set(cuts)].sort((a, b) => a - b);
+}
+
+/** Whether carrying this delivery out involves waiting (latency, the pieces of a split, a partial reply before a cut). */
+export function deliveryWaits(delivery: Delivery | undefined, text: string, offset = 0): boolean {
+  if (delivery === undefined) return false;
+  if (delivery.delayMs !== undefined && delivery.delayMs > 0) return true;
+  if (cutPoint(delivery, text, offset) > 0) return true;
+  return delivery.drop === undefined && splitOffsets(delivery, text, offset).length > 0;
+}

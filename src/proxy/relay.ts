@@ -28,6 +28,7 @@ import { createFramer, type Framer, type FramerItem } from '../protocol/framer.j
 import type { TranscriptLog } from '../server/transcript-log.js';
 import { createReplyCutter, type CutReply, type ReplyCutter, type WaitingCommand } from './reply-cutter.js';
 import { Sleeps } from '../server/sleeps.js';
+import { cutPoint, deliveryWaits, splitOffsets } from '../faults/delivery.js';
 
 /** Unsent bytes either way before the other side stops being read. */
 export const OUTPUT_HIGH_WATER_BYTES = 64 * 1024;
@@ -537,22 +538,8 @@ function outgoing(output: Output, delivery: Delivery | undefined): { text: strin
   return { text: output.raw, offset: output.raw.indexOf(output.frame) };
 }
 
-function cutPoint(delivery: Delivery | undefined, text: string, offset: number): number {
-  if (delivery?.drop !== 'disconnect' && delivery?.drop !== 'reset') return 0;
-  const bytes = Math.floor(delivery.dropAfterBytes ?? 0);
-  if (bytes <= 0) return 0;
-  return Math.min(text.length, offset + bytes);
-}
-
-function splitOffsets(delivery: Delivery | undefined, text: string, offset: number): number[] {
-  const cuts = (delivery?.splitAt ?? []).map((n) => n + offset).filter((n) => Number.isInteger(n) && n > 0 && n < text.length);
-  return [...new Set(cuts)].sort((a, b) => a - b);
-}
-
 function mustWait(output: Output, delivery: Delivery | undefined): boolean {
   if (delivery === undefined) return false;
   const { text, offset } = outgoing(output, delivery);
-  if (delivery.delayMs !== undefined && delivery.delayMs > 0) return true;
-  if (cutPoint(delivery, text, offset) > 0) return true;
-  return delivery.drop === undefined && splitOffsets(delivery, text, offset).length > 0;
+  return deliveryWaits(delivery, text, offset);
 }

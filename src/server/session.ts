@@ -29,6 +29,7 @@ import type { ConnectionSink, ReplyOutput } from './machine-host.js';
 import { BAD_DATA_REPLY as BAD_DATA } from '../protocol/codec.js';
 import type { Framer, FramerItem } from '../protocol/framer.js';
 import { Sleeps } from './sleeps.js';
+import { cutPoint, deliveryWaits, splitOffsets } from '../faults/delivery.js';
 
 /** The framer contract, re-exported so the simulator and its test fakes need only this module. */
 export type { Framer, FramerItem };
@@ -156,7 +157,7 @@ export class Session implements ConnectionSink {
   }
 
   private send(output: Outgoing, delivery: Delivery | undefined): void {
-    if (this.pendingDeliveries === 0 && !mustWait(output, delivery)) {
+    if (this.pendingDeliveries === 0 && !deliveryWaits(delivery, delivery?.replaceWith ?? output.frame)) {
       this.deliverNow(output, delivery);
       this.maybeFinishHalfClose();
       return;
@@ -465,25 +466,6 @@ export class Session implements ConnectionSink {
     this.sleeps.cancelAll();
     this.options.onClosed(this.conn);
   }
-}
-
-function cutPoint(delivery: Delivery | undefined, text: string): number {
-  if (delivery?.drop !== 'disconnect' && delivery?.drop !== 'reset') return 0;
-  return Math.max(0, Math.min(text.length, Math.floor(delivery.dropAfterBytes ?? 0)));
-}
-
-function splitOffsets(delivery: Delivery | undefined, text: string): number[] {
-  const cuts = (delivery?.splitAt ?? []).filter((n) => Number.isInteger(n) && n > 0 && n < text.length);
-  return [...new Set(cuts)].sort((a, b) => a - b);
-}
-
-/** Whether delivering this reply involves waiting (latency, split, a partial reply before a cut). */
-function mustWait(output: ReplyOutput, delivery: Delivery | undefined): boolean {
-  if (delivery === undefined) return false;
-  const text = delivery.replaceWith ?? output.frame;
-  if (delivery.delayMs !== undefined && delivery.delayMs > 0) return true;
-  if (cutPoint(delivery, text) > 0) return true;
-  return delivery.drop === undefined && splitOffsets(delivery, text).length > 0;
 }
 
 function isGarbage(item: FramerItem): boolean {
