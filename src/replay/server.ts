@@ -13,7 +13,7 @@
  */
 import { createServer, type Server, type Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
-import { RuntimeError, UsageError } from '../errors.js';
+import { UsageError } from '../errors.js';
 import type { FaultChain } from '../faults/chain.js';
 import { createFramer, DEFAULT_MAX_FRAME_BYTES } from '../protocol/framer.js';
 import type { TranscriptEntry, TranscriptEventKind } from '../protocol/transcript.js';
@@ -21,6 +21,7 @@ import { Session, type SessionLoad } from '../server/session.js';
 import { TranscriptLog } from '../server/transcript-log.js';
 import { createMatcher, type Divergence, type DueAnswer, type ReplayMatcher } from './matcher.js';
 import { buildScript, scriptSize, type ReplayScript } from './script.js';
+import { closeServer, listenOn } from '../server/listen.js';
 
 export interface ReplayOptions {
   /** The recorded transcript to answer from (an item's transcript, `GET /transcript`, a proxy capture). */
@@ -190,7 +191,7 @@ export async function startReplay(options: ReplayOptions): Promise<ReplayHandle>
     pump();
   });
 
-  const bound = await listen(tcp, host, port);
+  const bound = await listenOn(tcp, host, port, 'protocol', { who: 'the replay connector', inUseHint: 'a simulator or a real CashlogyConnector?' });
   const size = scriptSize(script);
   event('machine', `replay connector started: ${size.frames} POS frame${size.frames === 1 ? '' : 's'} on ${size.connections} connection${size.connections === 1 ? '' : 's'} to follow, time scale ${timeScale}`);
 
@@ -225,31 +226,8 @@ export async function startReplay(options: ReplayOptions): Promise<ReplayHandle>
       closing = true;
       if (timer !== undefined) clearTimeout(timer);
       for (const session of sessions.values()) session.destroy();
-      closed = new Promise<void>((resolve) => tcp.close(() => resolve())).then(() => transcript.close());
+      closed = closeServer(tcp).then(() => transcript.close());
       return closed;
     },
   };
-}
-
-function listen(server: Server, host: string, port: number): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const onError = (err: NodeJS.ErrnoException) => {
-      const reason =
-        err.code === 'EADDRINUSE'
-          ? `port ${port} is already in use (a simulator or a real CashlogyConnector?); choose another with --port, or 0 for any free port`
-          : err.code === 'EACCES'
-            ? `permission denied for port ${port}; use a port above 1023 with --port`
-            : err.code === 'EADDRNOTAVAIL' || err.code === 'ENOTFOUND'
-              ? `address ${host} is not available on this machine (--host)`
-              : err.message;
-      reject(new RuntimeError('SIMULATOR', `cannot listen for the replay connector on ${host}:${port}: ${reason}`, { cause: err }));
-    };
-    server.once('error', onError);
-    server.once('listening', () => {
-      server.off('error', onError);
-      const address = server.address();
-      resolve(typeof address === 'object' && address !== null ? address.port : port);
-    });
-    server.listen({ host, port, exclusive: true });
-  });
 }

@@ -26,7 +26,7 @@ import type { MachineInput } from '../machine/api.js';
 import { parseDuration } from '../duration.js';
 import { TICKET_COMMAND_OF, type NokReason, type TicketsDialect } from '../tickets/dialect.js';
 import { asPartialOk, INIT_FRAME, machineFrame, readReply, type Money } from '../tickets/decide.js';
-import { leaveStale, newFolderState, noteAnswer, observe, type FileSeen, type FolderAction, type FolderState } from '../tickets/folder.js';
+import { leaveStale, MAX_REMEMBERED_NAMES, newFolderState, noteAnswer, observe, type FileSeen, type FolderAction, type FolderState } from '../tickets/folder.js';
 import { answerName, encodeAnswer, isRequestName, parseRequest, renderAnswer, type TicketOutcome, type TicketRequest } from '../tickets/messages.js';
 import type { ConnectionSink, ReplyOutput } from './machine-host.js';
 import type { TranscriptLog } from './transcript-log.js';
@@ -338,7 +338,7 @@ export class TicketsWatcher {
     if (earlier !== undefined && earlier !== action.name) {
       this.fileEvent(action.name, `reused ticket: ${action.name} carries ticket ${request.ticket}, already used by ${earlier} in this run`);
     }
-    if (this.tickets.size >= 10_000) this.tickets.delete(this.tickets.keys().next().value as string);
+    if (this.tickets.size >= MAX_REMEMBERED_NAMES) this.tickets.delete(this.tickets.keys().next().value as string);
     this.tickets.set(request.ticket, action.name);
     if (this.queue.length >= MAX_QUEUED_REQUESTS) {
       const message = `${MAX_QUEUED_REQUESTS} requests are already waiting for the machine`;
