@@ -62,8 +62,8 @@ async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'cashlogy-profile-'));
   try {
     const sim = values.raw
-      ? await startServer('raw node:net', process.env.PROFILE_NODE ?? process.execPath, ['--cpu-prof', '--cpu-prof-dir', dir, cli.rawServer, JSON.stringify(RAW_REPLIES)], jsonListening)
-      : await startServer(values.human ? 'simulate' : 'simulate --json', process.env.PROFILE_NODE ?? process.execPath, ['--cpu-prof', '--cpu-prof-dir', dir, ...simulateArgs(cli.bin, !values.human)], values.human ? humanListening : jsonListening);
+      ? await startServer('raw node:net', process.execPath, ['--cpu-prof', '--cpu-prof-dir', dir, cli.rawServer, JSON.stringify(RAW_REPLIES)], jsonListening)
+      : await startServer(values.human ? 'simulate' : 'simulate --json', process.execPath, ['--cpu-prof', '--cpu-prof-dir', dir, ...simulateArgs(cli.bin, !values.human)], values.human ? humanListening : jsonListening);
     const open = await Promise.all(Array.from({ length: clients }, () => BenchClient.open(sim.port)));
     await open[0]?.request('#I#', 2);
     const start = performance.now();

@@ -9,7 +9,7 @@ import { listFaultInfo, validateFaultSpec } from '../faults/registry.js';
 import { COMMAND_CODES } from '../protocol/commands.js';
 import { INTEGRATION_TYPES, POS_ACTIONS, POS_FEATURES } from '../pos/types.js';
 import { parseFramePattern } from './pattern-syntax.js';
-import { isPlainObject, toJsonSchema, type JsonSchema, type ObjectShape, type Property, type Shape } from '../format/shape.js';
+import { isPlainObject, jsonSchemaDocument, toJsonSchema, type JsonSchema, type ObjectShape, type Property, type Shape } from '../format/shape.js';
 
 const text = (description?: string): Shape => ({ kind: 'string', minLength: 1, noControl: 'multiline', ...(description ? { description } : {}) });
 
@@ -512,10 +512,7 @@ export const CHECKLIST_SCHEMA_ID = 'https://cashlogy-cert.dev/schema/checklist.s
 
 export function checklistJsonSchema(): JsonSchema {
   return {
-    $schema: 'https://json-schema.org/draft/2020-12/schema',
-    $id: CHECKLIST_SCHEMA_ID,
-    title: 'cashlogy-cert checklist',
-    ...toJsonSchema(checklistShape),
+    ...jsonSchemaDocument(CHECKLIST_SCHEMA_ID, 'cashlogy-cert checklist', checklistShape),
     $defs: { fault: toJsonSchema(faultSpecShape(listFaultInfo())) },
   };
 }

@@ -394,6 +394,16 @@ function validateProps(shape: ObjectShape, value: Record<string, unknown>, path:
   }
 }
 
+/** A whole JSON Schema document (draft 2020-12) for one of the formats: its id, its title and its shape. */
+export function jsonSchemaDocument(id: string, title: string, shape: Shape): JsonSchema {
+  return {
+    $schema: 'https://json-schema.org/draft/2020-12/schema',
+    $id: id,
+    title,
+    ...toJsonSchema(shape),
+  };
+}
+
 /** The JSON Schema (draft 2020-12 vocabulary) for a shape. */
 export function toJsonSchema(shape: Shape): JsonSchema {
   const doc = (schema: JsonSchema): JsonSchema => (shape.description !== undefined ? { description: shape.description, ...schema } : schema);

@@ -10,7 +10,7 @@
  *     - {value: 5000, recyclable: false, stacked: 2}
  */
 import { parseDuration } from '../duration.js';
-import { checkShape, isPlainObject, toJsonSchema, type JsonSchema, type ObjectShape, type Shape } from '../format/shape.js';
+import { checkShape, isPlainObject, jsonSchemaDocument, type JsonSchema, type ObjectShape, type Shape } from '../format/shape.js';
 import { DEFAULT_MAX_FRAME_BYTES } from '../protocol/framer.js';
 import { DEFAULT_TICKETS_DIALECT, resolveTicketsDialect, ticketsDialectShape, type TicketsDialect } from '../tickets/dialect.js';
 import { CANCEL_REPLIES, DISPENSE_LISTS, U2_LEVELS, type DialectOptions } from './api.js';
@@ -221,12 +221,7 @@ export const machineProfileShape: ObjectShape = {
 export const PROFILE_SCHEMA_ID = 'https://cashlogy-cert.dev/schema/profile.schema.json';
 
 export function machineProfileJsonSchema(): JsonSchema {
-  return {
-    $schema: 'https://json-schema.org/draft/2020-12/schema',
-    $id: PROFILE_SCHEMA_ID,
-    title: 'cashlogy-cert machine profile',
-    ...toJsonSchema(machineProfileShape),
-  };
+  return jsonSchemaDocument(PROFILE_SCHEMA_ID, 'cashlogy-cert machine profile', machineProfileShape);
 }
 
 /** Check a plain profile value (parsed YAML or an object) and normalise it; every problem at once, with its path. */

@@ -2,7 +2,7 @@
  * The POS profile (`pos.yaml`, docs/runner.md, Drivers), described once: the loader validates with
  * it and schema/pos.schema.json is generated from it.
  */
-import { toJsonSchema, type JsonSchema, type ObjectShape, type Property, type Shape } from '../format/shape.js';
+import { jsonSchemaDocument, type JsonSchema, type ObjectShape, type Property, type Shape } from '../format/shape.js';
 import { POLL_INTERVAL_BOUNDS_MS, REFERENCE_DESIGNS } from './reference-designs.js';
 import { INTEGRATION_TYPES, POS_ACTIONS, POS_FEATURES } from './types.js';
 
@@ -101,10 +101,5 @@ export const posProfileShape: ObjectShape = {
 export const POS_SCHEMA_ID = 'https://cashlogy-cert.dev/schema/pos.schema.json';
 
 export function posJsonSchema(): JsonSchema {
-  return {
-    $schema: 'https://json-schema.org/draft/2020-12/schema',
-    $id: POS_SCHEMA_ID,
-    title: 'cashlogy-cert POS profile',
-    ...toJsonSchema(posProfileShape),
-  };
+  return jsonSchemaDocument(POS_SCHEMA_ID, 'cashlogy-cert POS profile', posProfileShape);
 }

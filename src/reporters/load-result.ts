@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { InvalidInputError, CertError } from '../errors.js';
 import type { Issue } from '../format/issues.js';
-import { createReporter, describeValue, isPlainObject, toJsonSchema, validateShape, type JsonSchema, type ObjectShape, type Property, type Shape } from '../format/shape.js';
+import { createReporter, describeValue, isPlainObject, jsonSchemaDocument, validateShape, type JsonSchema, type ObjectShape, type Property, type Shape } from '../format/shape.js';
 import { readYaml, type YamlSource } from '../format/yaml.js';
 import { INTEGRATION_TYPES } from '../pos/types.js';
 import { LANGS, type Lang, type Localized } from '../i18n.js';
@@ -133,12 +133,7 @@ export const resultShape: ObjectShape = record(
 export const RESULT_SCHEMA_ID = 'https://cashlogy-cert.dev/schema/result.schema.json';
 
 export function resultJsonSchema(): JsonSchema {
-  return {
-    $schema: 'https://json-schema.org/draft/2020-12/schema',
-    $id: RESULT_SCHEMA_ID,
-    title: 'cashlogy-cert result.json',
-    ...toJsonSchema(resultShape),
-  };
+  return jsonSchemaDocument(RESULT_SCHEMA_ID, 'cashlogy-cert result.json', resultShape);
 }
 
 export function parseResult(text: string, file: string): RunResult {

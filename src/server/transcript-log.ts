@@ -24,8 +24,6 @@ export type TranscriptListener = (entry: TranscriptEntry) => void;
 export const TRANSCRIPT_MEMORY_ENTRIES = 20_000;
 /** Approximate bytes kept in memory before the oldest eighth spills to the file. */
 export const TRANSCRIPT_MEMORY_BYTES = 8 * 1024 * 1024;
-/** @deprecated The transcript no longer drops entries; kept for imports: the in-memory entry bound. */
-export const MAX_TRANSCRIPT_ENTRIES = TRANSCRIPT_MEMORY_ENTRIES;
 /** A page read back from the transcript holds at most this many bytes of JSON (at least one entry). */
 export const TRANSCRIPT_PAGE_MAX_BYTES = 8 * 1024 * 1024;
 

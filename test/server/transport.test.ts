@@ -9,7 +9,7 @@ import { createServer } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import type { MachineInput } from '../../src/machine/api.js';
 import { MachineHost } from '../../src/server/machine-host.js';
-import { MAX_TRANSCRIPT_ENTRIES, TranscriptLog } from '../../src/server/transcript-log.js';
+import { TRANSCRIPT_MEMORY_ENTRIES, TranscriptLog } from '../../src/server/transcript-log.js';
 import { CertError } from '../../src/errors.js';
 import { createSimulator, type FullSimulatorHandle } from '../../src/server/simulator.js';
 import { fakeParts, ScriptedEngine } from './fake-parts.js';
@@ -204,10 +204,10 @@ describe('transcript', () => {
   it('stays bounded in memory on a simulator left running, and keeps every entry (spilled to disk)', () => {
     const log = new TranscriptLog(() => 0);
     try {
-      for (let i = 0; i <= MAX_TRANSCRIPT_ENTRIES; i++) log.frame('in', 1, `#${i}#`);
-      expect(log.stats().memoryEntries).toBeLessThanOrEqual(MAX_TRANSCRIPT_ENTRIES);
-      expect(log.size()).toBe(MAX_TRANSCRIPT_ENTRIES + 1);
-      expect(log.tail(1)[0]?.data).toBe(`#${MAX_TRANSCRIPT_ENTRIES}#`);
+      for (let i = 0; i <= TRANSCRIPT_MEMORY_ENTRIES; i++) log.frame('in', 1, `#${i}#`);
+      expect(log.stats().memoryEntries).toBeLessThanOrEqual(TRANSCRIPT_MEMORY_ENTRIES);
+      expect(log.size()).toBe(TRANSCRIPT_MEMORY_ENTRIES + 1);
+      expect(log.tail(1)[0]?.data).toBe(`#${TRANSCRIPT_MEMORY_ENTRIES}#`);
       expect(log.all()[0]?.data).toBe('#0#');
     } finally {
       log.close();
