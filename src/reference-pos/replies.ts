@@ -63,6 +63,13 @@ export function expectedFields(frame: string): number | undefined {
   return SUCCESS_FIELDS[code];
 }
 
+/**
+ * Error statuses no source shows with data fields (§3: a bare `#ER:BUSY#`; S-VB compares the
+ * first 9 characters): whole as soon as they arrive, with no wait for fields that never come.
+ * `ER:GENERIC` may carry the amounts a dispense moved (§3), so it is not one of them.
+ */
+const FIELDLESS_ERRORS = ['#ER:BUSY#', '#ER:ILLEGAL#', '#ER:BAD_DATA#'] as const;
+
 export type Shape =
   /** Whole: `length` characters of the buffer are this reply. */
   | { kind: 'complete'; length: number }
@@ -82,6 +89,7 @@ export type Shape =
  */
 export function replyShape(sentFrame: string, buffer: string): Shape {
   if (!buffer.startsWith('#') || buffer.length < 3) return { kind: 'incomplete' };
+  for (const status of FIELDLESS_ERRORS) if (buffer.startsWith(status)) return { kind: 'complete', length: status.length };
   const expected = expectedFields(sentFrame);
   // Walk the `#` separators: the status, then `expected` data fields.
   const wanted = expected === undefined ? undefined : expected + 1;

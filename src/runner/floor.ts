@@ -10,13 +10,22 @@
  *   latency fault               `ms − jitter` per reply it is certain to delay: armed in `setup`
  *                               or a `fault` step, without `probability` below 1 and without an
  *                               `nth` above 1, it delays at most `times` replies (default 1;
- *                               unbounded with `for`), and each later action step that
- *                               necessarily sends a command the trigger matches (startup #I#,
- *                               sale #C#, refund #P#, backoffice #G#) waits for one reply
+ *                               unbounded with `for`), and each command a later action step
+ *                               necessarily sends, in the POS's integration, that the trigger
+ *                               matches waits for one reply (ACTION_COMMANDS below)
+ *   start-up                    machine time, scaled: the first `startup` an item waits for
+ *                               sends `#I#` to a machine the runner has just reset, so it is a
+ *                               cold start (`initCold`), unless a fault other than latency could
+ *                               take that `#I#` (a trigger on `I` or on any command)
  *   customer inserts            machine time, scaled: each note `noteAccept`, each coin
- *                               `coinAccept` of the profile, × the time scale
- *   automatic customer          per later `sale` action: its delay (`delayMs`, default the
- *                               profile's `customerDelay`) and the pieces of `pay`, scaled
+ *                               `coinAccept` of the profile, × the time scale, for the part
+ *                               that outlasts the wall-clock waits after the step (the
+ *                               validator works while they run), when a later `outcome`
+ *                               expectation makes the item wait for the money
+ *   automatic customer          per later waited-for `sale` action: its delay (`delayMs`,
+ *                               default the profile's `customerDelay`) and the pieces of `pay`,
+ *                               scaled; not counted when the item arms a fault other than
+ *                               latency (it may end the sale before the customer pays)
  *
  * Everything else is left out because a correct POS may legitimately avoid it (a `within`
  * window ends as soon as the frame comes; `silence`, `busy` and `refuse` end early when the POS
@@ -26,13 +35,16 @@
 import { parseDuration } from '../duration.js';
 import type { ChecklistItem, Step } from '../checklist/types.js';
 import type { FaultSpec } from '../faults/spec.js';
-import type { PosAction } from '../pos/types.js';
+import type { MachineProfile } from '../machine/profile.js';
+import type { IntegrationType, PosAction } from '../pos/types.js';
 
 /** The machine durations the floor needs (a subset of the profile's `durations`), in simulated ms. */
 export interface FloorMachine {
   noteAcceptMs: number;
   coinAcceptMs: number;
   customerDelayMs: number;
+  /** The first `#I#` after a reset. Absent: not counted. */
+  initColdMs?: number;
   /** Note denominations in cents; every other value is a coin. */
   notes: readonly number[];
 }
@@ -42,6 +54,8 @@ export interface FloorOptions {
   timeScale: number;
   /** Absent: machine durations count as 0 (the floor stays a lower bound). */
   machine?: FloorMachine;
+  /** The POS's integration: which commands its actions necessarily send. Absent: none (no latency counted). */
+  integration?: IntegrationType;
 }
 
 export interface ItemFloor {
@@ -58,17 +72,30 @@ export interface RunFloor {
   items: ItemFloor[];
 }
 
-/** Commands each POS action necessarily sends (protocol.md §7): what a `command` trigger can match. */
-const ACTION_COMMANDS: Readonly<Record<PosAction, readonly string[]>> = {
-  startup: ['I'],
-  sale: ['C'],
-  refund: ['P'],
-  cancel: [],
-  backoffice: ['G'],
-  refill: [],
-  'close-day': [],
-  shutdown: [],
+/**
+ * Commands each POS action necessarily sends, by integration (protocol.md §4, §7): what a
+ * `command` trigger can certainly match. Only what every correct integration of that style
+ * sends: a complete sale opens acceptance with `#B#` but may end by cancelling; a mixed sale
+ * may be an Express `#C#` or a no-screen `#B#`, so neither is certain; a tickets POS sends no
+ * frame at all (the look-alike does).
+ */
+const NONE: readonly string[] = [];
+const ACTION_COMMANDS: Readonly<Record<IntegrationType, Readonly<Partial<Record<PosAction, readonly string[]>>>>> = {
+  express: { startup: ['I'], sale: ['C'], backoffice: ['G'] },
+  complete: { startup: ['I'], sale: ['B'], refund: ['P'] },
+  mixed: { startup: ['I'], refund: ['P'], backoffice: ['G'] },
+  tickets: {},
 };
+
+function commandsOf(action: PosAction, integration: IntegrationType | undefined): readonly string[] {
+  return integration === undefined ? NONE : (ACTION_COMMANDS[integration][action] ?? NONE);
+}
+
+/** What the floor needs of a machine profile. */
+export function floorMachineOf(profile: Pick<MachineProfile, 'durations' | 'notes'>): FloorMachine {
+  const { noteAcceptMs, coinAcceptMs, customerDelayMs, initColdMs } = profile.durations;
+  return { noteAcceptMs, coinAcceptMs, customerDelayMs, initColdMs, notes: profile.notes.map((n) => n.value) };
+}
 
 /** The floor of the items that will run; `items` come in run order, already selected and applicable. */
 export function runFloor(items: readonly ChecklistItem[], options: FloorOptions): RunFloor {
@@ -83,6 +110,7 @@ export function itemFloor(item: ChecklistItem, options: FloorOptions): ItemFloor
   let waitsMs = 0;
   let machineSimMs = 0;
   const steps = item.steps;
+  const anyDomainFault = steps.some((s) => faultsOf(s).some((f) => f.type !== 'latency'));
   steps.forEach((step, index) => {
     const later = steps.slice(index + 1);
     switch (step.kind) {
@@ -90,19 +118,17 @@ export function itemFloor(item: ChecklistItem, options: FloorOptions): ItemFloor
         waitsMs += nonNegative(step.ms);
         break;
       case 'customer':
-        waitsMs += nonNegative(step.afterMs);
-        if (step.insert && options.machine) machineSimMs += insertMs(step.insert, options.machine);
-        break;
       case 'operator':
         waitsMs += nonNegative(step.afterMs);
         break;
       case 'fault':
-        waitsMs += latencyFloor(step.fault, later);
+        waitsMs += latencyFloor(step.fault, later, options.integration);
         break;
       case 'setup':
-        for (const fault of step.faults ?? []) waitsMs += latencyFloor(fault, later);
-        if (step.customer?.mode === 'auto' && options.machine) {
-          const sales = later.filter((s) => s.kind === 'action' && s.action === 'sale').length;
+        for (const fault of step.faults ?? []) waitsMs += latencyFloor(fault, later, options.integration);
+        // A fault may end a sale before the automatic customer pays (a jam, an error reply…).
+        if (step.customer?.mode === 'auto' && options.machine && !anyDomainFault) {
+          const sales = later.filter((s) => s.kind === 'action' && s.action === 'sale' && s.wait).length;
           const delay = step.customer.delayMs ?? options.machine.customerDelayMs;
           machineSimMs += sales * (nonNegative(delay) + insertMs(step.customer.pay ?? [], options.machine));
         }
@@ -111,12 +137,36 @@ export function itemFloor(item: ChecklistItem, options: FloorOptions): ItemFloor
         break;
     }
   });
-  const machineMs = machineSimMs * options.timeScale;
+  machineSimMs += coldStartMs(steps, options);
+  const machineMs = machineSimMs * options.timeScale + insertTailMs(steps, options);
   return { id: item.id, waitsMs, machineMs, floorMs: waitsMs + machineMs };
 }
 
+function faultsOf(step: Step): readonly FaultSpec[] {
+  return step.kind === 'setup' ? (step.faults ?? []) : step.kind === 'fault' ? [step.fault] : [];
+}
+
+/**
+ * Pieces a `customer` step inserts go through the validator while the next steps already run,
+ * so their machine time counts only where it outlasts the wall-clock waits after it, and only
+ * when a later `expect: {outcome}` makes the item wait for the money to be counted. Wall ms.
+ */
+function insertTailMs(steps: readonly Step[], options: FloorOptions): number {
+  const machine = options.machine;
+  if (machine === undefined) return 0;
+  let tail = 0;
+  steps.forEach((step, index) => {
+    if (step.kind !== 'customer' || !step.insert?.length) return;
+    const later = steps.slice(index + 1);
+    if (!later.some((s) => s.kind === 'expect' && s.expect.type === 'outcome')) return;
+    const wallAfter = later.reduce((sum, s) => sum + (s.kind === 'wait' ? nonNegative(s.ms) : s.kind === 'customer' || s.kind === 'operator' ? nonNegative(s.afterMs) : 0), 0);
+    tail = Math.max(tail, insertMs(step.insert, machine) * options.timeScale - wallAfter);
+  });
+  return tail;
+}
+
 /** What a latency fault certainly adds: its delay for each reply it must delay (see the header). */
-export function latencyFloor(fault: FaultSpec, later: readonly Step[]): number {
+export function latencyFloor(fault: FaultSpec, later: readonly Step[], integration?: IntegrationType): number {
   if (fault.type !== 'latency') return 0;
   const on = fault.on ?? {};
   if (on.probability !== undefined && on.probability < 1) return 0;
@@ -124,13 +174,28 @@ export function latencyFloor(fault: FaultSpec, later: readonly Step[]): number {
   const delay = (parseDuration(fault['ms']) ?? 1000) - (parseDuration(fault['jitter']) ?? 0);
   if (!(delay > 0)) return 0;
   const command = on.command;
-  const actions = later.filter((s) => {
-    if (s.kind !== 'action') return false;
-    const sends = ACTION_COMMANDS[s.action];
-    return command === undefined ? sends.length > 0 : sends.includes(command);
-  }).length;
+  const replies = later.reduce((sum, s) => {
+    if (s.kind !== 'action') return sum;
+    const sends = commandsOf(s.action, integration);
+    return sum + (command === undefined ? sends.length : sends.filter((c) => c === command).length);
+  }, 0);
   const times = fault['for'] !== undefined ? Number.POSITIVE_INFINITY : (on.times ?? 1);
-  return delay * Math.min(actions, times);
+  return delay * Math.min(replies, times);
+}
+
+/**
+ * The cold start of the item's first waited-for `startup`, in simulated ms (see the header). A
+ * fault that could answer or swallow that `#I#` instead (busy, error, drop, restart…) may skip
+ * the start-up; a latency fault only adds to it.
+ */
+function coldStartMs(steps: readonly Step[], options: FloorOptions): number {
+  const initColdMs = options.machine?.initColdMs;
+  if (initColdMs === undefined || !commandsOf('startup', options.integration).includes('I')) return 0;
+  for (const step of steps) {
+    if (faultsOf(step).some((f) => f.type !== 'latency' && (f.on?.command === undefined || f.on.command === 'I'))) return 0;
+    if (step.kind === 'action' && step.action === 'startup') return step.wait ? nonNegative(initColdMs) : 0;
+  }
+  return 0;
 }
 
 function insertMs(pieces: readonly number[], machine: FloorMachine): number {

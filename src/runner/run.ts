@@ -17,7 +17,7 @@ import { TOOL_VERSION } from '../version.js';
 import { loadProfile } from '../server/load-profile.js';
 import { coverageItems, coverageOf, coverageRecord } from './coverage.js';
 import type { RunEvent } from './events.js';
-import { runFloor, type FloorMachine } from './floor.js';
+import { floorMachineOf, runFloor, type FloorMachine } from './floor.js';
 import { blankItem } from './item.js';
 import { message } from './item-context.js';
 import { connectorRun } from './connector.js';
@@ -153,7 +153,7 @@ export async function runChecklist(options: RunOptions): Promise<RunResult> {
   const verdict = runVerdict(items);
   const floor = runFloor(
     selected.filter((item) => ranOnLane.has(item.id)),
-    { timeScale, machine: floorMachine(options.profile ?? DEFAULT_PROFILE) },
+    { timeScale, machine: floorMachine(options.profile ?? DEFAULT_PROFILE), integration: options.pos.integration },
   );
   // Rounded item by item, so the floors of shards merged later add up to this one exactly.
   const summary = { ...summarize(items), floorMs: floor.items.reduce((sum, item) => sum + Math.round(item.floorMs), 0) };
@@ -218,8 +218,7 @@ export async function runChecklist(options: RunOptions): Promise<RunResult> {
 /** The profile's durations for the floor; a profile that does not load leaves them out (the lane reports that problem). */
 function floorMachine(profile: string): FloorMachine | undefined {
   try {
-    const p = loadProfile(profile);
-    return { noteAcceptMs: p.durations.noteAcceptMs, coinAcceptMs: p.durations.coinAcceptMs, customerDelayMs: p.durations.customerDelayMs, notes: p.notes.map((n) => n.value) };
+    return floorMachineOf(loadProfile(profile));
   } catch {
     return undefined;
   }

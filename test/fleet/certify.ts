@@ -11,7 +11,9 @@ import type { PosProfile } from '../../src/pos/types.js';
 import type { ReferencePos, ReferencePosOptions } from '../../src/reference-pos/pos.js';
 import type { TicketsPos, TicketsPosOptions } from '../../src/reference-pos/tickets.js';
 import type { ItemResult, RunResult } from '../../src/runner/result.js';
-import { runChecklist } from '../../src/runner/run.js';
+import { DEFAULT_PROFILE, runChecklist } from '../../src/runner/run.js';
+import { floorMachineOf, itemFloor } from '../../src/runner/floor.js';
+import { loadProfile } from '../../src/server/load-profile.js';
 
 export type Integration = 'express' | 'complete' | 'mixed';
 
@@ -84,10 +86,11 @@ export async function certify(
   integration: Integration,
   create: (options: ReferencePosOptions) => ReferencePos,
   options: CertifyOptions = {},
-): Promise<{ items: ItemResult[]; verdicts: RunResult['verdict'][] }> {
+): Promise<{ items: ItemResult[]; verdicts: RunResult['verdict'][]; floors: ItemFloorCheck[] }> {
   const { only } = options;
   const items: ItemResult[] = [];
   const verdicts: RunResult['verdict'][] = [];
+  const floors: ItemFloorCheck[] = [];
   for (const name of CHECKLISTS[integration]) {
     const shipped = await checklist(name);
     const list = only === undefined ? shipped : withShortWindows(shipped);
@@ -115,8 +118,33 @@ export async function certify(
     });
     items.push(...result.items);
     verdicts.push(result.verdict);
+    const machine = floorMachineOf(loadProfile(DEFAULT_PROFILE));
+    for (const item of result.items) {
+      const declared = list.items.find((i) => i.id === item.id);
+      // Not applicable, or skipped before it started (a failed dependency): nothing ran.
+      const ran = item.verdict !== 'not-applicable' && !(item.verdict === 'skipped' && item.actions.length === 0);
+      if (declared === undefined || !ran) continue;
+      const floor = itemFloor(declared, { timeScale: 0.01, machine, integration });
+      floors.push({ id: item.id, floorMs: floor.floorMs, durationMs: item.durationMs });
+    }
   }
-  return { items, verdicts };
+  return { items, verdicts, floors };
+}
+
+/** An item's floor (src/runner/floor.ts) next to how long it really took. */
+export interface ItemFloorCheck {
+  id: string;
+  floorMs: number;
+  durationMs: number;
+}
+
+/**
+ * Items that took less than their floor: the floor claims to be a lower bound for any correct
+ * POS, so one item under it means the floor counts a wait a correct run can avoid. Timers may
+ * fire up to a millisecond early and durations are rounded: 2 ms of slack.
+ */
+export function underFloor(floors: readonly ItemFloorCheck[]): string[] {
+  return floors.filter((f) => f.durationMs + 2 < f.floorMs).map((f) => `${f.id}: took ${f.durationMs} ms, floor ${Math.round(f.floorMs)} ms`);
 }
 
 /** The POS profile of a tickets POS under test (it refunds too, so TIX-02 applies). */

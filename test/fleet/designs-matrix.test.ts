@@ -7,7 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { REFERENCE_DESIGNS, type ReferenceDesign } from '../../src/pos/reference-designs.js';
 import { ReferencePos } from '../../src/reference-pos/pos.js';
-import { certify, explain, notPassing, requiredProblems, type Integration } from './certify.js';
+import { certify, explain, notPassing, requiredProblems, underFloor, type Integration } from './certify.js';
 import { allPairs, pairsOf, pairwise } from './pairwise.js';
 
 const DESIGNS = pairwise(REFERENCE_DESIGNS) as ReferenceDesign[];
@@ -32,7 +32,7 @@ const cases: Case[] = DESIGNS.flatMap((design) => (['express', 'complete', 'mixe
 // Each run mostly waits on timers (customer delays, polling): run them side by side.
 describe.concurrent('every correct design passes every shipped checklist with exit 0', () => {
   it.for<Case>(cases)('%s (%s)', { timeout: 300_000 }, async ([, integration, design], { expect }) => {
-    const { items, verdicts } = await certify(integration, (o) => new ReferencePos(o), { pos: { design } });
+    const { items, verdicts, floors } = await certify(integration, (o) => new ReferencePos(o), { pos: { design } });
     expect(requiredProblems(items), `design ${label(design)} (${integration})`).toEqual([]);
     // Recommended and optional items do not gate the run, but a correct design must not be
     // told it did something wrong either: every item passes (or is an operator question).
@@ -40,5 +40,7 @@ describe.concurrent('every correct design passes every shipped checklist with ex
     // 0 errors at any level, and every run's verdict is pass (exit 0).
     expect(items.filter((i) => i.verdict === 'error').map(explain)).toEqual([]);
     expect(verdicts.every((v) => v === 'pass')).toBe(true);
+    // The floor the run prints is a lower bound for every correct design, item by item.
+    expect(underFloor(floors), `design ${label(design)} (${integration})`).toEqual([]);
   });
 });

@@ -26,7 +26,9 @@ describe('replyShape (pure)', () => {
     ['#I#', '#', 'incomplete'],
     ['#I#', '#0#', 'maybe'],
     ['#I#', '#0#2.01#', 'complete'],
-    ['#I#', '#ER:BUSY#', 'maybe'],
+    ['#I#', '#ER:BUSY#', 'complete'],
+    ['#Q#', '#ER:ILLEGAL#', 'complete'],
+    ['#P#1010#0#0#0#', '#ER:GENERIC#', 'maybe'],
     ['#?#', '#0##', 'complete'],
     ['#?#1110,1120#0#', '#0#1110|1|a|b|||#', 'maybe'],
     ['#?#1110,1120#0#', '#0#1110|1|a|b|||#1120|0|c|d|||#', 'complete'],
@@ -35,7 +37,10 @@ describe('replyShape (pure)', () => {
   });
 
   it('tells a short error reply from a success reply still arriving', () => {
-    expect(replyShape('#I#', '#ER:BUSY#')).toEqual({ kind: 'maybe', why: 'short-error' });
+    // ER:GENERIC may still bring the amounts a dispense moved; ER:BUSY never has fields.
+    expect(replyShape('#P#1010#0#0#0#', '#ER:GENERIC#')).toEqual({ kind: 'maybe', why: 'short-error' });
+    expect(replyShape('#I#', '#ER:BUSY#')).toEqual({ kind: 'complete', length: 9 });
+    expect(replyShape('#I#', '#ER:BUSY##0#')).toEqual({ kind: 'complete', length: 9 });
     expect(replyShape('#I#', '#0#')).toEqual({ kind: 'maybe', why: 'short-success' });
   });
 });
@@ -52,9 +57,16 @@ describe('CashlogyConnection over a real socket', () => {
   });
 
   it('takes a short error reply after a brief silence', async () => {
-    fake = await startFakeConnector(() => '#ER:BUSY#');
+    fake = await startFakeConnector(() => '#ER:GENERIC#');
     const c = connect(fake.port);
+    await expect(c.send('P', [1010, 0, 0, 0])).resolves.toMatchObject({ status: 'ER:GENERIC', fields: [] });
+  });
+
+  it('takes a fieldless error status at once, and the next reply as the next command\'s', async () => {
+    fake = await startFakeConnector((frame) => (frame === '#I#' ? '#ER:BUSY#' : '#0#'));
+    const c = connect(fake.port, { shortReplyIdleMs: 60_000 });
     await expect(c.send('I')).resolves.toMatchObject({ status: 'ER:BUSY', fields: [] });
+    await expect(c.send('Z')).resolves.toMatchObject({ status: '0', fields: [] });
   });
 
   it('sends one command at a time, in order, even when called concurrently', async () => {

@@ -8,8 +8,10 @@ import { parseChecklist, loadChecklist } from '../../src/checklist/load.js';
 import { CHECKLISTS_DIR } from '../../src/checklist/select.js';
 import { itemFloor, runFloor, type FloorMachine } from '../../src/runner/floor.js';
 import { floorLine } from '../../src/cli/progress.js';
+import type { IntegrationType } from '../../src/pos/types.js';
 
 const MACHINE: FloorMachine = { noteAcceptMs: 1500, coinAcceptMs: 300, customerDelayMs: 1000, notes: [500, 1000, 2000, 5000] };
+const WITH_INIT: FloorMachine = { ...MACHINE, initColdMs: 8000 };
 
 function checklistOf(stepsYaml: string): ReturnType<typeof parseChecklist> {
   const indented = stepsYaml
@@ -35,10 +37,10 @@ ${indented}
   return parseChecklist(text, 'floor-test.yaml');
 }
 
-function floorOf(stepsYaml: string, timeScale = 1, machine?: FloorMachine) {
+function floorOf(stepsYaml: string, timeScale = 1, machine?: FloorMachine, integration: IntegrationType | null = 'express') {
   const item = checklistOf(stepsYaml).items[0];
   if (!item) throw new Error('no item parsed');
-  return itemFloor(item, { timeScale, ...(machine ? { machine } : {}) });
+  return itemFloor(item, { timeScale, ...(machine ? { machine } : {}), ...(integration ? { integration } : {}) });
 }
 
 describe('itemFloor', () => {
@@ -65,12 +67,44 @@ describe('itemFloor', () => {
   amount: 700
   wait: false
 - customer: {insert: [500, 200], after: 0ms, within: 30s}
+- expect: {outcome: {outcome: completed}}
 `,
       0.1,
       MACHINE,
     );
     expect(floor.machineMs).toBeCloseTo((1500 + 300) * 0.1, 6);
     expect(floor.floorMs).toBeCloseTo(180, 6);
+  });
+
+  it('counts inserted pieces only where the validator outlasts the waits after them, and only when an outcome waits for them', () => {
+    // The note goes through the validator (150 ms at 0.1) during the 100 ms wait: 50 ms more.
+    const overlapping = floorOf(
+      `
+- action: sale
+  amount: 500
+  wait: false
+- customer: {insert: [500], after: 0ms, within: 30s}
+- wait: 100ms
+- expect: {outcome: {outcome: completed}}
+`,
+      0.1,
+      MACHINE,
+    );
+    expect(overlapping.waitsMs).toBe(100);
+    expect(overlapping.machineMs).toBeCloseTo(50, 6);
+    // Nothing waits for the money to be counted: the item may end while the validator works.
+    const unawaited = floorOf(
+      `
+- action: sale
+  amount: 500
+  wait: false
+- customer: {insert: [500], after: 0ms, within: 30s}
+- expect: {sends: "#Q#", within: 5s}
+`,
+      0.1,
+      MACHINE,
+    );
+    expect(unawaited.machineMs).toBe(0);
   });
 
   it('counts the automatic customer once per later sale: its delay and its pieces', () => {
@@ -88,6 +122,20 @@ describe('itemFloor', () => {
       MACHINE,
     );
     expect(floor.machineMs).toBeCloseTo(2 * (1000 + 1500) * 0.01, 6);
+    // A fault that may end a sale before the customer pays leaves the customer out.
+    const jammed = floorOf(
+      `
+- setup:
+    customer: {mode: auto, pay: [1000]}
+    faults:
+      - {type: note-jam, for: 1s, on: {command: C}}
+- action: sale
+  amount: 1000
+`,
+      0.01,
+      MACHINE,
+    );
+    expect(jammed.machineMs).toBe(0);
   });
 
   it('counts a latency fault once per later action that must wait for a reply it delays, at most `times`', () => {
@@ -121,6 +169,76 @@ describe('itemFloor', () => {
     expect(onlyC.waitsMs).toBe(800);
   });
 
+  it('counts only the commands the POS\'s integration necessarily sends', () => {
+    const steps = `
+- setup:
+    faults:
+      - {type: latency, ms: 300, on: {times: 1000}}
+- action: startup
+- action: sale
+  amount: 990
+- action: refund
+  amount: 990
+`;
+    // Express: #I#, #C# (an Express POS has no refund command).
+    expect(floorOf(steps, 1, undefined, 'express').waitsMs).toBe(600);
+    // Complete: #I#, #B# (the sale may be cancelled before #J#), #P#.
+    expect(floorOf(steps, 1, undefined, 'complete').waitsMs).toBe(900);
+    // Mixed: a sale is #C# or #B#, neither certain.
+    expect(floorOf(steps, 1, undefined, 'mixed').waitsMs).toBe(600);
+    // Tickets: the POS sends no frame; unknown integration: nothing is certain.
+    expect(floorOf(steps, 1, undefined, 'tickets').waitsMs).toBe(0);
+    expect(floorOf(steps, 1, undefined, null).waitsMs).toBe(0);
+    // A trigger on #C# delays nothing a complete POS must send.
+    const onC = `
+- setup:
+    faults:
+      - {type: latency, ms: 300, on: {command: C, times: 10}}
+- action: startup
+- action: sale
+  amount: 990
+`;
+    expect(floorOf(onC, 1, undefined, 'complete').waitsMs).toBe(0);
+    expect(floorOf(onC, 1, undefined, 'express').waitsMs).toBe(300);
+  });
+
+  it('counts the cold start of the first start-up the item waits for, scaled', () => {
+    const plain = floorOf(
+      `
+- action: startup
+- action: startup
+`,
+      0.01,
+      WITH_INIT,
+    );
+    // Only the first #I# after the runner's reset is a cold start.
+    expect(plain.machineMs).toBeCloseTo(80, 6);
+    // A latency fault on #I# adds to it.
+    const slow = floorOf(
+      `
+- setup:
+    faults:
+      - {type: latency, ms: 300, on: {command: I}}
+- action: startup
+`,
+      0.01,
+      WITH_INIT,
+    );
+    expect(slow.floorMs).toBeCloseTo(380, 6);
+    // A fault that may answer #I# itself, an action not waited for, a tickets POS, no duration known: none.
+    for (const [steps, integration, machine] of [
+      ['- setup:\n    faults:\n      - {type: busy, on: {command: I}}\n- action: startup', 'express', WITH_INIT],
+      ['- fault: {type: silence, for: 1s}\n- action: startup', 'express', WITH_INIT],
+      ['- action: startup\n  wait: false', 'express', WITH_INIT],
+      ['- action: startup', 'tickets', WITH_INIT],
+      ['- action: startup', 'express', MACHINE],
+    ] as const) {
+      expect(floorOf(steps, 0.01, machine, integration).machineMs, steps).toBe(0);
+    }
+    // A fault on another command leaves the cold start certain.
+    expect(floorOf('- setup:\n    faults:\n      - {type: busy, on: {command: C}}\n- action: startup', 0.01, WITH_INIT).machineMs).toBeCloseTo(80, 6);
+  });
+
   it('leaves out what a correct POS may avoid: a chance, a later nth, windows, other faults', () => {
     const floor = floorOf(`
 - setup:
@@ -139,7 +257,7 @@ describe('itemFloor', () => {
 describe('runFloor', () => {
   it('adds up the items: the shipped express checklist declares its waits in four items', () => {
     const checklist = loadChecklist(join(CHECKLISTS_DIR, 'chapter7-express.yaml'));
-    const floor = runFloor(checklist.items, { timeScale: 0.01, machine: MACHINE });
+    const floor = runFloor(checklist.items, { timeScale: 0.01, machine: MACHINE, integration: 'express' });
     expect(floor.items).toHaveLength(checklist.items.length);
     const byId = new Map(floor.items.map((item) => [item.id, item]));
     // EXP-08: customer inserts after 200 ms, cancels after 2 s.
