@@ -215,7 +215,17 @@ async function stopGroup(tree: TreeProcess, graceMs: number): Promise<void> {
     killGroup(tree.pid, 'SIGKILL', [...extra, ...descendants(tree.pid)]);
     await waitUntil(() => !groupAlive(tree.pid) && extra.every((p) => !pidAlive(p)), 5000);
   }
-  await Promise.race([tree.exited, sleep(1000)]);
+  await exitedOrAfter(tree, 1000);
+}
+
+/** The tree's exit, or `limitMs` at most; the timer goes with it, so a stopped POS keeps no process alive. */
+async function exitedOrAfter(tree: TreeProcess, limitMs: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await Promise.race([tree.exited, new Promise<void>((resolve) => (timer = setTimeout(resolve, limitMs)))]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 function killGroup(pid: number, signal: NodeJS.Signals, extra: number[]): void {
