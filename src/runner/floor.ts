@@ -10,13 +10,14 @@
  *   latency fault               `ms − jitter` per reply it is certain to delay: armed in `setup`
  *                               or a `fault` step, without `probability` below 1 and without an
  *                               `nth` above 1, it delays at most `times` replies (default 1;
- *                               unbounded with `for`), and each command a later action step
- *                               necessarily sends, in the POS's integration, that the trigger
- *                               matches waits for one reply (ACTION_COMMANDS below)
+ *                               unbounded with `for`), and each command a later action step the
+ *                               item waits for necessarily sends, in the POS's integration,
+ *                               that the trigger matches waits for one reply (ACTION_COMMANDS)
  *   start-up                    machine time, scaled: the first `startup` an item waits for
  *                               sends `#I#` to a machine the runner has just reset, so it is a
- *                               cold start (`initCold`), unless a fault other than latency could
- *                               take that `#I#` (a trigger on `I` or on any command)
+ *                               cold start (`initCold`), unless a fault that does more than
+ *                               delay a reply (not latency, not split) could take that `#I#`
+ *                               (a trigger on `I` or on any command)
  *   customer inserts            machine time, scaled: each note `noteAccept`, each coin
  *                               `coinAccept` of the profile, × the time scale, for the part
  *                               that outlasts the wall-clock waits after the step (the
@@ -24,8 +25,8 @@
  *                               expectation makes the item wait for the money
  *   automatic customer          per later waited-for `sale` action: its delay (`delayMs`,
  *                               default the profile's `customerDelay`) and the pieces of `pay`,
- *                               scaled; not counted when the item arms a fault other than
- *                               latency (it may end the sale before the customer pays)
+ *                               scaled; not counted when the item arms a fault that does more
+ *                               than delay a reply (it may end the sale before the customer pays)
  *
  * Everything else is left out because a correct POS may legitimately avoid it (a `within`
  * window ends as soon as the frame comes; `silence`, `busy` and `refuse` end early when the POS
@@ -73,16 +74,19 @@ export interface RunFloor {
 }
 
 /**
- * Commands each POS action necessarily sends, by integration (protocol.md §4, §7): what a
- * `command` trigger can certainly match. Only what every correct integration of that style
- * sends: a complete sale opens acceptance with `#B#` but may end by cancelling; a mixed sale
- * may be an Express `#C#` or a no-screen `#B#`, so neither is certain; a tickets POS sends no
- * frame at all (the look-alike does).
+ * Commands each POS action necessarily sends, by integration (protocol.md §4, §7), and whose
+ * reply comes only once the machine's work for them is done, so that a delay added to that reply
+ * follows everything else the action waits for: `#I#` after the start-up, `#C#` after the
+ * customer paid and the change went out, `#P#` after the dispense, `#G#` after the backoffice
+ * session. Not `#B#`: its reply comes at once, and the customer pays while it is delayed. Not a
+ * shutdown's `#E#`: the last command, whose reply a POS may not wait for. A mixed sale may be an
+ * Express `#C#` or a no-screen sale, so neither is certain; a tickets POS sends no frame at all
+ * (the look-alike does).
  */
 const NONE: readonly string[] = [];
 const ACTION_COMMANDS: Readonly<Record<IntegrationType, Readonly<Partial<Record<PosAction, readonly string[]>>>>> = {
   express: { startup: ['I'], sale: ['C'], backoffice: ['G'] },
-  complete: { startup: ['I'], sale: ['B'], refund: ['P'] },
+  complete: { startup: ['I'], refund: ['P'] },
   mixed: { startup: ['I'], refund: ['P'], backoffice: ['G'] },
   tickets: {},
 };
@@ -110,7 +114,7 @@ export function itemFloor(item: ChecklistItem, options: FloorOptions): ItemFloor
   let waitsMs = 0;
   let machineSimMs = 0;
   const steps = item.steps;
-  const anyDomainFault = steps.some((s) => faultsOf(s).some((f) => f.type !== 'latency'));
+  const anyDomainFault = steps.some((s) => faultsOf(s).some((f) => !DELAY_ONLY.has(f.type)));
   steps.forEach((step, index) => {
     const later = steps.slice(index + 1);
     switch (step.kind) {
@@ -126,7 +130,8 @@ export function itemFloor(item: ChecklistItem, options: FloorOptions): ItemFloor
         break;
       case 'setup':
         for (const fault of step.faults ?? []) waitsMs += latencyFloor(fault, later, options.integration);
-        // A fault may end a sale before the automatic customer pays (a jam, an error reply…).
+        // A fault may end a sale before the automatic customer pays (a jam, an error reply…);
+        // one that only delays replies cannot.
         if (step.customer?.mode === 'auto' && options.machine && !anyDomainFault) {
           const sales = later.filter((s) => s.kind === 'action' && s.action === 'sale' && s.wait).length;
           const delay = step.customer.delayMs ?? options.machine.customerDelayMs;
@@ -141,6 +146,9 @@ export function itemFloor(item: ChecklistItem, options: FloorOptions): ItemFloor
   const machineMs = machineSimMs * options.timeScale + insertTailMs(steps, options);
   return { id: item.id, waitsMs, machineMs, floorMs: waitsMs + machineMs };
 }
+
+/** Faults that only make a reply arrive later (in one piece or several): the operation itself still runs. */
+const DELAY_ONLY: ReadonlySet<string> = new Set(['latency', 'split']);
 
 function faultsOf(step: Step): readonly FaultSpec[] {
   return step.kind === 'setup' ? (step.faults ?? []) : step.kind === 'fault' ? [step.fault] : [];
@@ -174,8 +182,9 @@ export function latencyFloor(fault: FaultSpec, later: readonly Step[], integrati
   const delay = (parseDuration(fault['ms']) ?? 1000) - (parseDuration(fault['jitter']) ?? 0);
   if (!(delay > 0)) return 0;
   const command = on.command;
+  // An action the item does not wait for may overlap the steps after it.
   const replies = later.reduce((sum, s) => {
-    if (s.kind !== 'action') return sum;
+    if (s.kind !== 'action' || !s.wait) return sum;
     const sends = commandsOf(s.action, integration);
     return sum + (command === undefined ? sends.length : sends.filter((c) => c === command).length);
   }, 0);
@@ -192,7 +201,7 @@ function coldStartMs(steps: readonly Step[], options: FloorOptions): number {
   const initColdMs = options.machine?.initColdMs;
   if (initColdMs === undefined || !commandsOf('startup', options.integration).includes('I')) return 0;
   for (const step of steps) {
-    if (faultsOf(step).some((f) => f.type !== 'latency' && (f.on?.command === undefined || f.on.command === 'I'))) return 0;
+    if (faultsOf(step).some((f) => !DELAY_ONLY.has(f.type) && (f.on?.command === undefined || f.on.command === 'I'))) return 0;
     if (step.kind === 'action' && step.action === 'startup') return step.wait ? nonNegative(initColdMs) : 0;
   }
   return 0;
