@@ -57,8 +57,17 @@ export interface FaultBook {
   readonly operationSeq: number;
   /** conn + command → the sequence number of the last such command (identifies an operation). */
   readonly operations: Readonly<Record<string, number>>;
-  /** Connection → the last genuine reply on it (stale-reply). */
-  readonly lastReply: Readonly<Record<string, string>>;
+}
+
+/**
+ * What the holder of a book knows about the connection at a 'reply' opportunity: the last
+ * genuine reply sent on it (stale-reply replays it). The holder keeps it per open connection
+ * (the chain, in a Map it empties when a connection closes), not the book: a record of every
+ * connection copied on each new one made the book cost quadratic time and memory with many
+ * connections open (docs/bench.md, Where the memory goes).
+ */
+export interface ReplyContext {
+  previousReply?: string;
 }
 
 export interface FaultBookOptions {
@@ -69,7 +78,7 @@ export interface FaultBookOptions {
 }
 
 /**
- * Per-connection memory (last reply, operation and ordinal per command) is bounded: a
+ * Per-connection memory (operation and ordinal per command) is bounded: a
  * simulator that serves one connection per command for days must not grow without end.
  * The oldest entries go first; they belong to connections long closed.
  */
@@ -86,7 +95,6 @@ export function newFaultBook(seed: number, options: FaultBookOptions = {}): Faul
     nextId: 1,
     operationSeq: 0,
     operations: {},
-    lastReply: {},
   };
 }
 
@@ -121,16 +129,14 @@ export function faultStatuses(book: FaultBook): FaultStatus[] {
   }));
 }
 
-/** Which armed faults fire at this opportunity, and the book after counting them. */
-export function consult(book: FaultBook, opportunity: FaultOpportunity, now: number): { book: FaultBook; fired: FiredFault[] } {
+/**
+ * Which armed faults fire at this opportunity, and the book after counting them. At a 'reply'
+ * opportunity, `context.previousReply` is the last genuine reply on that connection.
+ */
+export function consult(book: FaultBook, opportunity: FaultOpportunity, now: number, context: ReplyContext = {}): { book: FaultBook; fired: FiredFault[] } {
   // Nothing armed: nothing can fire, and no counter is read before a fault is armed (a fault
-  // armed later counts the command in progress itself, below). Only the last reply is kept, for
-  // a stale-reply armed later; the same reply again costs nothing.
-  if (book.armed.length === 0) {
-    if (opportunity.point !== 'reply') return { book, fired: [] };
-    const lastReply = setBounded(book.lastReply, String(opportunity.conn), opportunity.frame);
-    return { book: lastReply === book.lastReply ? book : { ...book, lastReply }, fired: [] };
-  }
+  // armed later counts the command in progress itself, below). The book stays the same object.
+  if (book.armed.length === 0) return { book, fired: [] };
   const wall = now * book.wallMsPerMs;
   const random = createRandom(book.random);
   const money = moneyFormatter(book.currency);
@@ -150,7 +156,7 @@ export function consult(book: FaultBook, opportunity: FaultOpportunity, now: num
   } else if (opportunity.point === 'connect') {
     for (const fault of armed) if (getFaultDefinition(fault.spec.type).points.includes('connect')) fault.matched += 1;
   }
-  const previousReply = book.lastReply[String(opportunity.conn)];
+  const previousReply = opportunity.point === 'reply' ? context.previousReply : undefined;
 
   const fired: FiredFault[] = [];
   for (const fault of armed) {
@@ -205,8 +211,7 @@ export function consult(book: FaultBook, opportunity: FaultOpportunity, now: num
     fired.push(fire(definition, fault, opportunity, previousReply, random, money, { continuing: false, ...(windowMs !== undefined ? { windowLeftMs: windowMs } : {}) }));
   }
 
-  const lastReply = opportunity.point === 'reply' ? setBounded(book.lastReply, String(opportunity.conn), opportunity.frame) : book.lastReply;
-  return { book: { ...book, random: random.state(), armed, operations, operationSeq, lastReply }, fired };
+  return { book: { ...book, random: random.state(), armed, operations, operationSeq }, fired };
 }
 
 type MutableFault = { -readonly [K in keyof ArmedFault]: ArmedFault[K] };
@@ -243,9 +248,9 @@ function fire(
 }
 
 /**
- * Forgets what the book remembers about a closed connection (its last reply, its operations and
- * the faults' ordinals on it): connection ids are never reused, so it would only cost memory and,
- * on every later frame, time to copy.
+ * Forgets what the book remembers about a closed connection (its operations and the faults'
+ * ordinals on it): connection ids are never reused, so it would only cost memory and, on every
+ * later frame, time to copy. With nothing remembered about it (nothing armed) it costs nothing.
  */
 export function forgetConnection(book: FaultBook, conn: number): FaultBook {
   const id = String(conn);
@@ -263,7 +268,6 @@ export function forgetConnection(book: FaultBook, conn: number): FaultBook {
     for (const key in record) if (key !== id && !key.startsWith(prefix)) next[key] = record[key] as V;
     return next;
   };
-  const lastReply = drop(book.lastReply);
   const operations = drop(book.operations);
   let armedChanged = false;
   const armed = book.armed.map((fault) => {
@@ -272,8 +276,8 @@ export function forgetConnection(book: FaultBook, conn: number): FaultBook {
     armedChanged = true;
     return { ...fault, ordinals };
   });
-  if (lastReply === book.lastReply && operations === book.operations && !armedChanged) return book;
-  return { ...book, lastReply, operations, ...(armedChanged ? { armed } : {}) };
+  if (operations === book.operations && !armedChanged) return book;
+  return { ...book, operations, ...(armedChanged ? { armed } : {}) };
 }
 
 function keyOf(conn: number, command: string): string {
@@ -326,7 +330,10 @@ export interface FaultBookHandle {
   readonly seed: number;
   /** The plain book as it is now. */
   current(): FaultBook;
+  /** Consults the book; remembers each connection's last reply for a later stale-reply. */
   consult(opportunity: FaultOpportunity, nowMs: number): FiredFault[];
+  /** The last reply this handle was consulted with on a connection (what a stale-reply replays). */
+  lastReply(conn: number): string | undefined;
   /** How to deliver a reply, given the transport faults that fired at its 'reply' point. */
   deliveryFor(fired: FiredFault[], reply: string, previousReply: string | undefined): Delivery | undefined;
   arm(spec: unknown): string;
@@ -341,14 +348,18 @@ export function createFaultBook(seed: number, options: { timeScale?: number; cur
     ...(options.currency !== undefined ? { currency: options.currency } : {}),
     ...(options.timeScale !== undefined ? { wallMsPerMs: options.timeScale } : {}),
   });
+  const lastReplies = new Map<number, string>();
   return {
     seed,
     current: () => book,
     consult(opportunity, nowMs) {
-      const result = consult(book, opportunity, nowMs);
+      const previousReply = lastReplies.get(opportunity.conn);
+      const result = consult(book, opportunity, nowMs, previousReply !== undefined ? { previousReply } : {});
       book = result.book;
+      if (opportunity.point === 'reply') lastReplies.set(opportunity.conn, opportunity.frame);
       return result.fired;
     },
+    lastReply: (conn) => lastReplies.get(conn),
     deliveryFor(fired, reply, previousReply) {
       const random = createRandom(book.random);
       const delivery = mergeDeliveries(fired, reply, previousReply, random);
@@ -368,6 +379,7 @@ export function createFaultBook(seed: number, options: { timeScale?: number; cur
     list: () => faultStatuses(book),
     reset() {
       book = resetFaultBook(book);
+      lastReplies.clear();
     },
   };
 }

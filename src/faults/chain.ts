@@ -52,9 +52,14 @@ export interface FaultChainOptions {
 export function createFaultChain(seed: number, options: FaultChainOptions = {}): FaultChain {
   let book: FaultBook = newFaultBook(seed, { ...(options.currency !== undefined ? { currency: options.currency } : {}) });
   let nextId = 1;
+  /**
+   * Open connection → its last genuine reply (a stale-reply armed later replays it). A Map the
+   * chain empties as connections close: one entry per open connection, set and dropped in O(1).
+   */
+  const lastReplies = new Map<number, string>();
 
-  const run = (opportunity: Parameters<typeof consult>[1], nowMs: number): FiredFault[] => {
-    const result = consult(book, opportunity, nowMs);
+  const run = (opportunity: Parameters<typeof consult>[1], nowMs: number, previousReply?: string): FiredFault[] => {
+    const result = consult(book, opportunity, nowMs, previousReply !== undefined ? { previousReply } : {});
     book = result.book;
     return result.fired;
   };
@@ -78,10 +83,12 @@ export function createFaultChain(seed: number, options: FaultChainOptions = {}):
     list: () => faultStatuses(book),
     reset() {
       book = resetFaultBook(book);
+      lastReplies.clear();
       nextId = 1;
     },
     connect: (conn, nowMs) => run({ point: 'connect', conn }, nowMs),
     disconnect(conn) {
+      lastReplies.delete(conn);
       book = forgetConnection(book, conn);
     },
     command(conn, frame, nowMs) {
@@ -91,8 +98,11 @@ export function createFaultChain(seed: number, options: FaultChainOptions = {}):
       if (parsed.ok) run({ point: 'command', conn, command: parsed.command.code, frame }, nowMs);
     },
     reply(conn, command, frame, nowMs) {
-      const previousReply = book.lastReply[String(conn)];
-      const fired = run({ point: 'reply', conn, command, frame }, nowMs);
+      const previousReply = lastReplies.get(conn);
+      // The same reply again (a POS polling #T#) leaves the Map as it is.
+      if (previousReply !== frame) lastReplies.set(conn, frame);
+      if (book.armed.length === 0) return { fired: [] };
+      const fired = run({ point: 'reply', conn, command, frame }, nowMs, previousReply);
       if (fired.length === 0) return { fired };
       const random = createRandom(book.random);
       const delivery = mergeDeliveries(fired, frame, previousReply, random);

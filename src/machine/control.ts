@@ -14,7 +14,7 @@ import { insertPieces, nextFedPiece, scheduleCustomer, type CashInlet, type Cust
 import { cashTotal, denomination, describePieces } from './inventory.js';
 import { handlerOf, type Operation } from './operations/index.js';
 import { allDenominations } from './profile.js';
-import { initialState, type MachineState } from './state.js';
+import { connSetList, connSetRemove, initialState, type MachineState } from './state.js';
 import type { CustomerConfig, InventoryCounts } from './types.js';
 
 // ─── the customer ───────────────────────────────────────────────────────────────────────────
@@ -178,13 +178,14 @@ export function onReset(ctx: Ctx, closeAll: boolean): StepResult<MachineState> {
   const owner = old.operation?.conn;
   const ended = settleOperation(ctx);
   const fresh = initialState(old.profile, { customer: old.initialCustomer, faults: old.faults ? resetFaultBook(old.faults) : null, dialect: old.dialect });
-  const closed = closeAll ? old.conns : old.conns.filter((c) => c === owner);
-  fresh.conns = old.conns.filter((c) => !closed.includes(c));
+  const open = connSetList(old.conns);
+  const closed = closeAll ? open : open.filter((c) => c === owner);
+  fresh.conns = closed.length === 0 ? old.conns : closeAll ? [] : connSetRemove(old.conns, owner as number);
   const done: string[] = [];
   if (closed.length === 1) done.push(`closed connection ${closed[0]}`);
   else if (closed.length > 1) done.push(`closed ${closed.length} connections (${closed.join(', ')})`);
   if (ended) done.push(ended);
-  const idle = `${old.conns.length > closed.length ? 'connections kept' : 'no connection was open'} and no operation was running`;
+  const idle = `${open.length > closed.length ? 'connections kept' : 'no connection was open'} and no operation was running`;
   const text = `reset: ${done.length > 0 ? done.join('; ') : idle}; machine back to the profile's initial state`;
   const outputs: MachineOutput[] = [{ type: 'event', kind: 'control', text }, ...closed.map((conn): MachineOutput => ({ type: 'close', conn, how: 'disconnect' }))];
   const timers: TimerRequest[] = [...ctx.timers, ...Object.keys(old.timers).map((id): TimerRequest => ({ type: 'clear', id }))];

@@ -31,7 +31,7 @@ import { MAINTENANCE } from './maintenance.js';
 import { handlerOf, OPERATIONS, operationStartedBy } from './operations/index.js';
 import { QUERIES } from './queries.js';
 import { SESSION_COMMANDS } from './session-commands.js';
-import type { MachineState } from './state.js';
+import { connSetAdd, connSetRemove, type MachineState } from './state.js';
 
 export { initialState, type InitialStateOptions } from './state.js';
 export { cashTotal, denomination, levelWarning } from './inventory.js';
@@ -54,7 +54,7 @@ export function step(prev: MachineState, input: MachineInput, nowMs: number): St
   const ctx = newCtx(prev, nowMs);
   switch (input.type) {
     case 'connect':
-      if (!ctx.s.conns.includes(input.conn)) ctx.s.conns = [...ctx.s.conns, input.conn];
+      ctx.s.conns = connSetAdd(ctx.s.conns, input.conn);
       break;
     case 'disconnect':
       onDisconnect(ctx, input.conn);
@@ -94,8 +94,8 @@ export function step(prev: MachineState, input: MachineInput, nowMs: number): St
 
 function onDisconnect(ctx: Ctx, conn: number): void {
   const { s } = ctx;
-  s.conns = s.conns.filter((c) => c !== conn);
-  s.initConns = s.initConns.filter((c) => c !== conn);
+  s.conns = connSetRemove(s.conns, conn);
+  if (s.initConns.includes(conn)) s.initConns = s.initConns.filter((c) => c !== conn);
   const op = s.operation;
   if (op && op.conn === conn && handlerOf(op).blocking) {
     // protocol.md §2.9 "Response delayed!": the operation runs to its end; only the reply is lost.

@@ -4,7 +4,7 @@
  * states around (tests compare before/after). It does not copy the whole state either: a step
  * works on a shallow copy whose parts are shared with the state it was given until the step
  * changes them (copy on write, context.ts). So every nested part is read-only here: a change
- * replaces the part (`s.conns = [...s.conns, conn]`) or writes to the step's own copy of it
+ * replaces the part (`s.initConns = [...s.initConns, conn]`) or writes to the step's own copy of it
  * (`ctx.own('recyclers')`). The open operation is the one part a step always copies (one level
  * deep, `cloneOperation`): its handlers change it in place, and it is small.
  */
@@ -85,8 +85,8 @@ export interface MachineState {
   warm: boolean;
   /** A restart fault fired: everything but `#I#` is `#ER:ILLEGAL#`. */
   restartPending: boolean;
-  /** Open connections. */
-  conns: readonly number[];
+  /** Open connections (connSet* below). */
+  conns: ConnSet;
   operation: Operation | null;
   errors: readonly ActiveError[];
   /** The stacker is (made) full: notes bound for it are refused. */
@@ -162,4 +162,47 @@ export function initialState(profile: MachineProfile, options: InitialStateOptio
     nextOperationId: 1,
   };
   return state;
+}
+
+/**
+ * The open connections, ascending, in groups of at most CONN_GROUP. The state is never changed in
+ * place, so a flat list was copied whole on every connect and close: with a thousand idle POS
+ * connections, each new one cost a copy of the thousand (most of the simulator's garbage, and its
+ * heap growth; docs/bench.md, Where the memory goes). Now a change copies one group and the
+ * short list of groups.
+ */
+export type ConnSet = readonly (readonly number[])[];
+
+const CONN_GROUP = 64;
+
+export function connSetAdd(set: ConnSet, conn: number): ConnSet {
+  // Ids grow, so a new connection almost always belongs at the end.
+  let at = set.findIndex((g) => conn <= (g[g.length - 1] as number));
+  if (at < 0) at = set.length - 1;
+  const group = set[at];
+  if (group === undefined) return [[conn]];
+  let i = group.findIndex((c) => c >= conn);
+  if (group[i] === conn) return set;
+  if (i < 0) i = group.length;
+  const grown = group.slice();
+  grown.splice(i, 0, conn);
+  const parts = grown.length > CONN_GROUP ? [grown.slice(0, CONN_GROUP), grown.slice(CONN_GROUP)] : [grown];
+  const next = set.slice();
+  next.splice(at, 1, ...parts);
+  return next;
+}
+
+export function connSetRemove(set: ConnSet, conn: number): ConnSet {
+  const at = set.findIndex((g) => g.includes(conn));
+  if (at < 0) return set;
+  const shrunk = (set[at] as readonly number[]).filter((c) => c !== conn);
+  const next = set.slice();
+  if (shrunk.length > 0) next.splice(at, 1, shrunk);
+  else next.splice(at, 1);
+  return next;
+}
+
+/** Every open connection, ascending. */
+export function connSetList(set: ConnSet): number[] {
+  return set.flat();
 }

@@ -86,19 +86,49 @@ export interface SessionOptions {
 /** A reply on its way out; `label` is what the transcript records instead of the bytes (a garbage run's replies). */
 type Outgoing = ReplyOutput & { label?: string };
 
+/**
+ * What an idle connection keeps is most of what a thousand of them cost (docs/bench.md, Where
+ * the memory goes): so the socket's listeners are shared functions that find their session
+ * through this key, not five closures per connection, and the delivery queue, the waits and the
+ * "closed" promise are created only when a connection first needs them.
+ */
+const SESSION = Symbol('session');
+type SessionSocket = Socket & { [SESSION]?: Session };
+const NO_ITEMS: FramerItem[] = [];
+
+function sessionOf(socket: Socket): Session | undefined {
+  return (socket as SessionSocket)[SESSION];
+}
+function onSocketData(this: Socket, chunk: Buffer): void {
+  sessionOf(this)?.onData(chunk);
+}
+function onSocketDrain(this: Socket): void {
+  sessionOf(this)?.onDrain();
+}
+function onSocketEnd(this: Socket): void {
+  sessionOf(this)?.onPeerEnd();
+}
+function onSocketError(this: Socket, err: NodeJS.ErrnoException): void {
+  sessionOf(this)?.onSocketError(err);
+}
+function onSocketClose(this: Socket): void {
+  sessionOf(this)?.onSocketClosed();
+}
+
 export class Session implements ConnectionSink {
   readonly conn: number;
   private readonly socket: Socket;
   private readonly framer: Framer;
   private readonly transcript: TranscriptLog;
   private readonly options: SessionOptions;
-  /** Serialises deliveries: a delayed reply holds back the ones after it. */
-  private queue: Promise<void> = Promise.resolve();
+  /** Serialises deliveries: a delayed reply holds back the ones after it (created by the first one that waits). */
+  private queue: Promise<void> | undefined;
   private pendingDeliveries = 0;
   private idleTimer: NodeJS.Timeout | undefined;
-  private readonly sleeps = new Sleeps();
+  /** Created by the first wait (a latency fault, a split reply). */
+  private sleeps: Sleeps | undefined;
   /** Parsed items waiting to be handed on, from inboxPos; held while backpressure pauses the connection. */
-  private inbox: FramerItem[] = [];
+  private inbox: FramerItem[] = NO_ITEMS;
   private inboxPos = 0;
   private paused = false;
   private pauses = 0;
@@ -110,11 +140,10 @@ export class Session implements ConnectionSink {
   private closed = false;
   /** A reset closed this connection: replies still queued (a latency fault) belong to before it. */
   private discardReplies = false;
-  private markClosed: () => void = () => undefined;
-  /** Settles once the socket is fully closed. */
-  private readonly gone = new Promise<void>((resolve) => {
-    this.markClosed = resolve;
-  });
+  /** Settles once the socket is fully closed; created by a reset that waits for it. */
+  private gone: Promise<void> | undefined;
+  private markClosed: (() => void) | undefined;
+  private socketClosed = false;
 
   constructor(options: SessionOptions) {
     this.options = options;
@@ -123,13 +152,12 @@ export class Session implements ConnectionSink {
     this.framer = options.framer;
     this.transcript = options.transcript;
     this.socket.setNoDelay(true);
-    this.socket.on('data', (chunk: Buffer) => this.onData(chunk));
-    this.socket.on('drain', () => this.pump());
-    this.socket.on('end', () => this.onPeerEnd());
-    this.socket.on('error', (err: NodeJS.ErrnoException) => {
-      if (!this.closed) this.transcript.event('connection', `connection ${this.conn}: ${err.code ?? err.message}`, this.conn);
-    });
-    this.socket.on('close', () => this.onSocketClosed());
+    (this.socket as SessionSocket)[SESSION] = this;
+    this.socket.on('data', onSocketData);
+    this.socket.on('drain', onSocketDrain);
+    this.socket.on('end', onSocketEnd);
+    this.socket.on('error', onSocketError);
+    this.socket.on('close', onSocketClose);
   }
 
   /** What this connection holds right now (bounded by backpressure). */
@@ -179,22 +207,48 @@ export class Session implements ConnectionSink {
    */
   closeForReset(): Promise<void> {
     this.discardReplies = true;
-    this.sleeps.cancelAll();
+    this.sleeps?.cancelAll();
+    const gone = this.whenClosed();
     this.close('disconnect');
     // hangUp's idle timeout restarts with every byte a client keeps sending: a reset must end.
     const cutOff = setTimeout(() => this.socket.destroy(), RESET_GRACE_MS);
-    void this.gone.then(() => clearTimeout(cutOff));
-    return this.gone;
+    void gone.then(() => clearTimeout(cutOff));
+    return gone;
   }
 
   /** Simulator shutdown. */
   destroy(): void {
     this.readingStopped = true;
-    this.sleeps.cancelAll();
+    this.sleeps?.cancelAll();
     if (!this.socket.destroyed) this.socket.destroy();
   }
 
-  private onData(chunk: Buffer): void {
+  /** Settles once the socket is fully closed. */
+  private whenClosed(): Promise<void> {
+    if (this.socketClosed) return Promise.resolve();
+    this.gone ??= new Promise<void>((resolve) => {
+      this.markClosed = resolve;
+    });
+    return this.gone;
+  }
+
+  private sleep(ms: number): Promise<void> {
+    this.sleeps ??= new Sleeps();
+    return this.sleeps.sleep(ms);
+  }
+
+  /** @internal The socket's 'drain'. */
+  onDrain(): void {
+    this.pump();
+  }
+
+  /** @internal The socket's 'error'. */
+  onSocketError(err: NodeJS.ErrnoException): void {
+    if (!this.closed) this.transcript.event('connection', `connection ${this.conn}: ${err.code ?? err.message}`, this.conn);
+  }
+
+  /** @internal The socket's 'data'. */
+  onData(chunk: Buffer): void {
     if (this.readingStopped) return;
     this.take(this.framer.push(chunk));
     this.armIdleFlush();
@@ -264,7 +318,7 @@ export class Session implements ConnectionSink {
         this.handleItems([item]);
       }
     }
-    this.inbox = [];
+    this.inbox = NO_ITEMS;
     this.inboxPos = 0;
     if (this.paused && !this.saturated()) this.paused = false;
     if (!this.paused && !this.readingStopped && this.socket.isPaused()) this.socket.resume();
@@ -335,14 +389,15 @@ export class Session implements ConnectionSink {
 
   private enqueue(task: () => Promise<void>): void {
     this.pendingDeliveries++;
-    this.queue = this.queue
+    this.queue = (this.queue ?? Promise.resolve())
       .then(task)
       .catch((err: unknown) => {
         const message = err instanceof Error ? err.message : String(err);
         this.transcript.event('connection', `connection ${this.conn}: write failed: ${message}`, this.conn);
       })
       .finally(() => {
-        this.pendingDeliveries--;
+        // Nothing more queued: drop the chain, an idle connection keeps no promise.
+        if (--this.pendingDeliveries === 0) this.queue = undefined;
         if (this.paused) this.pump();
         this.maybeFinishHalfClose();
       });
@@ -354,7 +409,7 @@ export class Session implements ConnectionSink {
    */
   private async deliver(output: Outgoing, delivery: Delivery | undefined): Promise<void> {
     const fault = delivery?.faults[0];
-    if (delivery?.delayMs !== undefined && delivery.delayMs > 0) await this.sleeps.sleep(delivery.delayMs);
+    if (delivery?.delayMs !== undefined && delivery.delayMs > 0) await this.sleep(delivery.delayMs);
     if (this.discardReplies) return;
     if (!this.isOpen()) return this.deliverNow(output, delivery);
     const text = delivery?.replaceWith ?? output.frame;
@@ -363,7 +418,7 @@ export class Session implements ConnectionSink {
       this.write(text.slice(0, cut));
       this.transcript.frame('out', this.conn, text.slice(0, cut), fault);
       // Let the partial reply leave before the connection goes away (an RST discards unsent bytes).
-      await this.sleeps.sleep(this.options.splitPauseMs);
+      await this.sleep(this.options.splitPauseMs);
       this.recordCut(output, delivery, cut);
       this.readingStopped = true;
       this.hangUp(delivery.drop);
@@ -374,7 +429,7 @@ export class Session implements ConnectionSink {
     let start = 0;
     for (const end of [...offsets, text.length]) {
       if (start > 0) {
-        await this.sleeps.sleep(this.options.splitPauseMs);
+        await this.sleep(this.options.splitPauseMs);
         if (this.discardReplies) return;
         if (!this.isOpen()) {
           this.transcript.event('connection', `connection ${this.conn} closed after ${start} bytes of the split reply to #${output.command}#`, this.conn, fault);
@@ -436,7 +491,8 @@ export class Session implements ConnectionSink {
     }
   }
 
-  private onPeerEnd(): void {
+  /** @internal The socket's 'end'. */
+  onPeerEnd(): void {
     this.peerEnded = true;
     if (this.idleTimer !== undefined) clearTimeout(this.idleTimer);
     this.idleTimer = undefined;
@@ -457,13 +513,15 @@ export class Session implements ConnectionSink {
     if (!this.socket.destroyed) this.socket.end();
   }
 
-  private onSocketClosed(): void {
-    this.markClosed();
+  /** @internal The socket's 'close'. */
+  onSocketClosed(): void {
+    this.socketClosed = true;
+    this.markClosed?.();
     if (this.closed) return;
     this.closed = true;
     this.readingStopped = true;
     if (this.idleTimer !== undefined) clearTimeout(this.idleTimer);
-    this.sleeps.cancelAll();
+    this.sleeps?.cancelAll();
     this.options.onClosed(this.conn);
   }
 }

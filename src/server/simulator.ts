@@ -31,7 +31,7 @@ import { Session, type Framer, type SessionLoad } from './session.js';
 import { TranscriptLog } from './transcript-log.js';
 import { DEFAULT_TICKETS_DIALECT, type TicketsDialect } from '../tickets/dialect.js';
 import { moneyFormatter } from '../faults/definition.js';
-import { TicketsWatcher, type TicketsView } from './tickets-watcher.js';
+import type { TicketsView } from './tickets-watcher.js';
 import type { ConnectionCount, CustomerConfig, InsertOptions, InventoryCounts, ProfileView, ResetOptions, SimulatorHandle, SimulatorOptions, SimulatorState } from './types.js';
 import { checkCustomer, checkDenominationList, checkInsertOptions, checkInventory, checkResetOptions } from './validate.js';
 import { closeHttp, closeServer, listenOn } from './listen.js';
@@ -123,10 +123,11 @@ export async function createSimulator<P, S>(parts: SimulatorParts<P, S>, options
     wallNow: () => performance.now(),
   });
   // The CashlogyTickets look-alike: one more client of the machine, on connection 0, which no socket has.
+  // The look-alike's code is loaded only when it runs: most simulators never have a tickets folder.
   const tickets =
     ticketsDir === null
       ? null
-      : new TicketsWatcher({
+      : new (await import('./tickets-watcher.js')).TicketsWatcher({
           dir: ticketsDir,
           dialect: parts.ticketsDialect?.(profile) ?? DEFAULT_TICKETS_DIALECT,
           machine: host$,
@@ -156,6 +157,18 @@ export async function createSimulator<P, S>(parts: SimulatorParts<P, S>, options
   let nextConn = 1;
   let closing = false;
 
+  // One set of callbacks for every session (they are told which connection): per-connection
+  // closures are what a thousand idle connections would each keep.
+  const wallNow = () => performance.now();
+  const onFrame = (c: number, frame: string) => host$.dispatch({ type: 'frame', conn: c, frame });
+  const onClosed = (c: number) => {
+    sessions.delete(c);
+    host$.detach(c);
+    chain.disconnect(c);
+    if (closedByReset.delete(c) || closing) return;
+    transcript.event('connection', `connection ${c} closed`, c);
+    host$.dispatch({ type: 'disconnect', conn: c });
+  };
   const tcp: Server = createServer({ allowHalfOpen: true }, (socket: Socket) => {
     if (closing) {
       socket.destroy();
@@ -171,16 +184,9 @@ export async function createSimulator<P, S>(parts: SimulatorParts<P, S>, options
       idleFlushMs,
       splitPauseMs,
       chain,
-      wallNow: () => performance.now(),
-      onFrame: (c, frame) => host$.dispatch({ type: 'frame', conn: c, frame }),
-      onClosed: (c) => {
-        sessions.delete(c);
-        host$.detach(c);
-        chain.disconnect(c);
-        if (closedByReset.delete(c) || closing) return;
-        transcript.event('connection', `connection ${c} closed`, c);
-        host$.dispatch({ type: 'disconnect', conn: c });
-      },
+      wallNow,
+      onFrame,
+      onClosed,
     });
     sessions.set(conn, session);
     host$.attach(conn, session);

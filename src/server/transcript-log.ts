@@ -213,8 +213,9 @@ export class TranscriptLog {
     if (this.listeners.size > 0) {
       // Listeners run after the current machine step, so one that reacts (a test inserting a
       // note when it sees "#C#") acts on the machine's new state, not in the middle of a step.
-      // One microtask delivers every entry of the step, in order.
-      this.unsent.push({ ...entry });
+      // One microtask delivers every entry of the step, in order. Each listener gets its own copy
+      // there, so the recorded entry itself waits here.
+      this.unsent.push(entry);
       if (this.unsent.length === 1) queueMicrotask(() => this.deliver());
     }
     return entry;

@@ -5,6 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { settleForReset } from '../../src/machine/machine.js';
 import type { MachineOutput } from '../../src/machine/index.js';
+import { connSetList } from '../../src/machine/state.js';
 import { CHARGE_990, checkInvariants, exchange, machine } from './helpers.js';
 
 function resetEvents(out: readonly MachineOutput[]): string[] {
@@ -34,7 +35,7 @@ describe('reset', () => {
       { type: 'close', conn: 2, how: 'disconnect' },
     ]);
     expect(out.some((o) => o.type === 'reply')).toBe(false);
-    expect(m.state.conns).toEqual([]);
+    expect(connSetList(m.state.conns)).toEqual([]);
     expect(m.view()).toMatchObject({ operation: null, initialized: false, ledger: { inserted: 0, dispensed: 0 } });
     expect(m.pendingTimers()).toEqual([]);
     expect(checkInvariants(m.state)).toEqual([]);
@@ -86,7 +87,7 @@ describe('reset', () => {
     const out = m.send({ type: 'reset', closeConnections: false });
     expect(resetEvents(out)).toEqual(["control: reset: closed connection 2; ended the open #C# (nothing had been inserted); machine back to the profile's initial state"]);
     expect(out.filter((o) => o.type === 'close')).toEqual([{ type: 'close', conn: 2, how: 'disconnect' }]);
-    expect(m.state.conns).toEqual([1]);
+    expect(connSetList(m.state.conns)).toEqual([1]);
     const idle = m.send({ type: 'reset', closeConnections: false });
     expect(resetEvents(idle)).toEqual(["control: reset: connections kept and no operation was running; machine back to the profile's initial state"]);
     expect(idle.some((o) => o.type === 'close')).toBe(false);

@@ -4,7 +4,7 @@
  */
 import { mkdirSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { Chalk, type ChalkInstance } from 'chalk';
+import type { ChalkInstance } from 'chalk';
 import { UsageError } from '../../errors.js';
 import { loadFaultsFile, parseFaultArg } from '../faults.js';
 import type { FaultSpec } from '../../faults/spec.js';
@@ -44,10 +44,12 @@ export async function runSimulate(flags: SimulateFlags, io: CliIo): Promise<numb
     flags.json ? JSON.stringify({ event: 'dropped', count }) : `… ${count} log lines dropped: the terminal or pipe did not keep up (GET /transcript has them all)`,
   );
   const out = (line: string) => log.line(line);
-  const useColor = io.stdout.isTTY === true && io.env.NO_COLOR === undefined;
-  const color = new Chalk({ level: useColor ? 1 : 0 });
 
-  if (flags.json) {
+  // Colours are for the human log only: the JSON log never loads chalk.
+  const useColor = io.stdout.isTTY === true && io.env.NO_COLOR === undefined;
+  const color: ChalkInstance | null = flags.json ? null : new (await import('chalk')).Chalk({ level: useColor ? 1 : 0 });
+
+  if (color === null) {
     out(JSON.stringify({ event: 'listening', host: sim.host, port: sim.port, controlPort: sim.controlPort, ...(ticketsDir !== undefined ? { ticketsDir } : {}) }));
   } else {
     const profile = sim.getProfile();
@@ -62,13 +64,13 @@ export async function runSimulate(flags: SimulateFlags, io: CliIo): Promise<numb
     for (const fault of sim.listFaults()) out(`  fault     ${fault.id}: ${fault.description}`);
     out(color.dim('Press Ctrl-C to stop.'));
   }
-  const unsubscribe = sim.onEntry((entry) => out(flags.json ? jsonLine(entry) : humanLine(entry, color)));
+  const unsubscribe = sim.onEntry((entry) => out(color === null ? jsonLine(entry) : humanLine(entry, color)));
 
   const signal = await io.interrupted;
   unsubscribe();
   await sim.close();
   log.flushDropped();
-  if (flags.json) out(JSON.stringify({ event: 'stopped', signal }));
+  if (color === null) out(JSON.stringify({ event: 'stopped', signal }));
   else out(color.dim(`stopped (${signal})`));
   log.flushDropped();
   return 0;
