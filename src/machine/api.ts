@@ -69,6 +69,8 @@ export const U2_LEVELS = ['short', 'level'] as const;
 export type U2Level = (typeof U2_LEVELS)[number];
 export const DISPENSE_LISTS = ['all', 'asked'] as const;
 export type DispenseList = (typeof DISPENSE_LISTS)[number];
+export const REQUEST_ENDS = ['arrival', 'quiet'] as const;
+export type RequestEnd = (typeof REQUEST_ENDS)[number];
 
 /** Options a profile may set where a real connector might differ (protocol.md §16). */
 export interface DialectOptions {
@@ -94,6 +96,14 @@ export interface DialectOptions {
    * denominations the command asked for (an empty side stays empty: `#0#;2000:2#`).
    */
   dispenseList: DispenseList;
+  /**
+   * When a command that could still grow ends (a shorter accepted form: `#?#`, `#B#0#`, a
+   * 10-parameter `#C#`; docs/protocol-choices.md, Framing). 'arrival' (default): when it came
+   * whole in one read, at the end of that read, as the connector acts on each arrival; a frame
+   * that came in pieces still gets the quiet gap. 'quiet': always after a short silence (the
+   * simulator's `idleFlushMs`).
+   */
+  requestEnd: RequestEnd;
   /** What `#I#` answers as the version field. Default "2.01". */
   version: string;
   /** Max frame length in bytes before #ER:BAD_DATA# and close. Default 4096. */

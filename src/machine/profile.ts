@@ -13,7 +13,7 @@ import { parseDuration } from '../duration.js';
 import { checkShape, isPlainObject, jsonSchemaDocument, type JsonSchema, type ObjectShape, type Shape } from '../format/shape.js';
 import { DEFAULT_MAX_FRAME_BYTES } from '../protocol/framer.js';
 import { DEFAULT_TICKETS_DIALECT, resolveTicketsDialect, ticketsDialectShape, type TicketsDialect } from '../tickets/dialect.js';
-import { CANCEL_REPLIES, DISPENSE_LISTS, U2_LEVELS, type DialectOptions } from './api.js';
+import { CANCEL_REPLIES, DISPENSE_LISTS, REQUEST_ENDS, U2_LEVELS, type DialectOptions } from './api.js';
 
 export interface Denomination {
   /** Value in minor units (cents). */
@@ -69,6 +69,7 @@ export const DEFAULT_DIALECT: DialectOptions = {
   cancelReply: 'idle',
   u2Level: 'short',
   dispenseList: 'all',
+  requestEnd: 'arrival',
   version: '2.01',
   maxFrameBytes: DEFAULT_MAX_FRAME_BYTES,
 };
@@ -160,6 +161,14 @@ export const dialectShape: ObjectShape = {
         values: DISPENSE_LISTS,
         what: '#U# reply list',
         description: 'The denomination list of #U#/#U2# replies: all (every denomination, zeros included) or asked (only those asked for). Default all.',
+      },
+    },
+    requestEnd: {
+      shape: {
+        kind: 'enum',
+        values: REQUEST_ENDS,
+        what: 'request end',
+        description: 'When a command that could still grow (#?#, #B#0#) ends: arrival (with the read that brought it whole; a frame in pieces still gets a short silence) or quiet (always after a short silence). Default arrival.',
       },
     },
     version: { shape: { kind: 'string', minLength: 1, description: 'Version string in the #I# reply. Default 2.01.' } },
@@ -291,6 +300,7 @@ export function validateProfile(value: unknown): { profile?: MachineProfile; pro
   dialect.cancelReply = oneOf(CANCEL_REPLIES, dialectRaw['cancelReply']) ?? dialect.cancelReply;
   dialect.u2Level = oneOf(U2_LEVELS, dialectRaw['u2Level']) ?? dialect.u2Level;
   dialect.dispenseList = oneOf(DISPENSE_LISTS, dialectRaw['dispenseList']) ?? dialect.dispenseList;
+  dialect.requestEnd = oneOf(REQUEST_ENDS, dialectRaw['requestEnd']) ?? dialect.requestEnd;
   if (version !== undefined) dialect.version = version;
   const maxFrameBytes = int(dialectRaw['maxFrameBytes']);
   if (maxFrameBytes !== undefined) dialect.maxFrameBytes = maxFrameBytes;

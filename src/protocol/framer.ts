@@ -34,6 +34,12 @@ export interface Framer {
   push(chunk: Buffer | string): FramerItem[];
   /** The peer went quiet: end whatever is pending as it stands (a frame complete at a shorter parameter count, or garbage). */
   flush(): FramerItem[];
+  /**
+   * An arrival (one read) ended: end what is pending if it stands as frames of known commands
+   * at parameter counts they accept (`#?#`, `#B#0#`); anything else stays pending for more bytes
+   * or for flush(). The `arrival` request end of the dialect (docs/protocol-choices.md, Framing).
+   */
+  settle(): FramerItem[];
   /** Bytes held back waiting for more input. */
   pending(): number;
 }
@@ -103,10 +109,35 @@ export function createFramer(options: FramerOptions = {}): Framer {
       buffer = '';
       return items;
     },
+    settle() {
+      if (broken || buffer.length === 0) return [];
+      const kept = buffer;
+      const items = run(true);
+      if (items.every((item) => item.type === 'frame' && acceptedForm(item.frame))) return items;
+      // Not whole yet: as if nothing had been looked at.
+      buffer = kept;
+      broken = false;
+      return [];
+    },
     pending() {
       return buffer.length;
     },
   };
+}
+
+/**
+ * A frame of a known command with a parameter count it accepts, strictly or in the lenient
+ * reading (missing trailing parameters: `#B#0#`); whether the dialect is strict is the codec's
+ * business, once the frame is whole.
+ */
+function acceptedForm(frame: string): boolean {
+  const codeEnd = frame.indexOf('#', 1);
+  if (codeEnd < 0 || !frame.endsWith('#')) return false;
+  const spec = commandSpec(frame.slice(1, codeEnd));
+  if (spec === undefined) return false;
+  let params = 0;
+  for (let k = codeEnd + 1; k < frame.length; k++) if (frame[k] === '#') params++;
+  return spec.counts.includes(params) || (spec.lenientMin !== undefined && params >= spec.lenientMin && params < Math.max(...spec.counts));
 }
 
 function tooLong(raw: string): FramerItem {

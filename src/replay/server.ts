@@ -172,6 +172,8 @@ export async function startReplay(options: ReplayOptions): Promise<ReplayHandle>
       transcript,
       maxFrameBytes: DEFAULT_MAX_FRAME_BYTES,
       idleFlushMs: IDLE_FLUSH_MS,
+      // As the simulator's default dialect: a POS that writes each frame whole sees the same frames either way.
+      requestEnd: 'arrival',
       splitPauseMs: SPLIT_PAUSE_MS,
       chain: NO_FAULTS,
       wallNow: now,

@@ -28,6 +28,7 @@ import type { Delivery } from '../faults/engine-types.js';
 import type { ConnectionSink, ReplyOutput } from './machine-host.js';
 import { BAD_DATA_REPLY as BAD_DATA } from '../protocol/codec.js';
 import type { Framer, FramerItem } from '../protocol/framer.js';
+import type { RequestEnd } from '../machine/api.js';
 import { Sleeps } from './sleeps.js';
 import { cutPoint, deliveryWaits, splitOffsets } from '../faults/delivery.js';
 
@@ -73,6 +74,8 @@ export interface SessionOptions {
   maxFrameBytes: number;
   /** Quiet gap (wall ms) after which a pending bare frame is flushed. */
   idleFlushMs: number;
+  /** `arrival`: a frame that came whole in one read at a shorter accepted form (`#?#`) ends with that read; `quiet`: only the quiet gap ends it. */
+  requestEnd: RequestEnd;
   /** Pause (wall ms) between the pieces of a split reply, so they arrive as separate reads. */
   splitPauseMs: number;
   /** The link's transport faults, shared by every connection. */
@@ -250,7 +253,12 @@ export class Session implements ConnectionSink {
   /** @internal The socket's 'data'. */
   onData(chunk: Buffer): void {
     if (this.readingStopped) return;
+    // A frame that came whole in this one read ends with it, as the connector acts on each
+    // arrival (docs/protocol-choices.md, Framing): no quiet gap after `#?#`. One that came in
+    // pieces is still given the quiet gap to be read whole.
+    const wholeInThisRead = this.options.requestEnd === 'arrival' && this.framer.pending() === 0;
     this.take(this.framer.push(chunk));
+    if (wholeInThisRead && this.framer.pending() > 0 && !this.readingStopped) this.take(this.framer.settle());
     this.armIdleFlush();
   }
 

@@ -22,7 +22,7 @@ import { armFault, newFaultBook, type FaultBook } from '../faults/book.js';
 import type { FaultChain } from '../faults/chain.js';
 import type { FaultInfo } from '../faults/engine-types.js';
 import type { FaultSpec, FaultStatus } from '../faults/spec.js';
-import type { MachineInput, StepResult } from '../machine/api.js';
+import type { MachineInput, RequestEnd, StepResult } from '../machine/api.js';
 import type { TranscriptEntry } from '../protocol/transcript.js';
 import { createControlServer } from './control-api.js';
 import { SimulatorError } from './errors.js';
@@ -43,6 +43,8 @@ export interface SimulatorParts<P, S> {
   profileView(profile: P): ProfileView;
   /** Max frame length of the profile's dialect (protocol.md §2), undefined for the default. */
   maxFrameBytes(profile: P): number | undefined;
+  /** When a command that could still grow ends (the dialect's `requestEnd`), undefined for the default. */
+  requestEnd(profile: P): RequestEnd | undefined;
   initialState(profile: P, options: { customer: CustomerConfig; faults: FaultBook }): S;
   step(state: S, input: MachineInput, nowMs: number): StepResult<S>;
   viewState(state: S): SimulatorState;
@@ -81,6 +83,7 @@ const DEFAULTS = {
   splitPauseMs: 40,
   idleFlushMs: 100,
   maxFrameBytes: 4096,
+  requestEnd: 'arrival',
 } as const;
 
 export async function createSimulator<P, S>(parts: SimulatorParts<P, S>, options: SimulatorOptions = {}): Promise<FullSimulatorHandle> {
@@ -150,6 +153,7 @@ export async function createSimulator<P, S>(parts: SimulatorParts<P, S>, options
   const listFaults = (): FaultStatus[] =>
     [...chain.list(), ...host$.inspect((state) => parts.faultStatuses(state)), ...(tickets?.listFaults() ?? [])].sort((a, b) => faultOrder(a.id) - faultOrder(b.id));
   const maxFrameBytes = parts.maxFrameBytes(profile) ?? DEFAULTS.maxFrameBytes;
+  const requestEnd = parts.requestEnd(profile) ?? DEFAULTS.requestEnd;
 
   const sessions = new Map<number, Session>();
   /** Connections a reset is closing: the reset sentence already says so, and the machine has forgotten them. */
@@ -182,6 +186,7 @@ export async function createSimulator<P, S>(parts: SimulatorParts<P, S>, options
       transcript,
       maxFrameBytes,
       idleFlushMs,
+      requestEnd,
       splitPauseMs,
       chain,
       wallNow,

@@ -20,6 +20,7 @@ export const realParts: SimulatorParts<MachineProfile, MachineState> = {
   loadProfile,
   profileView,
   maxFrameBytes: (profile) => profile.dialect.maxFrameBytes,
+  requestEnd: (profile) => profile.dialect.requestEnd,
   initialState: (profile, options) => initialState(profile, options),
   step,
   viewState,

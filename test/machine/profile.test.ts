@@ -57,6 +57,7 @@ describe('machine profiles', () => {
       cancelReply: 'idle',
       u2Level: 'short',
       dispenseList: 'all',
+      requestEnd: 'arrival',
       version: '2.01',
       maxFrameBytes: 4096,
     });

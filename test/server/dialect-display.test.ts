@@ -31,7 +31,7 @@ describe('dialect display', () => {
     const res = await http(base(usd), 'GET', '/faults');
     expect(res.json).toEqual([]);
     expect(res.headers.get('x-cashlogy-dialect')).toBe(
-      'initPerConnection=true; strictParameters=true; cancelReply=ack; u2Level=level; dispenseList=asked; version=2.01; maxFrameBytes=4096',
+      'initPerConnection=true; strictParameters=true; cancelReply=ack; u2Level=level; dispenseList=asked; requestEnd=quiet; version=2.01; maxFrameBytes=4096',
     );
   });
 

@@ -216,6 +216,8 @@ export function fakeFramer(options: { maxFrameBytes: number }) {
       buffer = '';
       return line === '' ? [] : [{ type: 'frame', frame: line }];
     },
+    // Lines end frames: an arrival never ends one by itself.
+    settle: (): FramerItem[] => [],
     pending: () => buffer.length,
   };
 }
@@ -225,6 +227,7 @@ export function fakeParts(engine: ScriptedEngine): SimulatorParts<ProfileView, F
     loadProfile: () => FAKE_PROFILE,
     profileView: (p) => p,
     maxFrameBytes: () => 64,
+    requestEnd: () => undefined,
     initialState: (_p, options) => fakeInitial(options.faults, options.customer),
     step: fakeStep,
     viewState: fakeView,
