@@ -107,3 +107,18 @@ export interface PosOutcome {
   uncertain?: boolean;
   [extra: string]: unknown;
 }
+
+/**
+ * One POS action as a run records it (result.json `items[].actions[]`): what was asked, when,
+ * and what the POS answered. The runner adds what went wrong around it; replay reads this much.
+ */
+export interface PosActionRecord {
+  action: PosAction;
+  amount?: number;
+  /** Step name, when the step had one. */
+  name?: string;
+  /** ms since the item start. */
+  startedAt: number;
+  durationMs: number;
+  outcome?: PosOutcome;
+}

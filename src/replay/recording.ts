@@ -10,20 +10,13 @@ import type { Issue } from '../format/issues.js';
 import { closest } from '../format/issues.js';
 import { createReporter, describeValue, isPlainObject, validateShape, type Shape } from '../format/shape.js';
 import { readYaml, type YamlSource } from '../format/yaml.js';
-import { POS_ACTIONS, type PosAction, type PosOutcome } from '../pos/types.js';
+import { POS_ACTIONS, type PosActionRecord } from '../pos/types.js';
 import type { TranscriptEntry } from '../protocol/transcript.js';
 import { jsonErrorOffset, parseResult } from '../reporters/load-result.js';
 
 /** One POS action the runner performed during the recorded item. */
-export interface RecordedAction {
-  action: PosAction;
-  amount?: number;
-  name?: string;
-  /** ms since the item started. */
-  startedAt: number;
-  durationMs: number;
-  outcome?: PosOutcome;
-}
+/** The part of a recorded action replay needs: what the POS was asked, and when. */
+export type RecordedAction = PosActionRecord;
 
 export interface RecordedItem {
   /** The checklist item id, or `transcript` for a bare transcript. */

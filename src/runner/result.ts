@@ -4,7 +4,7 @@
  */
 import type { Level } from '../checklist/types.js';
 import type { Localized, Lang } from '../i18n.js';
-import type { IntegrationType, PosAction, PosOutcome } from '../pos/types.js';
+import type { IntegrationType, PosActionRecord } from '../pos/types.js';
 import type { TranscriptEntry } from '../protocol/transcript.js';
 import type { OperatorAnswer } from '../drivers/operator.js';
 import type { CoverageRecord } from './coverage.js';
@@ -34,15 +34,7 @@ export interface CheckResult {
   messages?: Localized;
 }
 
-export interface ActionRecord {
-  action: PosAction;
-  amount?: number;
-  /** Step name, when the step had one. */
-  name?: string;
-  /** ms since the item start. */
-  startedAt: number;
-  durationMs: number;
-  outcome?: PosOutcome;
+export interface ActionRecord extends PosActionRecord {
   /** Driver problem (timeout, non-JSON answer, exit code…), when there was one. */
   error?: string;
   /** What the POS printed while the action ran (command driver, or the started process). */
