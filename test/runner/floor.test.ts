@@ -310,7 +310,7 @@ describe('the run summary line', () => {
       startedAt: '2026-01-01T10:00:00.000Z',
       finishedAt: '2026-01-01T10:00:16.400Z',
     });
-    expect(line).toBe('Floor: 12.3 s (the waits the checklist declares); the tool added 4.1 s');
+    expect(line).toBe('Floor: 12.3 s (the waits the checklist declares); the POS and the tool added 4.1 s');
   });
 
   it('speaks the run\'s language', () => {
@@ -319,7 +319,7 @@ describe('the run summary line', () => {
       startedAt: '2026-01-01T10:00:00.000Z',
       finishedAt: '2026-01-01T10:00:16.400Z',
     };
-    expect(floorLine(result, 'fr')).toBe('Plancher : 12.3 s (les attentes que la checklist déclare) ; l’outil a ajouté 4.1 s');
+    expect(floorLine(result, 'fr')).toBe('Plancher : 12.3 s (les attentes que la checklist déclare) ; le TPV et l’outil ont ajouté 4.1 s');
     expect(floorLine(result, 'es')).toMatch(/^Mínimo: 12\.3 s/);
   });
 
