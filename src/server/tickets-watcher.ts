@@ -31,6 +31,7 @@ import { answerName, encodeAnswer, isRequestName, parseRequest, renderAnswer, ty
 import type { ConnectionSink, ReplyOutput } from './machine-host.js';
 import type { TranscriptLog } from './transcript-log.js';
 import type { SimulatorState } from './types.js';
+import { Sleeps } from './sleeps.js';
 
 /** What the look-alike needs from the machine host. */
 export interface TicketsMachine {
@@ -111,7 +112,8 @@ export class TicketsWatcher {
   private held: string[] = [];
   private readonly tickets = new Map<string, string>();
   private readonly answers: TicketsView['answers'] = [];
-  private readonly timers = new Set<NodeJS.Timeout>();
+  /** The pauses of a slow or split answer: a reset or close ends them, and the answer then writes nothing more. */
+  private readonly sleeps = new Sleeps();
 
   constructor(options: TicketsWatcherOptions) {
     this.o = options;
@@ -144,8 +146,7 @@ export class TicketsWatcher {
   async close(): Promise<void> {
     this.closed = true;
     if (this.timer !== undefined) clearInterval(this.timer);
-    for (const t of this.timers) clearTimeout(t);
-    this.timers.clear();
+    this.sleeps.cancelAll();
     this.fsWatcher?.close();
     this.settle(null);
     this.o.machine.detach(this.o.conn);
@@ -174,8 +175,7 @@ export class TicketsWatcher {
     this.book = resetFaultBook(this.book);
     this.down = null;
     this.held = [];
-    for (const t of this.timers) clearTimeout(t);
-    this.timers.clear();
+    this.sleeps.cancelAll();
     this.settle(null);
     for (const q of this.queue.splice(0)) this.fileEvent(q.name, `ignored: ${q.name} was read before the reset; it is not run`);
     if (this.current !== null) this.fileEvent(this.current.name, `ignored: the reset ended ${this.current.name}; no answer is written for it`);
@@ -449,7 +449,7 @@ export class TicketsWatcher {
       return;
     }
     const slow = fired.find((f) => f.type === 'tickets-slow');
-    if (slow !== undefined) await this.pause(parseDuration(slow.spec['ms']) ?? 0);
+    if (slow !== undefined) await this.sleeps.sleep(parseDuration(slow.spec['ms']) ?? 0);
     if (generation !== this.generation || this.closed) return;
     const corrupt = fired.find((f) => f.type === 'tickets-corrupt-answer');
     const content = corrupt !== undefined ? corruptAnswer(text, typeof corrupt.spec['with'] === 'string' ? { with: corrupt.spec['with'] } : {}) : text;
@@ -464,7 +464,11 @@ export class TicketsWatcher {
       try {
         const size = Math.ceil(bytes.length / pieces);
         for (let at = 0; at < bytes.length; at += size) {
-          if (at > 0) await this.pause(pause);
+          if (at > 0) {
+            await this.sleeps.sleep(pause);
+            // A reset or close mid-answer: the rest is never written, as when the program stops.
+            if (generation !== this.generation || this.closed) return;
+          }
           await handle.write(bytes.subarray(at, Math.min(bytes.length, at + size)));
           await handle.sync().catch(() => undefined);
         }
@@ -488,16 +492,6 @@ export class TicketsWatcher {
     this.o.transcript.file('out', file, content, faultIds.length > 0 ? faultIds.join(',') : undefined);
     this.answers.push({ file, at: this.o.transcript.elapsed(), data: content });
     if (this.answers.length > 20) this.answers.shift();
-  }
-
-  private pause(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const t = setTimeout(() => {
-        this.timers.delete(t);
-        resolve();
-      }, ms);
-      this.timers.add(t);
-    });
   }
 
   private fileEvent(file: string, text: string): void {

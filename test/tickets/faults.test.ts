@@ -108,6 +108,29 @@ describe('tickets faults', () => {
     expect(sizes.some((s) => s > 0 && s < whole.length)).toBe(true);
   });
 
+  it('tickets-split-answer stopped by a reset writes nothing more of that answer', async () => {
+    dir = tempFolder();
+    sim = await startTickets(dir, { faults: [{ type: 'tickets-split-answer', pieces: 3, pause: 60_000 }] });
+    atomic(dir, 'r.azk', refund('R-1'));
+    const path = join(dir, 'r.OK');
+    const end = Date.now() + 15_000;
+    let first = 0;
+    while (Date.now() < end && first === 0) {
+      try {
+        first = statSync(path).size;
+      } catch {
+        // not there yet
+      }
+      await sleep(20);
+    }
+    expect(first).toBeGreaterThan(0);
+    await sim.reset();
+    // The pause ends with the reset; the pieces after it must not follow.
+    await sleep(300);
+    expect(statSync(path).size).toBe(first);
+    expect(sim.getTranscript().some(fileOut('r.OK'))).toBe(false);
+  });
+
   it('tickets-eager-read counts request files with nth', async () => {
     dir = tempFolder();
     sim = await startTickets(dir, { faults: [{ type: 'tickets-eager-read', on: { nth: 2 } }] });
