@@ -2,39 +2,21 @@
  * `simulate --fault` / `--faults` as a real child process: the faults are armed before the
  * first connection, act on the wire, and bad ones stop the command with the right exit code.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { afterAll, describe, expect, it } from 'vitest';
 import { WireClient } from './wire.js';
+import { startCli, stopCliProcesses, type CliProcess } from '../helpers/cli.js';
 
-const root = join(import.meta.dirname, '..', '..');
-const tsxLoader = import.meta.resolve('tsx');
-const main = join(root, 'src', 'cli', 'main.ts');
 const temp = mkdtempSync(join(tmpdir(), 'faults-cli-'));
-const children: ChildProcess[] = [];
 
 afterAll(() => {
-  for (const child of children) if (child.exitCode === null) child.kill('SIGKILL');
+  stopCliProcesses();
   rmSync(temp, { recursive: true, force: true });
 });
 
-function simulate(args: string[]): { child: ChildProcess; lines: AsyncIterator<string>; stderr: () => string; exit: Promise<number | null> } {
-  // node with tsx's loader, not the tsx launcher: one process, so a kill can never orphan a child.
-  const child = spawn(process.execPath, ['--import', tsxLoader, main, 'simulate', '--port', '0', '--control-port', '0', '--time-scale', '0.01', '--json', ...args], {
-    cwd: root,
-    env: { ...process.env, NO_COLOR: '1' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  children.push(child);
-  let err = '';
-  child.stderr?.on('data', (chunk: Buffer) => (err += chunk.toString()));
-  const exit = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  const lines = createInterface({ input: child.stdout! })[Symbol.asyncIterator]();
-  return { child, lines, stderr: () => err, exit };
-}
+const simulate = (args: string[]): CliProcess => startCli(['simulate', '--port', '0', '--control-port', '0', '--time-scale', '0.01', '--json', ...args]);
 
 describe('simulate --fault / --faults', () => {
   it('arms the faults from both flags before the first connection', async () => {

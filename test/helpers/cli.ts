@@ -3,10 +3,11 @@
  * exit codes, signals and files) or as `main` in this process (fast, for usage and validation
  * errors that stop before anything starts).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createInterface } from 'node:readline';
 import { PassThrough } from 'node:stream';
 import { main } from '../../src/cli/main.js';
 
@@ -66,4 +67,55 @@ export async function runMain(args: readonly string[], options: Omit<CliOptions,
     interrupted: new Promise(() => undefined),
   });
   return { code, stdout: o, stderr: e };
+}
+
+/** A long-running CLI command (`simulate`, `proxy`) started from a test, read line by line. */
+export interface CliProcess {
+  child: ChildProcessWithoutNullStreams;
+  /** stdout, one line at a time. */
+  lines: AsyncIterableIterator<string>;
+  exit: Promise<number | null>;
+  /** Everything printed on stderr so far. */
+  stderr(): string;
+}
+
+const started: { child: ChildProcessWithoutNullStreams; group: boolean }[] = [];
+
+/**
+ * Starts `cashlogy-cert <args>` in the repository, colours off. By default one process (node with
+ * tsx's loader), so a kill can never orphan a child. `group: true` starts it through the tsx
+ * launcher in its own process group, as a terminal runs it: a signal to the group reaches every
+ * process, like Ctrl-C. stopCliProcesses() (in afterEach) kills whatever is still running.
+ */
+export function startCli(args: readonly string[], options: { group?: boolean; env?: NodeJS.ProcessEnv } = {}): CliProcess {
+  const group = options.group === true;
+  const [command, argv] = group
+    ? [join(ROOT, 'node_modules', '.bin', 'tsx'), ['src/cli/main.ts', ...args]]
+    : [process.execPath, ['--import', TSX, join(ROOT, 'src/cli/main.ts'), ...args]];
+  const child = spawn(command, argv, {
+    cwd: ROOT,
+    env: { ...process.env, NO_COLOR: '1', ...options.env },
+    stdio: ['pipe', 'pipe', 'pipe'],
+    detached: group,
+  });
+  started.push({ child, group });
+  let stderr = '';
+  child.stderr.setEncoding('utf8');
+  child.stderr.on('data', (s: string) => (stderr += s));
+  const exit = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
+  return { child, lines, exit, stderr: () => stderr };
+}
+
+/** Kills every process startCli started that is still running (its whole group when it has one). */
+export function stopCliProcesses(): void {
+  for (const { child, group } of started.splice(0)) {
+    if (child.exitCode !== null || child.signalCode !== null) continue;
+    try {
+      if (group) process.kill(-child.pid!, 'SIGKILL');
+      else child.kill('SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
 }

@@ -3,39 +3,21 @@
  * over TCP, live JSON events, Ctrl-C → exit 0 with the port free again, port in use → exit 3.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import type { ChildProcessWithoutNullStreams } from 'node:child_process';
 import { createServer } from 'node:net';
-import { createInterface } from 'node:readline';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TestClient, withTimeout } from './helpers.js';
-
-const root = join(import.meta.dirname, '..', '..');
-const children: ChildProcessWithoutNullStreams[] = [];
+import { startCli, stopCliProcesses, type CliProcess } from '../helpers/cli.js';
 
 /** What Ctrl-C in a terminal does: signal the whole foreground process group. */
 function signalGroup(child: ChildProcessWithoutNullStreams, signal: NodeJS.Signals): void {
   process.kill(-child.pid!, signal);
 }
 
-function simulate(args: string[]): { child: ChildProcessWithoutNullStreams; lines: AsyncIterableIterator<string>; exit: Promise<number | null>; stderr: () => string } {
-  // tsx directly rather than through npx: npm's `sh -c` wrapper turns any Ctrl-C into exit 130.
-  const child = spawn(join(root, 'node_modules', '.bin', 'tsx'), ['src/cli/main.ts', 'simulate', ...args], {
-    cwd: root,
-    env: { ...process.env, NO_COLOR: '1' },
-    stdio: ['pipe', 'pipe', 'pipe'],
-    // Its own process group, so a signal reaches npx, tsx and node together, like Ctrl-C in a terminal.
-    detached: true,
-  });
-  children.push(child);
-  let stderr = '';
-  child.stderr.setEncoding('utf8');
-  child.stderr.on('data', (s: string) => (stderr += s));
-  const exit = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
-  return { child, lines, exit, stderr: () => stderr };
-}
+/** Through the tsx launcher in its own process group (not npx: npm's `sh -c` wrapper turns any Ctrl-C into exit 130). */
+const simulate = (args: string[]): CliProcess => startCli(['simulate', ...args], { group: true });
 
 async function nextLine(lines: AsyncIterableIterator<string>, what: string): Promise<string> {
   const next = await withTimeout(lines.next(), 30_000, what);
@@ -43,17 +25,7 @@ async function nextLine(lines: AsyncIterableIterator<string>, what: string): Pro
   return next.value;
 }
 
-afterEach(() => {
-  for (const child of children.splice(0)) {
-    if (child.exitCode === null && child.signalCode === null) {
-      try {
-        signalGroup(child, 'SIGKILL');
-      } catch {
-        // already gone
-      }
-    }
-  }
-});
+afterEach(stopCliProcesses);
 
 function portIsFree(port: number): Promise<boolean> {
   return new Promise((resolve) => {

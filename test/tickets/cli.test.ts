@@ -3,46 +3,20 @@
  * missing, the --json listening line carries `ticketsDir`, and the file exchange shows up as JSON
  * events (`traffic` with a `file`, and `file` events).
  */
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { afterEach, describe, expect, it } from 'vitest';
-import { runMain } from '../helpers/cli.js';
+import { runMain, startCli, stopCliProcesses, type CliProcess } from '../helpers/cli.js';
 import { profileWithTickets, removeFolder, tempFolder } from './helpers.js';
 
-const root = join(import.meta.dirname, '..', '..');
-const children: ChildProcessWithoutNullStreams[] = [];
 const folders: string[] = [];
 
 afterEach(() => {
-  for (const child of children.splice(0)) {
-    if (child.exitCode === null && child.signalCode === null) {
-      try {
-        process.kill(-child.pid!, 'SIGKILL');
-      } catch {
-        // already gone
-      }
-    }
-  }
+  stopCliProcesses();
   for (const f of folders.splice(0)) removeFolder(f);
 });
 
-function simulate(args: string[]) {
-  const child = spawn(join(root, 'node_modules', '.bin', 'tsx'), ['src/cli/main.ts', 'simulate', ...args], {
-    cwd: root,
-    env: { ...process.env, NO_COLOR: '1' },
-    stdio: ['pipe', 'pipe', 'pipe'],
-    detached: true,
-  });
-  children.push(child);
-  let stderr = '';
-  child.stderr.setEncoding('utf8');
-  child.stderr.on('data', (s: string) => (stderr += s));
-  const exit = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
-  return { child, lines, exit, stderr: () => stderr };
-}
+const simulate = (args: string[]): CliProcess => startCli(['simulate', ...args]);
 
 async function lineMatching(lines: AsyncIterableIterator<string>, ok: (event: Record<string, unknown>) => boolean, what: string): Promise<Record<string, unknown>> {
   for (;;) {
@@ -70,7 +44,7 @@ describe('simulate --tickets-dir', () => {
     expect(read).toMatchObject({ dir: 'in', conn: 0, data: JSON.stringify({ type: 'abono', ticket: 'CLI-1', amount: 20 }) });
     const answer = await lineMatching(lines, (e) => e['event'] === 'traffic' && e['file'] === 'cli.OK', 'the answer');
     expect(JSON.parse(String(answer['data']))).toEqual({ ticket: 'CLI-1', amount: 20, dispensed: 20 });
-    process.kill(-child.pid!, 'SIGINT');
+    child.kill('SIGINT');
     expect(await exit).toBe(0);
   });
 
