@@ -16,7 +16,13 @@ import type { ParsedCommand } from '../protocol/codec.js';
 import type { TranscriptEventKind } from '../protocol/transcript.js';
 import type { MachineOutput, TimerRequest } from './api.js';
 import { formatMoney, type MachineProfile } from './profile.js';
-import { cloneOperation, type MachineState, type OwnedParts } from './state.js';
+import { inventoryTotal } from './inventory.js';
+import { cloneOperation, copyState, type MachineState, type OwnedParts } from './state.js';
+
+const OWN_BIT: Readonly<Record<keyof OwnedParts, number>> = { recyclers: 1, stacker: 2, ledger: 4, timers: 8 };
+const NOTHING_FIRED: readonly FiredFault[] = Object.freeze([]);
+/** Totals of inventories no step changes any more (parts of a state already returned), by identity, with the profile they were summed over. */
+const TOTALS = new WeakMap<Readonly<Record<string, number>>, { profile: MachineProfile; total: number }>();
 
 /** What a fired domain fault did: it stopped the operation, or asked for `#ER:BUSY#`. */
 export interface FaultOutcome {
@@ -38,23 +44,41 @@ export class Ctx {
   readonly timers: TimerRequest[] = [];
   /** This step's state: top-level fields are its own, nested parts shared until `own`. */
   readonly s: MachineState;
-  private readonly owned = new Set<keyof OwnedParts>();
+  /** The parts this step has copied (OWN_BIT), so each is copied at most once. */
+  private owned = 0;
   constructor(
     prev: MachineState,
     readonly now: number,
     private readonly applier: FaultApplier,
   ) {
-    this.s = { ...prev, operation: prev.operation ? cloneOperation(prev.operation) : null };
+    this.s = copyState(prev, prev.operation ? cloneOperation(prev.operation) : null);
   }
 
   /** A part of the state this step may change in place: copied from the given state the first time. */
   own<K extends keyof OwnedParts>(part: K): OwnedParts[K] {
     const s = this.s as unknown as OwnedParts;
-    if (!this.owned.has(part)) {
+    const bit = OWN_BIT[part];
+    if ((this.owned & bit) === 0) {
       s[part] = { ...s[part] };
-      this.owned.add(part);
+      this.owned |= bit;
     }
     return s[part];
+  }
+
+  /**
+   * Cents in the recyclers or the stacker now. A part this step has not taken for itself is
+   * the given state's, which no step changes any more, so its total is remembered (a POS
+   * polling `#T#` asks for the same two totals again and again; each costs a look-up per
+   * denomination in an object V8 keeps as a dictionary).
+   */
+  total(part: 'recyclers' | 'stacker'): number {
+    const counts = this.s[part];
+    if ((this.owned & OWN_BIT[part]) !== 0) return inventoryTotal(this.s.profile, counts);
+    const known = TOTALS.get(counts);
+    if (known !== undefined && known.profile === this.s.profile) return known.total;
+    const total = inventoryTotal(this.s.profile, counts);
+    TOTALS.set(counts, { profile: this.s.profile, total });
+    return total;
   }
 
   get profile(): MachineProfile {
@@ -87,9 +111,10 @@ export class Ctx {
   }
 
   /** Asks the fault book what fires here; the book's counters and random state move on. */
-  consult(opportunity: FaultOpportunity): FiredFault[] {
+  consult(opportunity: FaultOpportunity): readonly FiredFault[] {
     const book = this.s.faults;
-    if (!book) return [];
+    // Nothing armed, nothing fires, and the book does not move (book.ts, consult).
+    if (!book || book.armed.length === 0) return NOTHING_FIRED;
     const result = consultFaults(book, opportunity, this.now);
     this.s.faults = result.book;
     for (const f of result.fired) this.event('fault', f.sentence, { fault: f.id, conn: opportunity.conn });

@@ -6,14 +6,14 @@
 import { BAD_DATA_REPLY, encodeReply, formatVpd } from '../protocol/codec.js';
 import type { CommandHandler } from './context.js';
 import { errorDetail, JAM_CODES } from './device-errors.js';
-import { denomination, inventoryTotal, okOrLevel, stackerNotes } from './inventory.js';
+import { denomination, okOrLevel, stackerNotes } from './inventory.js';
 import { levelCode, stackerLevelCode } from './levels.js';
 import type { Denomination } from './profile.js';
 import type { MachineState } from './state.js';
 
 export const QUERIES: Readonly<Record<string, CommandHandler>> = {
-  T: (ctx, conn, cmd) => ctx.reply(conn, cmd.code, encodeReply('0', [inventoryTotal(ctx.s.profile, ctx.s.recyclers), inventoryTotal(ctx.s.profile, ctx.s.stacker)])),
-  T2: (ctx, conn, cmd) => ctx.reply(conn, cmd.code, encodeReply('0', [inventoryTotal(ctx.s.profile, ctx.s.recyclers), 0, inventoryTotal(ctx.s.profile, ctx.s.stacker), 0])),
+  T: (ctx, conn, cmd) => ctx.reply(conn, cmd.code, totalsReply(ctx.total('recyclers'), ctx.total('stacker'))),
+  T2: (ctx, conn, cmd) => ctx.reply(conn, cmd.code, encodeReply('0', [ctx.total('recyclers'), 0, ctx.total('stacker'), 0])),
   Y: (ctx, conn, cmd) => ctx.reply(conn, cmd.code, encodeReply(okOrLevel(ctx.s, cmd.code), [countsVpd(ctx.s, ctx.s.recyclers), countsVpd(ctx.s, ctx.s.stacker)])),
   Y2: (ctx, conn, cmd) => {
     const { s } = ctx;
@@ -38,6 +38,19 @@ export const QUERIES: Readonly<Record<string, CommandHandler>> = {
     return ctx.reply(conn, cmd.code, encodeReply('0', codes.map((c) => errorDetail(c, relative))));
   },
 };
+
+/**
+ * `#0#<recyclers>#<stacker>#`, the same text object again while the totals stay the same: a POS
+ * polls `#T#`, and a reply rebuilt each time is one more string to build, flatten for the socket
+ * and keep in the transcript. A memo of a pure function: the step stays pure.
+ */
+function totalsReply(recyclers: number, stacker: number): string {
+  if (recyclers !== lastTotals.recyclers || stacker !== lastTotals.stacker) {
+    lastTotals = { recyclers, stacker, reply: encodeReply('0', [recyclers, stacker]) };
+  }
+  return lastTotals.reply;
+}
+let lastTotals = { recyclers: Number.NaN, stacker: Number.NaN, reply: '' };
 
 /** `#X#`/`#X2#`: the pieces of one denomination in the recyclers and the stacker. */
 function countOf(...[ctx, conn, cmd]: Parameters<CommandHandler>): void {

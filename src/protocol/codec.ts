@@ -45,16 +45,16 @@ export function parseFrame(frame: string, options: ParseOptions = {}): ParseResu
   if (frame.length < 3 || frame[0] !== '#' || frame[frame.length - 1] !== '#') {
     return { ok: false, problem: `not a frame: ${preview(frame)} must start and end with "#"` };
   }
-  const fields = frame.slice(1, -1).split('#');
-  const code = fields[0] ?? '';
+  const codeEnd = frame.indexOf('#', 1);
+  const code = frame.slice(1, codeEnd);
   if (code === '') return { ok: false, problem: `empty command code in ${preview(frame)}` };
   const spec = commandSpec(code);
   if (!spec) return { ok: false, code, problem: `unknown command #${code}# in ${preview(frame)}` };
-  let params = fields.slice(1);
+  let params = splitParams(frame, codeEnd);
   const given = params.length;
   const max = spec.params.length;
   const strictCounts = spec.counts;
-  const lenientMin = spec.lenientMin ?? Math.min(...strictCounts);
+  const lenientMin = spec.lenientMin ?? smallest(strictCounts);
   const countOk = options.strict ? strictCounts.includes(given) : (given >= lenientMin && given <= max) || strictCounts.includes(given);
   if (!countOk) return { ok: false, code, problem: `#${code}# ${describeCounts(spec, options.strict === true)}, got ${given} in ${preview(frame)}` };
   if (code === 'P' && given === 3) {
@@ -77,6 +77,29 @@ export function parseFrame(frame: string, options: ParseOptions = {}): ParseResu
   }
   while (params.length < max) params.push('0');
   return { ok: true, command: { code, spec, params, given, frame } };
+}
+
+/**
+ * The parameters of a frame `#code#p1#…#` whose code ends at `codeEnd`: what
+ * `frame.slice(codeEnd + 1, -1).split('#')` gives, empty parameters included, without the
+ * intermediate string (every frame comes through here).
+ */
+function splitParams(frame: string, codeEnd: number): string[] {
+  const params: string[] = [];
+  const last = frame.length - 1;
+  let start = codeEnd + 1;
+  while (start <= last) {
+    const end = frame.indexOf('#', start);
+    params.push(frame.slice(start, end));
+    start = end + 1;
+  }
+  return params;
+}
+
+function smallest(counts: readonly number[]): number {
+  let min = Number.POSITIVE_INFINITY;
+  for (const n of counts) if (n < min) min = n;
+  return min;
 }
 
 function checkParams(spec: CommandSpec, params: readonly string[], strict: boolean): string | undefined {
@@ -148,7 +171,18 @@ export type FieldValue = string | number;
 
 /** `#status#field#…#`. Fields must not contain `#` (the protocol has no escaping). */
 export function encodeReply(status: string, fields: readonly FieldValue[] = []): string {
-  return encodeFields([status, ...fields]);
+  // Built in one pass without copying the fields: every reply the machine sends comes through here.
+  let frame = `#${checkedField(status)}#`;
+  for (let i = 0; i < fields.length; i++) frame += `${checkedField(fields[i] as FieldValue)}#`;
+  return frame;
+}
+
+/** One field as text, refused when the protocol cannot carry it. */
+function checkedField(f: FieldValue): string {
+  const text = String(f);
+  if (text.includes('#')) throw new RangeError(`a protocol field cannot contain "#": ${JSON.stringify(text)}`);
+  if (typeof f === 'number' && !Number.isFinite(f)) throw new RangeError(`a protocol field must be a finite number, got ${f}`);
+  return text;
 }
 
 /** `#code#param#…#`, for clients. */
@@ -157,12 +191,7 @@ export function encodeCommand(code: string, params: readonly FieldValue[] = []):
 }
 
 function encodeFields(fields: readonly FieldValue[]): string {
-  for (const f of fields) {
-    const text = String(f);
-    if (text.includes('#')) throw new RangeError(`a protocol field cannot contain "#": ${JSON.stringify(text)}`);
-    if (typeof f === 'number' && !Number.isFinite(f)) throw new RangeError(`a protocol field must be a finite number, got ${f}`);
-  }
-  return `#${fields.map(String).join('#')}#`;
+  return `#${fields.map(checkedField).join('#')}#`;
 }
 
 export interface DecodedReply {

@@ -137,7 +137,7 @@ function acceptedForm(frame: string): boolean {
   if (spec === undefined) return false;
   let params = 0;
   for (let k = codeEnd + 1; k < frame.length; k++) if (frame[k] === '#') params++;
-  return spec.counts.includes(params) || (spec.lenientMin !== undefined && params >= spec.lenientMin && params < Math.max(...spec.counts));
+  return spec.counts.includes(params) || (spec.lenientMin !== undefined && params >= spec.lenientMin && params < largest(spec.counts));
 }
 
 function tooLong(raw: string): FramerItem {
@@ -220,6 +220,13 @@ function atLongestForm(buf: string, start: number, codeEnd: number, p: number): 
   const spec = commandSpec(buf.slice(start + 1, codeEnd));
   if (spec === undefined) return false;
   let params = 0;
-  for (let k = codeEnd + 1; k < p; k++) if (buf[k] === '#') params++;
-  return params >= Math.max(...spec.counts);
+  for (let k = codeEnd + 1; k < p; k++) if (buf.charCodeAt(k) === 0x23) params++;
+  return params >= largest(spec.counts);
+}
+
+/** The largest of a command's parameter counts (a loop: no spread per frame scanned). */
+function largest(counts: readonly number[]): number {
+  let max = 0;
+  for (const n of counts) if (n > max) max = n;
+  return max;
 }

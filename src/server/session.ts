@@ -323,7 +323,7 @@ export class Session implements ConnectionSink {
         this.handleGarbage(run.map((g) => g.raw));
       } else {
         this.inboxPos++;
-        this.handleItems([item]);
+        this.handleItem(item);
       }
     }
     this.inbox = NO_ITEMS;
@@ -368,30 +368,28 @@ export class Session implements ConnectionSink {
     }, this.options.idleFlushMs);
   }
 
-  private handleItems(items: FramerItem[]): void {
-    for (const item of items) {
-      if (this.readingStopped) return;
-      if (item.type === 'frame') {
-        this.transcript.frame('in', this.conn, item.frame);
-        this.options.chain.command(this.conn, item.frame, this.options.wallNow());
-        this.options.onFrame(this.conn, item.frame);
-      } else if (item.reason === 'too-long') {
-        // protocol.md §2: answer BAD_DATA and close, so memory stays bounded.
-        this.readingStopped = true;
-        this.transcript.event(
-          'connection',
-          `frame longer than ${this.options.maxFrameBytes} bytes (starts ${preview(item.raw)}): answering ${BAD_DATA} and closing connection ${this.conn}`,
-          this.conn,
-        );
-        this.enqueue(async () => {
-          if (!this.isOpen()) return;
-          this.write(BAD_DATA);
-          this.transcript.frame('out', this.conn, BAD_DATA);
-          this.hangUp('disconnect');
-        });
-      } else {
-        this.handleGarbage([item.raw]);
-      }
+  private handleItem(item: FramerItem): void {
+    if (this.readingStopped) return;
+    if (item.type === 'frame') {
+      this.transcript.frame('in', this.conn, item.frame);
+      this.options.chain.command(this.conn, item.frame, this.options.wallNow());
+      this.options.onFrame(this.conn, item.frame);
+    } else if (item.reason === 'too-long') {
+      // protocol.md §2: answer BAD_DATA and close, so memory stays bounded.
+      this.readingStopped = true;
+      this.transcript.event(
+        'connection',
+        `frame longer than ${this.options.maxFrameBytes} bytes (starts ${preview(item.raw)}): answering ${BAD_DATA} and closing connection ${this.conn}`,
+        this.conn,
+      );
+      this.enqueue(async () => {
+        if (!this.isOpen()) return;
+        this.write(BAD_DATA);
+        this.transcript.frame('out', this.conn, BAD_DATA);
+        this.hangUp('disconnect');
+      });
+    } else {
+      this.handleGarbage([item.raw]);
     }
   }
 
@@ -483,7 +481,8 @@ export class Session implements ConnectionSink {
   }
 
   private write(text: string): void {
-    this.socket.write(Buffer.from(text, 'latin1'));
+    // Node encodes the string straight into the write request: no Buffer per reply.
+    this.socket.write(text, 'latin1');
   }
 
   private hangUp(how: 'disconnect' | 'reset'): void {

@@ -5,8 +5,8 @@
  *
  * Bounded memory, nothing forgotten: the newest entries stay in memory (at most
  * TRANSCRIPT_MEMORY_ENTRIES entries and about TRANSCRIPT_MEMORY_BYTES bytes); past that, the
- * oldest eighth goes to an append-only JSON-lines file in a private temporary folder, removed by
- * clear() and close(). Entries are numbered from 0 since start or the last reset, and read
+ * oldest go, a slice at a time, to an append-only JSON-lines file in a private temporary
+ * folder, removed by clear() and close(). Entries are numbered from 0 since start or the last reset, and read
  * back by page (`page(since, limit)`), so neither the control API nor the web page ever holds
  * the whole transcript. A simulator left running for days costs disk, not memory.
  *
@@ -16,17 +16,26 @@
 import { closeSync, mkdtempSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { TranscriptEntry, TranscriptEventKind } from '../protocol/transcript.js';
+import { jsonNumber, type TranscriptDirection, type TranscriptEntry, type TranscriptEventKind } from '../protocol/transcript.js';
 
 export type TranscriptListener = (entry: TranscriptEntry) => void;
 
-/** Entries kept in memory before the oldest eighth spills to the file. */
+/** Entries kept in memory before the oldest spill to the file (a slice at a time). */
 export const TRANSCRIPT_MEMORY_ENTRIES = 20_000;
-/** Approximate bytes kept in memory before the oldest eighth spills to the file. */
+/** Approximate bytes kept in memory before the oldest spill to the file (a slice at a time). */
 export const TRANSCRIPT_MEMORY_BYTES = 8 * 1024 * 1024;
 /** A page read back from the transcript holds at most this many bytes of JSON (at least one entry). */
 export const TRANSCRIPT_PAGE_MAX_BYTES = 8 * 1024 * 1024;
 
+const SETTLED = Promise.resolve();
+/** Frames up to this long are kept once (`intern`), at most KNOWN_MAX different ones at a time. */
+const KNOWN_MAX_CHARS = 32;
+const KNOWN_MAX = 256;
+/** At most this many entries, and this many bytes, move to the spill file at a time. */
+const SPILL_SLICE_ENTRIES = 256;
+const SPILL_SLICE_BYTES = 64 * 1024;
+/** What the spill's encoding buffer starts with (it grows for a slice of long entries). */
+const SPILL_BUFFER_BYTES = 64 * 1024;
 /** One file offset is remembered per this many spilled entries (a sparse index: 8 bytes per block). */
 const INDEX_EVERY = 64;
 /** Per-entry overhead counted besides its data (object, numbers, strings' headers). */
@@ -43,8 +52,10 @@ export interface TranscriptLogOptions {
 }
 
 export class TranscriptLog {
-  /** Entries [memStart, total) in memory. */
-  private entries: TranscriptEntry[] = [];
+  /** Entries [memStart, total) in memory, oldest first. */
+  private entries = new EntryStore();
+  /** Short frames seen lately, so that a POS polling `#T#` does not leave one more string per frame in memory. */
+  private readonly known = new Map<string, string>();
   private memStart = 0;
   private memBytes = 0;
   /** Entries [0, fileEnd) are in the spill file; [fileEnd, memStart) were lost (spill failed). */
@@ -61,9 +72,15 @@ export class TranscriptLog {
   private readonly maxBytes: number;
   private readonly tmpBase: string;
   private readonly listeners = new Set<TranscriptListener>();
+  /** The listeners in subscription order, as an array replaced (never changed) when one comes or goes. */
+  private listenerList: readonly TranscriptListener[] = [];
   /** Entries recorded this step, not yet given to the listeners. */
   private unsent: TranscriptEntry[] = [];
   private readonly resetListeners = new Set<() => void>();
+  /** Where spilled lines are encoded, kept from one spill to the next. */
+  private spillBytes: JsonBytes | undefined;
+  /** `deliver` bound once: a microtask is queued on every read that records something. */
+  private readonly deliverUnsent = () => this.deliver();
   private origin: number;
 
   constructor(
@@ -82,7 +99,7 @@ export class TranscriptLog {
   }
 
   frame(dir: 'in' | 'out', conn: number, data: string, fault?: string): TranscriptEntry {
-    const entry: TranscriptEntry = { at: this.elapsed(), conn, dir, data };
+    const entry: TranscriptEntry = { at: this.elapsed(), conn, dir, data: data.length <= KNOWN_MAX_CHARS ? this.intern(data) : data };
     if (fault !== undefined) entry.fault = fault;
     return this.push(entry);
   }
@@ -139,23 +156,23 @@ export class TranscriptLog {
     }
     from = Math.max(from, this.memStart);
     for (let i = from; i < end; i++) {
-      const entry = this.entries[i - this.memStart] as TranscriptEntry;
+      const entry = this.entries.entry(i - this.memStart);
       const size = Number.isFinite(maxBytes) ? JSON.stringify(entry).length + 1 : 0;
-      if (!take({ ...entry }, size)) return out;
+      if (!take(entry, size)) return out;
     }
     return out;
   }
 
   /** How many entries there have been since start or the last reset (the next entry's index). */
   size(): number {
-    return this.memStart + this.entries.length;
+    return this.memStart + this.entries.count;
   }
 
   /** What the transcript costs: entries and bytes in memory, entries and bytes spilled to disk, entries lost. */
   stats(): { total: number; memoryEntries: number; memoryBytes: number; spilledEntries: number; spilledBytes: number; lost: number } {
     return {
       total: this.size(),
-      memoryEntries: this.entries.length,
+      memoryEntries: this.entries.count,
       memoryBytes: this.memBytes,
       spilledEntries: this.fileEnd,
       spilledBytes: this.fileBytes,
@@ -169,7 +186,8 @@ export class TranscriptLog {
   }
 
   clear(): void {
-    this.entries = [];
+    this.entries = new EntryStore();
+    this.known.clear();
     this.memStart = 0;
     this.memBytes = 0;
     this.resetFile();
@@ -193,8 +211,9 @@ export class TranscriptLog {
 
   subscribe(listener: TranscriptListener): () => void {
     this.listeners.add(listener);
+    this.listenerList = [...this.listeners];
     return () => {
-      this.listeners.delete(listener);
+      if (this.listeners.delete(listener)) this.listenerList = [...this.listeners];
     };
   }
 
@@ -206,17 +225,27 @@ export class TranscriptLog {
     };
   }
 
+  private intern(text: string): string {
+    const known = this.known.get(text);
+    if (known !== undefined) return known;
+    if (this.known.size >= KNOWN_MAX) this.known.clear();
+    this.known.set(text, text);
+    return text;
+  }
+
   private push(entry: TranscriptEntry): TranscriptEntry {
     this.entries.push(entry);
     this.memBytes += entry.data.length + ENTRY_OVERHEAD;
-    if (this.entries.length > this.maxEntries || this.memBytes > this.maxBytes) this.spill();
+    if (this.entries.count > this.maxEntries || this.memBytes > this.maxBytes) this.spill();
     if (this.listeners.size > 0) {
       // Listeners run after the current machine step, so one that reacts (a test inserting a
       // note when it sees "#C#") acts on the machine's new state, not in the middle of a step.
-      // One microtask delivers every entry of the step, in order. Each listener gets its own copy
-      // there, so the recorded entry itself waits here.
+      // One microtask delivers every entry of the step, in order; each listener gets its own
+      // copy there (the memory keeps columns, not this object).
       this.unsent.push(entry);
-      if (this.unsent.length === 1) queueMicrotask(() => this.deliver());
+      // A reaction on a settled promise: the same microtask queue as queueMicrotask, without
+      // the async resource Node creates for each of those (one per read under load).
+      if (this.unsent.length === 1) void SETTLED.then(this.deliverUnsent);
     }
     return entry;
   }
@@ -224,13 +253,14 @@ export class TranscriptLog {
   private deliver(): void {
     const entries = this.unsent;
     this.unsent = [];
-    const listeners = [...this.listeners];
+    // A snapshot replaced on (un)subscribe, not copied here: a listener added during delivery waits for the next step.
+    const listeners = this.listenerList;
     for (const entry of entries) {
       for (const listener of listeners) {
         // One that unsubscribed while this step's entries were being given gets no more of them.
         if (!this.listeners.has(listener)) continue;
         try {
-          listener({ ...entry });
+          listener(copyEntry(entry));
         } catch {
           // A broken listener (a user's callback, a closed SSE stream) must not stop the simulator.
         }
@@ -239,30 +269,33 @@ export class TranscriptLog {
   }
 
   /**
-   * Moves the oldest entries out of memory until it holds 7/8 of each bound. A small slice at a
-   * time: the write is synchronous, and moving half of 20 000 entries at once stalled every
-   * connection and the control API for tens of milliseconds (seen as a fresh client's `#T#`
-   * tail in `npm run soak`).
+   * Moves the oldest entries out of memory until it holds a slice less than each bound (at
+   * most 256 entries or 64 KiB, at most an eighth of the bound). A small slice at a time: the
+   * write is synchronous and every connection waits for it. Moving half of 20 000 entries at
+   * once stalled them for tens of milliseconds (seen as a fresh client's `#T#` tail in `npm run
+   * soak`), and an eighth (2,500 entries, about a millisecond) still showed in the 100-client
+   * p99 of `npm run bench` (docs/bench.md, Where the time goes).
    */
   private spill(): void {
     let count = 0;
     let bytes = this.memBytes;
-    const keepEntries = (this.maxEntries * 7) / 8;
-    const keepBytes = (this.maxBytes * 7) / 8;
-    while (count < this.entries.length - 1 && (this.entries.length - count > keepEntries || bytes > keepBytes)) {
-      bytes -= (this.entries[count] as TranscriptEntry).data.length + ENTRY_OVERHEAD;
+    const live = this.entries.count;
+    const keepEntries = this.maxEntries - Math.min(SPILL_SLICE_ENTRIES, this.maxEntries / 8);
+    const keepBytes = this.maxBytes - Math.min(SPILL_SLICE_BYTES, this.maxBytes / 8);
+    while (count < live - 1 && (live - count > keepEntries || bytes > keepBytes)) {
+      bytes -= this.entries.data(count).length + ENTRY_OVERHEAD;
       count++;
     }
     if (count === 0) return;
-    const moving = this.entries.slice(0, count);
-    this.entries = this.entries.slice(count);
-    this.memBytes = bytes;
     const firstIndex = this.memStart;
+    if (!this.writeToFile(count, firstIndex)) this.lostCount += count;
+    this.entries.dropOldest(count);
+    this.memBytes = bytes;
     this.memStart += count;
-    if (!this.writeToFile(moving, firstIndex)) this.lostCount += count;
   }
 
-  private writeToFile(moving: TranscriptEntry[], firstIndex: number): boolean {
+  /** Writes the oldest `count` entries in memory (transcript index `firstIndex` on) to the spill file. */
+  private writeToFile(count: number, firstIndex: number): boolean {
     // Only a contiguous file can be paged: after a failure, or after close(), later entries are not written.
     if (this.spillFailed || this.closed || firstIndex !== this.fileEnd) {
       this.spillFailed = true;
@@ -273,20 +306,19 @@ export class TranscriptLog {
         this.dir ??= mkdtempSync(join(this.tmpBase, 'cashlogy-transcript-'));
         this.fd = openSync(join(this.dir, 'transcript.jsonl'), 'a+');
       }
-      const parts: string[] = [];
-      let offset = this.fileBytes;
-      moving.forEach((entry, k) => {
+      // Encoded straight into bytes, so the offsets the index keeps are known as each line starts.
+      const out = (this.spillBytes ??= new JsonBytes());
+      out.reset();
+      for (let k = 0; k < count; k++) {
         const index = firstIndex + k;
-        const line = JSON.stringify(entry) + '\n';
-        if (index % INDEX_EVERY === 0) this.fileIndex[index / INDEX_EVERY] = offset;
-        offset += Buffer.byteLength(line);
-        parts.push(line);
-      });
-      const buffer = Buffer.from(parts.join(''));
+        if (index % INDEX_EVERY === 0) this.fileIndex[index / INDEX_EVERY] = this.fileBytes + out.length;
+        this.entries.writeLine(k, out);
+      }
+      const buffer = out.bytes();
       let written = 0;
       while (written < buffer.length) written += writeSync(this.fd, buffer, written, buffer.length - written);
-      this.fileBytes = offset;
-      this.fileEnd = firstIndex + moving.length;
+      this.fileBytes += buffer.length;
+      this.fileEnd = firstIndex + count;
       return true;
     } catch {
       this.spillFailed = true;
@@ -339,4 +371,232 @@ export class TranscriptLog {
     this.spillFailed = false;
     this.lostCount = 0;
   }
+}
+
+/**
+ * A copy of an entry, its keys in the order the recorder sets them (at, conn, dir, data, then
+ * file, kind, fault when present). A literal rather than a spread: entries come in several
+ * shapes, and V8 copies a spread of mixed shapes key by key on its slow path, twice per
+ * command with the log listening.
+ */
+function copyEntry(entry: TranscriptEntry): TranscriptEntry {
+  const copy: TranscriptEntry = { at: entry.at, conn: entry.conn, dir: entry.dir, data: entry.data };
+  if (entry.file !== undefined) copy.file = entry.file;
+  if (entry.kind !== undefined) copy.kind = entry.kind;
+  if (entry.fault !== undefined) copy.fault = entry.fault;
+  return copy;
+}
+
+/**
+ * JSON lines encoded straight into UTF-8 bytes: `entryLine(entry)` writes exactly the bytes of
+ * `JSON.stringify(entry) + '\n'` for an entry this class recorded (frame, file, event: keys at,
+ * conn, dir, data, then file, kind, fault when present, in that order). The spill writes one
+ * line per entry; building each as a string, then one string of them all, then its bytes, made
+ * about a kilobyte of garbage per command under load (and the young-generation collections
+ * that come with it).
+ */
+class JsonBytes {
+  private buf = Buffer.allocUnsafe(SPILL_BUFFER_BYTES);
+  private pos = 0;
+
+  get length(): number {
+    return this.pos;
+  }
+
+  reset(): void {
+    this.pos = 0;
+  }
+
+  /** The bytes written since reset(), a view on the buffer (valid until the next write). */
+  bytes(): Buffer {
+    return this.buf.subarray(0, this.pos);
+  }
+
+  entryLine(at: number, conn: number, dir: TranscriptDirection, data: string, extras: EntryExtras | undefined): void {
+    this.ascii('{"at":');
+    this.ascii(jsonNumber(at));
+    this.ascii(',"conn":');
+    this.ascii(jsonNumber(conn));
+    this.ascii(',"dir":');
+    this.string(dir);
+    this.ascii(',"data":');
+    this.string(data);
+    if (extras !== undefined) {
+      if (extras.file !== undefined) {
+        this.ascii(',"file":');
+        this.string(extras.file);
+      }
+      if (extras.kind !== undefined) {
+        this.ascii(',"kind":');
+        this.string(extras.kind);
+      }
+      if (extras.fault !== undefined) {
+        this.ascii(',"fault":');
+        this.string(extras.fault);
+      }
+    }
+    this.ascii('}\n');
+  }
+
+  /** Text known to be ASCII with nothing to escape (keys, numbers). */
+  private ascii(text: string): void {
+    this.room(text.length);
+    const buf = this.buf;
+    let pos = this.pos;
+    for (let i = 0; i < text.length; i++) buf[pos++] = text.charCodeAt(i);
+    this.pos = pos;
+  }
+
+  /** A JSON string: quoted, UTF-8; what needs escaping (or a surrogate) goes through JSON.stringify. */
+  private string(text: string): void {
+    this.room(text.length * 3 + 2);
+    const buf = this.buf;
+    const start = this.pos;
+    let pos = start;
+    buf[pos++] = 0x22;
+    for (let i = 0; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      if (c < 0x80) {
+        if (c < 0x20 || c === 0x22 || c === 0x5c) return this.stringified(text, start);
+        buf[pos++] = c;
+      } else if (c < 0x800) {
+        buf[pos++] = 0xc0 | (c >> 6);
+        buf[pos++] = 0x80 | (c & 0x3f);
+      } else {
+        if (c >= 0xd800 && c <= 0xdfff) return this.stringified(text, start);
+        buf[pos++] = 0xe0 | (c >> 12);
+        buf[pos++] = 0x80 | ((c >> 6) & 0x3f);
+        buf[pos++] = 0x80 | (c & 0x3f);
+      }
+    }
+    buf[pos++] = 0x22;
+    this.pos = pos;
+  }
+
+  private stringified(text: string, start: number): void {
+    const json = JSON.stringify(text);
+    this.pos = start;
+    this.room(json.length * 3);
+    this.pos += this.buf.write(json, this.pos, 'utf8');
+  }
+
+  private room(bytes: number): void {
+    if (this.pos + bytes <= this.buf.length) return;
+    const grown = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.pos + bytes));
+    this.buf.copy(grown, 0, 0, this.pos);
+    this.buf = grown;
+  }
+}
+
+/** What an entry has besides at, conn, dir and data (events, files, frames a fault changed); most frames have none. */
+interface EntryExtras {
+  file?: string;
+  kind?: TranscriptEventKind;
+  fault?: string;
+}
+
+const DIRECTIONS: readonly TranscriptDirection[] = ['in', 'out', 'event'];
+
+/**
+ * The entries in memory, oldest first, as columns in a ring: times and connections in typed
+ * arrays, the texts in plain ones, an object only for what few entries have (kind, fault,
+ * file). An object per entry, kept for the 20 000 entries the transcript holds, was what every
+ * young-generation collection had to copy under load, and what made each of them long
+ * (docs/bench.md, Where the time goes). An entry object is made again when one is read.
+ */
+class EntryStore {
+  count = 0;
+  /** A power of two (or 0), so that a slot is `(first + k) & (capacity - 1)`. */
+  private capacity = 0;
+  private first = 0;
+  private ats = new Float64Array(0);
+  private conns = new Float64Array(0);
+  private dirs = new Uint8Array(0);
+  private datas: (string | undefined)[] = [];
+  private extras: (EntryExtras | undefined)[] = [];
+
+  push(entry: TranscriptEntry): void {
+    if (this.count === this.capacity) this.grow();
+    const slot = (this.first + this.count) & (this.capacity - 1);
+    this.ats[slot] = entry.at;
+    this.conns[slot] = entry.conn;
+    this.dirs[slot] = entry.dir === 'in' ? 0 : entry.dir === 'out' ? 1 : 2;
+    this.datas[slot] = entry.data;
+    this.extras[slot] = entry.file === undefined && entry.kind === undefined && entry.fault === undefined ? undefined : extrasOf(entry);
+    this.count++;
+  }
+
+  /** The text of the k-th entry in memory (0 = the oldest). */
+  data(k: number): string {
+    return this.datas[this.slot(k)] as string;
+  }
+
+  /** The k-th entry in memory, as a fresh object with its keys in the recorder's order. */
+  entry(k: number): TranscriptEntry {
+    const slot = this.slot(k);
+    const entry: TranscriptEntry = { at: this.ats[slot] as number, conn: this.conns[slot] as number, dir: DIRECTIONS[this.dirs[slot] as number] as TranscriptDirection, data: this.datas[slot] as string };
+    const extras = this.extras[slot];
+    if (extras !== undefined) {
+      if (extras.file !== undefined) entry.file = extras.file;
+      if (extras.kind !== undefined) entry.kind = extras.kind;
+      if (extras.fault !== undefined) entry.fault = extras.fault;
+    }
+    return entry;
+  }
+
+  /** The k-th entry in memory as a JSON line, without making its object. */
+  writeLine(k: number, out: JsonBytes): void {
+    const slot = this.slot(k);
+    out.entryLine(this.ats[slot] as number, this.conns[slot] as number, DIRECTIONS[this.dirs[slot] as number] as TranscriptDirection, this.datas[slot] as string, this.extras[slot]);
+  }
+
+  /** Forgets the `n` oldest entries (spilled): their texts are no longer held. */
+  dropOldest(n: number): void {
+    for (let k = 0; k < n; k++) {
+      const slot = this.slot(k);
+      this.datas[slot] = undefined;
+      this.extras[slot] = undefined;
+    }
+    this.first = this.slot(n);
+    this.count -= n;
+  }
+
+  private slot(k: number): number {
+    return (this.first + k) & (this.capacity - 1);
+  }
+
+  private grow(): void {
+    const capacity = Math.max(STORE_MIN_CAPACITY, this.capacity * 2);
+    const ats = new Float64Array(capacity);
+    const conns = new Float64Array(capacity);
+    const dirs = new Uint8Array(capacity);
+    const datas: (string | undefined)[] = new Array<string | undefined>(capacity).fill(undefined);
+    const extras: (EntryExtras | undefined)[] = new Array<EntryExtras | undefined>(capacity).fill(undefined);
+    for (let k = 0; k < this.count; k++) {
+      const slot = this.slot(k);
+      ats[k] = this.ats[slot] as number;
+      conns[k] = this.conns[slot] as number;
+      dirs[k] = this.dirs[slot] as number;
+      datas[k] = this.datas[slot];
+      extras[k] = this.extras[slot];
+    }
+    this.ats = ats;
+    this.conns = conns;
+    this.dirs = dirs;
+    this.datas = datas;
+    this.extras = extras;
+    this.capacity = capacity;
+    this.first = 0;
+  }
+}
+
+/** The first capacity of the store (it doubles as needed). */
+const STORE_MIN_CAPACITY = 256;
+
+function extrasOf(entry: TranscriptEntry): EntryExtras {
+  const extras: EntryExtras = {};
+  if (entry.file !== undefined) extras.file = entry.file;
+  if (entry.kind !== undefined) extras.kind = entry.kind;
+  if (entry.fault !== undefined) extras.fault = entry.fault;
+  return extras;
 }

@@ -33,7 +33,11 @@ export function handlerOf(op: Operation): OperationHandler<Operation> {
   return OPERATIONS[op.kind];
 }
 
+/** The handlers in the table's order, listed once: every command asks each of them. */
+const HANDLERS: readonly OperationHandler<Operation>[] = Object.values(OPERATIONS);
+
 /** The kind of operation a command starts, if it starts one (`#A#2#` an acceptance, `#A#1#` a screen). */
 export function operationStartedBy(cmd: Parameters<OperationHandler<Operation>['starts']>[0]): OperationHandler<Operation> | undefined {
-  return Object.values(OPERATIONS).find((h: OperationHandler<Operation>) => h.starts(cmd));
+  for (const handler of HANDLERS) if (handler.starts(cmd)) return handler;
+  return undefined;
 }
