@@ -25,6 +25,7 @@ import type { FaultChain } from '../faults/chain.js';
 import type { Delivery } from '../faults/engine-types.js';
 import { commandSpec } from '../protocol/commands.js';
 import { createFramer, type Framer, type FramerItem } from '../protocol/framer.js';
+import { garbageEntryText, MAX_GARBAGE_RUN } from '../protocol/garbage.js';
 import type { TranscriptLog } from '../server/transcript-log.js';
 import { createReplyCutter, type CutReply, type ReplyCutter, type WaitingCommand } from './reply-cutter.js';
 import { Sleeps } from '../server/sleeps.js';
@@ -36,10 +37,6 @@ export const OUTPUT_HIGH_WATER_BYTES = 64 * 1024;
 export const MAX_PENDING_REPLIES = 256;
 /** Commands relayed and not answered yet before the POS stops being read. */
 export const MAX_WAITING_COMMANDS = 1024;
-/** How much of a run of bytes that are no frame the transcript keeps. */
-const GARBAGE_EXCERPT_CHARS = 64;
-/** Garbage items recorded as one entry. */
-const MAX_GARBAGE_RUN = 1024;
 
 export interface Upstream {
   host: string;
@@ -284,16 +281,7 @@ export class Relay {
 
   /** Bytes that are no frame: one `in` entry per run, as the simulator records them. */
   private recordGarbage(raws: string[]): void {
-    if (raws.length === 1 && (raws[0] as string).length <= GARBAGE_EXCERPT_CHARS) {
-      this.transcript.frame('in', this.conn, raws[0] as string);
-      return;
-    }
-    let bytes = 0;
-    for (const raw of raws) bytes += raw.length;
-    const joined = raws.join(' ');
-    const excerpt = joined.length > GARBAGE_EXCERPT_CHARS ? `${joined.slice(0, GARBAGE_EXCERPT_CHARS)}…` : joined;
-    const pieces = raws.length === 1 ? '' : ` in ${raws.length} pieces`;
-    this.transcript.frame('in', this.conn, `${excerpt} (${bytes} bytes that are no frame${pieces})`);
+    this.transcript.frame('in', this.conn, garbageEntryText(raws));
   }
 
   private armIdleFlush(): void {

@@ -28,6 +28,7 @@ import type { Delivery } from '../faults/engine-types.js';
 import type { ConnectionSink, ReplyOutput } from './machine-host.js';
 import { BAD_DATA_REPLY as BAD_DATA } from '../protocol/codec.js';
 import type { Framer, FramerItem } from '../protocol/framer.js';
+import { garbageEntryText, MAX_GARBAGE_RUN } from '../protocol/garbage.js';
 import type { RequestEnd } from '../machine/api.js';
 import { Sleeps } from './sleeps.js';
 import { cutPoint, deliveryWaits, splitOffsets } from '../faults/delivery.js';
@@ -46,10 +47,7 @@ export const MAX_PENDING_REPLIES = 256;
  * handling them in one go would make every other client wait for it.
  */
 export const MAX_ITEMS_PER_TURN = 64;
-/** Garbage items answered in one write (one transcript entry each way), so a run cannot overshoot the high-water mark by much. */
-const MAX_GARBAGE_RUN = 1024;
-/** How much of a garbage run the transcript keeps. */
-export const GARBAGE_EXCERPT_CHARS = 64;
+export { GARBAGE_EXCERPT_CHARS } from '../protocol/garbage.js';
 
 /** What a connection holds right now: the figures the backpressure bounds. */
 export interface SessionLoad {
@@ -338,18 +336,12 @@ export class Session implements ConnectionSink {
    * Framing), one `in` and one `out` entry for the whole run in the transcript.
    */
   private handleGarbage(raws: string[]): void {
-    if (raws.length === 1 && (raws[0] as string).length <= GARBAGE_EXCERPT_CHARS) {
-      this.transcript.frame('in', this.conn, raws[0] as string);
-      // The session's own answer to bytes that are no frame: the machine never saw a command.
+    this.transcript.frame('in', this.conn, garbageEntryText(raws));
+    // The session's own answer to bytes that are no frame: the machine never saw a command.
+    if (raws.length === 1) {
       this.send({ type: 'reply', conn: this.conn, command: '', frame: BAD_DATA }, undefined);
       return;
     }
-    let bytes = 0;
-    for (const raw of raws) bytes += raw.length;
-    const joined = raws.join(' ');
-    const excerpt = joined.length > GARBAGE_EXCERPT_CHARS ? `${joined.slice(0, GARBAGE_EXCERPT_CHARS)}…` : joined;
-    const pieces = raws.length === 1 ? '' : ` in ${raws.length} pieces`;
-    this.transcript.frame('in', this.conn, `${excerpt} (${bytes} bytes that are no frame${pieces})`);
     const replies = BAD_DATA.repeat(raws.length);
     const label = raws.length === 1 ? BAD_DATA : `${BAD_DATA} ×${raws.length}`;
     this.send({ type: 'reply', conn: this.conn, command: '', frame: replies, label }, undefined);
