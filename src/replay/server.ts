@@ -72,16 +72,6 @@ const NO_FAULTS: FaultChain = {
   reply: () => ({ fired: [] }),
 };
 
-/** The transcript, also telling the replay of every `in` entry: frames and bytes that are no frame alike. */
-class ReplayTranscript extends TranscriptLog {
-  onIn: (conn: number, data: string) => void = () => undefined;
-  override frame(dir: 'in' | 'out', conn: number, data: string, fault?: string): TranscriptEntry {
-    const entry = super.frame(dir, conn, data, fault);
-    if (dir === 'in') this.onIn(conn, data);
-    return entry;
-  }
-}
-
 export async function startReplay(options: ReplayOptions): Promise<ReplayHandle> {
   const host = options.host ?? '127.0.0.1';
   const port = options.port ?? 8092;
@@ -94,7 +84,7 @@ export async function startReplay(options: ReplayOptions): Promise<ReplayHandle>
   if (script.frames.length === 0) throw new UsageError('the recording holds no frame from the POS: nothing to replay');
   const now = () => performance.now();
   const matcher: ReplayMatcher = createMatcher(script, { timeScale, startMs: now() });
-  const transcript = new ReplayTranscript(now);
+  const transcript = new TranscriptLog(now);
   const sessions = new Map<number, Session>();
   const lastCommand = new Map<number, string>();
   const listeners = new Set<(d: Divergence) => void>();
@@ -150,7 +140,8 @@ export async function startReplay(options: ReplayOptions): Promise<ReplayHandle>
     }
   };
 
-  transcript.onIn = (conn, data) => {
+  /** Every `in` entry of the transcript, frames and bytes that are no frame alike, as the recording has them. */
+  const onIn = (conn: number, data: string): void => {
     const code = /^#([^#]*)#/.exec(data)?.[1];
     if (code !== undefined) lastCommand.set(conn, code);
     const result = matcher.frame(conn, data, now());
@@ -177,8 +168,8 @@ export async function startReplay(options: ReplayOptions): Promise<ReplayHandle>
       splitPauseMs: SPLIT_PAUSE_MS,
       chain: NO_FAULTS,
       wallNow: now,
-      // Frames reach the matcher through the transcript (onIn), with the bytes that are no frame.
-      onFrame: () => undefined,
+      onFrame: onIn,
+      onGarbage: onIn,
       onClosed: (c) => {
         sessions.delete(c);
         lastCommand.delete(c);

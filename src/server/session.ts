@@ -81,6 +81,8 @@ export interface SessionOptions {
   /** Wall clock in ms: the time base of transport faults. */
   wallNow(): number;
   onFrame(conn: number, frame: string): void;
+  /** Bytes that are no frame, as the transcript records them (garbage.ts); the session answers them itself. */
+  onGarbage?(conn: number, text: string): void;
   onClosed(conn: number): void;
 }
 
@@ -336,7 +338,9 @@ export class Session implements ConnectionSink {
    * Framing), one `in` and one `out` entry for the whole run in the transcript.
    */
   private handleGarbage(raws: string[]): void {
-    this.transcript.frame('in', this.conn, garbageEntryText(raws));
+    const text = garbageEntryText(raws);
+    this.transcript.frame('in', this.conn, text);
+    this.options.onGarbage?.(this.conn, text);
     // The session's own answer to bytes that are no frame: the machine never saw a command.
     if (raws.length === 1) {
       this.send({ type: 'reply', conn: this.conn, command: '', frame: BAD_DATA }, undefined);
