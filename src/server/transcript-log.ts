@@ -380,11 +380,15 @@ export class TranscriptLog {
  * command with the log listening.
  */
 function copyEntry(entry: TranscriptEntry): TranscriptEntry {
-  const copy: TranscriptEntry = { at: entry.at, conn: entry.conn, dir: entry.dir, data: entry.data };
-  if (entry.file !== undefined) copy.file = entry.file;
-  if (entry.kind !== undefined) copy.kind = entry.kind;
-  if (entry.fault !== undefined) copy.fault = entry.fault;
-  return copy;
+  return withExtras<TranscriptEntry>({ at: entry.at, conn: entry.conn, dir: entry.dir, data: entry.data }, entry);
+}
+
+/** `to` with the optional keys `from` has (file, kind, fault, in that order): the one place that lists them for a copy. */
+function withExtras<T extends EntryExtras>(to: T, from: EntryExtras): T {
+  if (from.file !== undefined) to.file = from.file;
+  if (from.kind !== undefined) to.kind = from.kind;
+  if (from.fault !== undefined) to.fault = from.fault;
+  return to;
 }
 
 /**
@@ -522,7 +526,7 @@ class EntryStore {
     this.conns[slot] = entry.conn;
     this.dirs[slot] = entry.dir === 'in' ? 0 : entry.dir === 'out' ? 1 : 2;
     this.datas[slot] = entry.data;
-    this.extras[slot] = entry.file === undefined && entry.kind === undefined && entry.fault === undefined ? undefined : extrasOf(entry);
+    this.extras[slot] = entry.file === undefined && entry.kind === undefined && entry.fault === undefined ? undefined : withExtras({}, entry);
     this.count++;
   }
 
@@ -536,12 +540,7 @@ class EntryStore {
     const slot = this.slot(k);
     const entry: TranscriptEntry = { at: this.ats[slot] as number, conn: this.conns[slot] as number, dir: DIRECTIONS[this.dirs[slot] as number] as TranscriptDirection, data: this.datas[slot] as string };
     const extras = this.extras[slot];
-    if (extras !== undefined) {
-      if (extras.file !== undefined) entry.file = extras.file;
-      if (extras.kind !== undefined) entry.kind = extras.kind;
-      if (extras.fault !== undefined) entry.fault = extras.fault;
-    }
-    return entry;
+    return extras === undefined ? entry : withExtras(entry, extras);
   }
 
   /** The k-th entry in memory as a JSON line, without making its object. */
@@ -593,10 +592,3 @@ class EntryStore {
 /** The first capacity of the store (it doubles as needed). */
 const STORE_MIN_CAPACITY = 256;
 
-function extrasOf(entry: TranscriptEntry): EntryExtras {
-  const extras: EntryExtras = {};
-  if (entry.file !== undefined) extras.file = entry.file;
-  if (entry.kind !== undefined) extras.kind = entry.kind;
-  if (entry.fault !== undefined) extras.fault = entry.fault;
-  return extras;
-}

@@ -91,6 +91,7 @@ export async function certify(
   const items: ItemResult[] = [];
   const verdicts: RunResult['verdict'][] = [];
   const floors: ItemFloorCheck[] = [];
+  const machine = floorMachineOf(loadProfile(DEFAULT_PROFILE));
   for (const name of CHECKLISTS[integration]) {
     const shipped = await checklist(name);
     const list = only === undefined ? shipped : withShortWindows(shipped);
@@ -118,7 +119,6 @@ export async function certify(
     });
     items.push(...result.items);
     verdicts.push(result.verdict);
-    const machine = floorMachineOf(loadProfile(DEFAULT_PROFILE));
     for (const item of result.items) {
       const declared = list.items.find((i) => i.id === item.id);
       // Not applicable, or skipped before it started (a failed dependency): nothing ran.
