@@ -16,7 +16,7 @@ import type { Reporter, ReportInput } from './types.js';
 export function renderHtml(input: ReportInput): string {
   const view = buildReportView(input.result, input.lang, input.pos);
   const changes = input.changes ? changesView(input.changes, input.lang, input.result) : undefined;
-  return renderTemplate('html', { ...view, ...(changes ? { changes } : {}), css: readAsset('report.css'), js: readAsset('report.js') }, 'html');
+  return renderTemplate('html', { ...view, ...(changes ? { changes } : {}), css: readAsset('report.css'), js: readAsset('report.js') });
 }
 
 export interface ChangeRowView {

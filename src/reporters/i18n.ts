@@ -47,7 +47,20 @@ export interface Formatters {
   offset(ms: number): string;
 }
 
+// Building the Intl formatters costs milliseconds each (ICU data); a run renders several reports.
+const formatters = new Map<string, Formatters>();
+
 export function formattersFor(lang: Lang, currency = 'EUR'): Formatters {
+  const key = `${lang} ${currency}`;
+  let made = formatters.get(key);
+  if (!made) {
+    made = makeFormatters(lang, currency);
+    formatters.set(key, made);
+  }
+  return made;
+}
+
+function makeFormatters(lang: Lang, currency: string): Formatters {
   const strings = stringsFor(lang);
   const locale = typeof strings['locale'] === 'string' ? strings['locale'] : lang;
   const money = new Intl.NumberFormat(locale, { style: 'currency', currency });

@@ -378,11 +378,11 @@ export function renderManualFiles(input: ManualInput): ReportFile[] {
 }
 
 function manualMarkdown(view: ManualView): string {
-  return tidyMarkdown(renderTemplate('manual', view, 'markdown'));
+  return tidyMarkdown(renderTemplate('manual', view));
 }
 
 function manualHtml(view: ManualView): string {
-  return renderTemplate('manual-html', { ...view, css: readAsset('manual.css') }, 'html');
+  return renderTemplate('manual-html', { ...view, css: readAsset('manual.css') });
 }
 
 /** The manual from a run: the result's POS identity, completed by the profile when known. */

@@ -14,7 +14,7 @@ import type { Reporter, ReportInput } from './types.js';
 
 export function renderMarkdown(input: ReportInput): string {
   const view = buildReportView(input.result, input.lang, input.pos);
-  return tidyMarkdown(renderTemplate('markdown', view, 'markdown'));
+  return tidyMarkdown(renderTemplate('markdown', view));
 }
 
 export const markdownReporter: Reporter = {

@@ -11,8 +11,10 @@
  *                               or a `fault` step, without `probability` below 1 and without an
  *                               `nth` above 1, it delays at most `times` replies (default 1;
  *                               unbounded with `for`), and each command a later action step the
- *                               item waits for necessarily sends, in the POS's integration,
- *                               that the trigger matches waits for one reply (ACTION_COMMANDS)
+ *                               item waits for (a waited step, or one whose outcome a later
+ *                               `expect: {outcome}` reads) necessarily sends, in the POS's
+ *                               integration, that the trigger matches waits for one reply
+ *                               (ACTION_COMMANDS)
  *   start-up                    machine time, scaled: the first `startup` an item waits for
  *                               sends `#I#` to a machine the runner has just reset, so it is a
  *                               cold start (`initCold`), unless a fault that does more than
@@ -183,13 +185,29 @@ export function latencyFloor(fault: FaultSpec, later: readonly Step[], integrati
   if (!(delay > 0)) return 0;
   const command = on.command;
   // An action the item does not wait for may overlap the steps after it.
-  const replies = later.reduce((sum, s) => {
-    if (s.kind !== 'action' || !s.wait) return sum;
+  const replies = later.reduce((sum, s, index) => {
+    if (s.kind !== 'action' || !awaited(s, later.slice(index + 1))) return sum;
     const sends = commandsOf(s.action, integration);
     return sum + (command === undefined ? sends.length : sends.filter((c) => c === command).length);
   }, 0);
   const times = fault['for'] !== undefined ? Number.POSITIVE_INFINITY : (on.times ?? 1);
   return delay * Math.min(replies, times);
+}
+
+/**
+ * Whether the item waits for the action to end: a waited step, or one started with `wait: false`
+ * whose outcome a later `expect: {outcome}` reads (by its name, or as the last action before it).
+ * Such an action's last reply comes after the steps between (the customer pays, the cashier
+ * cancels), so a delay added to it follows them.
+ */
+function awaited(action: Extract<Step, { kind: 'action' }>, after: readonly Step[]): boolean {
+  if (action.wait) return true;
+  let last = true;
+  for (const step of after) {
+    if (step.kind === 'action') last = false;
+    else if (step.kind === 'expect' && step.expect.type === 'outcome' && (step.expect.of === undefined ? last : step.expect.of === action.name)) return true;
+  }
+  return false;
 }
 
 /**

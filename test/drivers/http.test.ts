@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { HttpDriver } from '../../src/drivers/http.js';
+import { HttpDriver, hookPollMs } from '../../src/drivers/http.js';
 import type { HttpDriverConfig } from '../../src/pos/types.js';
 import { alive, context, driverPool, FIXTURES, readPid, signal, TARGET, tempFile } from './helpers.js';
 
@@ -97,5 +97,15 @@ describe('http driver', () => {
     expect(alive(grandchild)).toBe(true);
     await d.stop();
     expect(alive(grandchild)).toBe(false);
+  });
+});
+
+describe('waiting for a starting POS hook', () => {
+  it('asks every 10 ms for the first 2 s, then less often, never less often than every 250 ms', () => {
+    expect(hookPollMs(0)).toBe(10);
+    expect(hookPollMs(1_999)).toBe(10);
+    expect(hookPollMs(2_000)).toBe(50);
+    expect(hookPollMs(10_000)).toBe(250);
+    for (let waited = 0; waited < 60_000; waited += 500) expect(hookPollMs(waited)).toBeLessThanOrEqual(250);
   });
 });

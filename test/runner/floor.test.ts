@@ -211,6 +211,15 @@ describe('itemFloor', () => {
 - wait: 1s
 `;
     expect(floorOf(unwaited, 1, undefined, 'express').waitsMs).toBe(1000);
+    // One whose outcome a later check reads is waited for all the same: its reply comes after
+    // the steps between (the customer pays, the cashier cancels), so the delay follows them.
+    const readByName = `${unwaited.replace('  wait: false', '  wait: false\n  name: s')}- expect: {outcome: {outcome: completed}, of: s}\n`;
+    expect(floorOf(readByName, 1, undefined, 'express').waitsMs).toBe(1300);
+    const readAsLast = `${unwaited}- expect: {outcome: {outcome: completed}}\n`;
+    expect(floorOf(readAsLast, 1, undefined, 'express').waitsMs).toBe(1300);
+    // Without `of`, a check reads the last action before it: here the cancel, not the sale.
+    const readOther = `${unwaited}- action: cancel\n- expect: {outcome: {outcome: cancelled}}\n`;
+    expect(floorOf(readOther, 1, undefined, 'express').waitsMs).toBe(1000);
   });
 
   it('keeps the cold start and the automatic customer under faults that only delay replies', () => {
@@ -291,11 +300,12 @@ describe('runFloor', () => {
     const byId = new Map(floor.items.map((item) => [item.id, item]));
     // EXP-08: customer inserts after 200 ms, cancels after 2 s.
     expect(byId.get('EXP-08')?.waitsMs).toBe(2200);
-    // EXP-15: latency 300 ms on #I# (the sale is not waited for: its #C# may overlap), the customer after 2 s.
-    expect(byId.get('EXP-15')?.waitsMs).toBe(2300);
+    // EXP-15: latency 300 ms on #I# and on #C# (the sale is started without waiting, but its
+    // outcome is read after the customer paid), the customer after 2 s.
+    expect(byId.get('EXP-15')?.waitsMs).toBe(2600);
     const total = floor.items.reduce((sum, item) => sum + item.floorMs, 0);
     expect(floor.floorMs).toBeCloseTo(total, 6);
-    expect(floor.floorMs).toBeGreaterThan(2200 + 2300);
+    expect(floor.floorMs).toBeGreaterThan(2200 + 2600);
   });
 
   it('refuses a time scale that is not above 0', () => {
