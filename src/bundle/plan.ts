@@ -17,7 +17,6 @@
  * what to do first, and nothing in the bundle can be mistaken for a request.
  */
 import { isAbsolute } from 'node:path';
-import { zipSync, type Zippable } from 'fflate';
 import type { Checklist } from '../checklist/types.js';
 import type { Lang } from '../i18n.js';
 import type { PosProfile } from '../pos/types.js';
@@ -37,6 +36,7 @@ import { portablePath, type PathRoots } from '../runner/portable-paths.js';
 import type { RunResult } from '../runner/result.js';
 import { TOOL_VERSION } from '../version.js';
 import { MANIFEST_FILE, sha256, type Manifest, type ManifestEntry } from './manifest.js';
+import { zipFiles, type ZipInput } from './zip-writer.js';
 
 /** What the bundle records about the machine it was written on; the writer asks the OS. */
 export interface HostFacts {
@@ -83,14 +83,14 @@ export function planBundle(result: RunResult, options: BundlePlanOptions): Bundl
   const zipName = `${options.name}.zip`;
   const rendered = renderBundleFiles(result, { ...options, zipName });
   const mtime = zipTime(result.finishedAt);
-  const zipEntries: Zippable = {};
+  const zipEntries: ZipInput[] = [];
   const files: PlannedFile[] = [];
   const entries: ManifestEntry[] = [];
   for (const file of rendered) {
     const bytes = toBytes(file.contents);
     files.push({ path: file.path, bytes });
     entries.push({ path: file.path, sha256: sha256(bytes), bytes: bytes.byteLength });
-    zipEntries[`${options.name}/${file.path}`] = [bytes, { mtime }];
+    zipEntries.push({ name: `${options.name}/${file.path}`, bytes });
   }
   entries.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   const manifest: Manifest = {
@@ -102,12 +102,12 @@ export function planBundle(result: RunResult, options: BundlePlanOptions): Bundl
     files: entries,
   };
   const manifestBytes = toBytes(`${JSON.stringify(manifest, null, 2)}\n`);
-  zipEntries[`${options.name}/${MANIFEST_FILE}`] = [manifestBytes, { mtime }];
+  zipEntries.push({ name: `${options.name}/${MANIFEST_FILE}`, bytes: manifestBytes });
   return {
     files,
     manifest,
     manifestFile: { path: MANIFEST_FILE, bytes: manifestBytes },
-    zipFile: { path: zipName, bytes: zipSync(zipEntries, { level: 6 }) },
+    zipFile: { path: zipName, bytes: zipFiles(zipEntries, mtime) },
   };
 }
 

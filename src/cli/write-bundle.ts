@@ -7,7 +7,7 @@ import { arch, homedir, platform, release, type } from 'node:os';
 import { basename, dirname, resolve } from 'node:path';
 import type { Checklist } from '../checklist/types.js';
 import { formatWrittenRecord, MANIFEST_FILE, parseWrittenRecord, sha256, WRITTEN_RECORD } from '../bundle/manifest.js';
-import { planBundle, type HostFacts } from '../bundle/plan.js';
+import type { HostFacts } from '../bundle/plan.js';
 import { UsageError } from '../errors.js';
 import { safeFileName } from '../format/file-names.js';
 import { regularFileInside, sha256OfFile, writeFileInside } from '../fs-atomic.js';
@@ -39,9 +39,23 @@ export interface BundleOptions {
  * holds a manifest.json the record does not vouch for holds someone else's bundle: refused
  * (UsageError) unless `force`, and then its files are left alone (`verify` will name them).
  */
+// The plan brings the reporters, the templates and the zip writer: a fifth of the modules a run
+// loads, needed only at its end. Loaded on first use, or ahead while a run waits for its POS.
+let planModule: Promise<typeof import('../bundle/plan.js')> | undefined;
+function bundlePlan(): Promise<typeof import('../bundle/plan.js')> {
+  planModule ??= import('../bundle/plan.js');
+  return planModule;
+}
+
+/** Starts loading what writeBundle needs, while the caller waits on something else; a failure surfaces in writeBundle. */
+export function preloadBundleWriter(): void {
+  bundlePlan().catch(() => undefined);
+}
+
 export async function writeBundle(result: RunResult, options: BundleOptions): Promise<string[]> {
   const outDir = resolve(options.outDir);
   checkBundleOut(outDir, options.force === true);
+  const { planBundle } = await bundlePlan();
   mkdirSync(outDir, { recursive: true });
   const plan = planBundle(result, {
     name: safeFileName(basename(outDir)),

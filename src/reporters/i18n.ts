@@ -63,12 +63,13 @@ export function formattersFor(lang: Lang, currency = 'EUR'): Formatters {
 function makeFormatters(lang: Lang, currency: string): Formatters {
   const strings = stringsFor(lang);
   const locale = typeof strings['locale'] === 'string' ? strings['locale'] : lang;
-  const money = new Intl.NumberFormat(locale, { style: 'currency', currency });
-  const dateTime = new Intl.DateTimeFormat(locale, { dateStyle: 'long', timeStyle: 'medium', timeZone: 'UTC' });
-  const dateOnly = new Intl.DateTimeFormat(locale, { dateStyle: 'long', timeZone: 'UTC' });
-  const seconds = new Intl.NumberFormat(locale, { maximumFractionDigits: 1 });
-  const secondsPrecise = new Intl.NumberFormat(locale, { minimumFractionDigits: 3, maximumFractionDigits: 3 });
-  const integer = new Intl.NumberFormat(locale, { maximumFractionDigits: 0 });
+  // Each made on first use: a run's progress line needs few of them, and the first costs the most (ICU's data).
+  const money = once(() => new Intl.NumberFormat(locale, { style: 'currency', currency }));
+  const dateTime = once(() => new Intl.DateTimeFormat(locale, { dateStyle: 'long', timeStyle: 'medium', timeZone: 'UTC' }));
+  const dateOnly = once(() => new Intl.DateTimeFormat(locale, { dateStyle: 'long', timeZone: 'UTC' }));
+  const seconds = once(() => new Intl.NumberFormat(locale, { maximumFractionDigits: 1 }));
+  const secondsPrecise = once(() => new Intl.NumberFormat(locale, { minimumFractionDigits: 3, maximumFractionDigits: 3 }));
+  const integer = once(() => new Intl.NumberFormat(locale, { maximumFractionDigits: 0 }));
   const validDate = (iso: string) => {
     const d = new Date(iso);
     return Number.isNaN(d.getTime()) ? undefined : d;
@@ -76,25 +77,30 @@ function makeFormatters(lang: Lang, currency: string): Formatters {
   return {
     lang,
     t: (key, params) => translate(strings, key, params),
-    amount: (cents) => money.format(cents / 100),
+    amount: (cents) => money().format(cents / 100),
     dateTime: (iso) => {
       const d = validDate(iso);
-      return d ? `${dateTime.format(d)} UTC` : iso;
+      return d ? `${dateTime().format(d)} UTC` : iso;
     },
     date: (iso) => {
       const d = validDate(iso);
-      return d ? dateOnly.format(d) : iso;
+      return d ? dateOnly().format(d) : iso;
     },
     duration: (ms) => {
       if (!Number.isFinite(ms) || ms < 0) return '';
-      if (ms < 1000) return `${integer.format(ms)} ms`;
-      if (ms < 60_000) return `${seconds.format(ms / 1000)} s`;
+      if (ms < 1000) return `${integer().format(ms)} ms`;
+      if (ms < 60_000) return `${seconds().format(ms / 1000)} s`;
       const minutes = Math.floor(ms / 60_000);
       const rest = Math.round((ms % 60_000) / 1000);
       return rest ? `${minutes} min ${rest} s` : `${minutes} min`;
     },
-    offset: (ms) => `${secondsPrecise.format(ms / 1000)} s`,
+    offset: (ms) => `${secondsPrecise().format(ms / 1000)} s`,
   };
+}
+
+function once<T>(make: () => T): () => T {
+  let made: T | undefined;
+  return () => (made ??= make());
 }
 
 /** The currency of a simulator profile named like "eur-pos1500" / "usd-…"; EUR otherwise. */

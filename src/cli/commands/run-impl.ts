@@ -30,7 +30,7 @@ import { exitCodeForRun } from '../exit-codes.js';
 import { loadRunArgument } from '../inputs.js';
 import type { CliIo } from '../io.js';
 import { createProgress } from '../progress.js';
-import { checkBundleOut, checkOutDir, writeBundle } from '../write-bundle.js';
+import { checkBundleOut, checkOutDir, preloadBundleWriter, writeBundle } from '../write-bundle.js';
 import { langFromEnv, type RunFlags } from './run.js';
 
 interface Parsed {
@@ -204,7 +204,12 @@ export async function runCommand(flags: RunFlags, io: CliIo): Promise<number> {
       env: io.env,
       ...(console ? { console } : {}),
     },
-    onEvent: (e) => progress.onEvent(e),
+    onEvent: (e) => {
+      // The reports' modules load while the first items wait on the machine and the POS, not
+      // before the run, where they would hold up the POS's start.
+      if (e.event === 'lane:ready') preloadBundleWriter();
+      progress.onEvent(e);
+    },
     signal: controller.signal,
   };
 
