@@ -39,33 +39,28 @@ export function zipFiles(files: readonly ZipInput[], mtime: Date): Uint8Array {
     if (file.bytes.byteLength > MAX_BYTES || offset > MAX_BYTES) throw new RangeError(`zip: ${file.name} does not fit without zip64`);
     const entry = { method: stored ? STORED : DEFLATED, crc: crc32(file.bytes), compressed: data.byteLength, size: file.bytes.byteLength };
 
+    // From "version needed" to "extra field length", both headers say the same 26 bytes.
+    const common = Buffer.alloc(26);
+    common.writeUInt16LE(VERSION, 0);
+    common.writeUInt16LE(UTF8_NAMES, 2);
+    common.writeUInt16LE(entry.method, 4);
+    common.writeUInt16LE(time, 6);
+    common.writeUInt16LE(date, 8);
+    common.writeUInt32LE(entry.crc, 10);
+    common.writeUInt32LE(entry.compressed, 14);
+    common.writeUInt32LE(entry.size, 18);
+    common.writeUInt16LE(name.byteLength, 22);
+
     const local = Buffer.alloc(30);
     local.writeUInt32LE(LOCAL_HEADER, 0);
-    local.writeUInt16LE(VERSION, 4);
-    local.writeUInt16LE(UTF8_NAMES, 6);
-    local.writeUInt16LE(entry.method, 8);
-    local.writeUInt16LE(time, 10);
-    local.writeUInt16LE(date, 12);
-    local.writeUInt32LE(entry.crc, 14);
-    local.writeUInt32LE(entry.compressed, 18);
-    local.writeUInt32LE(entry.size, 22);
-    local.writeUInt16LE(name.byteLength, 26);
-    local.writeUInt16LE(0, 28);
+    common.copy(local, 4);
     parts.push(local, name, data);
 
     const header = Buffer.alloc(46);
     header.writeUInt32LE(CENTRAL_HEADER, 0);
     header.writeUInt16LE(VERSION, 4);
-    header.writeUInt16LE(VERSION, 6);
-    header.writeUInt16LE(UTF8_NAMES, 8);
-    header.writeUInt16LE(entry.method, 10);
-    header.writeUInt16LE(time, 12);
-    header.writeUInt16LE(date, 14);
-    header.writeUInt32LE(entry.crc, 16);
-    header.writeUInt32LE(entry.compressed, 20);
-    header.writeUInt32LE(entry.size, 24);
-    header.writeUInt16LE(name.byteLength, 28);
-    // Extra field, comment, disk number, internal and external attributes: all 0.
+    common.copy(header, 6);
+    // Comment length, disk number, internal and external attributes: all 0.
     header.writeUInt32LE(offset, 42);
     central.push(header, name);
 
