@@ -29,7 +29,8 @@ import { garbageEntryText, MAX_GARBAGE_RUN } from '../protocol/garbage.js';
 import type { TranscriptLog } from '../server/transcript-log.js';
 import { createReplyCutter, type CutReply, type ReplyCutter, type WaitingCommand } from './reply-cutter.js';
 import { Sleeps } from '../server/sleeps.js';
-import { cutPoint, deliveryWaits, splitOffsets } from '../faults/delivery.js';
+import { deliverLater, deliverNow, type DeliveryTarget, type OutgoingReply } from '../faults/carry-out.js';
+import { deliveryWaits } from '../faults/delivery.js';
 
 /** Unsent bytes either way before the other side stops being read. */
 export const OUTPUT_HIGH_WATER_BYTES = 64 * 1024;
@@ -87,7 +88,7 @@ export interface RelayView {
 
 type Output = CutReply & { label?: string };
 
-export class Relay {
+export class Relay implements DeliveryTarget {
   readonly conn: number;
   private readonly pos: Socket;
   private upstream: Socket | undefined;
@@ -387,63 +388,59 @@ export class Relay {
       });
   }
 
-  private async deliver(output: Output, delivery: Delivery | undefined): Promise<void> {
-    const fault = delivery?.faults[0];
-    if (delivery?.delayMs !== undefined && delivery.delayMs > 0) await this.sleeps.sleep(delivery.delayMs);
-    if (this.cut) return;
-    if (!this.posOpen()) return this.deliverNow(output, delivery);
-    const { text, offset } = outgoing(output, delivery);
-    const cutAt = cutPoint(delivery, text, offset);
-    if (cutAt > 0 && (delivery?.drop === 'disconnect' || delivery?.drop === 'reset')) {
-      this.pos.write(Buffer.from(text.slice(0, cutAt), 'latin1'));
-      this.transcript.frame('out', this.conn, text.slice(0, cutAt).trim(), fault);
-      await this.sleeps.sleep(this.options.splitPauseMs);
-      this.recordCut(output, delivery, cutAt - offset);
-      this.hangUpByFault(delivery.drop);
-      return;
-    }
-    const offsets = splitOffsets(delivery, text, offset);
-    if (offsets.length === 0 || delivery?.drop !== undefined) return this.deliverNow(output, delivery);
-    let start = 0;
-    for (const end of [...offsets, text.length]) {
-      if (start > 0) {
-        await this.sleeps.sleep(this.options.splitPauseMs);
-        if (this.cut) return;
-        if (!this.posOpen()) {
-          this.transcript.event('connection', `connection ${this.conn} closed after ${start - offset} bytes of the split reply to #${output.command}#`, this.conn, fault);
-          return;
-        }
-      }
-      this.pos.write(Buffer.from(text.slice(start, end), 'latin1'));
-      start = end;
-    }
-    this.transcript.frame('out', this.conn, text.trim(), fault);
+  private deliver(output: Output, delivery: Delivery | undefined): Promise<void> {
+    return deliverLater(this, outgoingReply(output, delivery), delivery);
   }
 
   private deliverNow(output: Output, delivery: Delivery | undefined): void {
-    if (this.cut) return;
-    const fault = delivery?.faults[0];
-    if (!this.posOpen()) {
-      this.transcript.event('connection', `reply ${output.frame} to #${output.command}# not sent: connection ${this.conn} is closed`, this.conn);
-      return;
-    }
-    if (delivery?.drop === 'silence') {
-      this.transcript.event('fault', `reply ${output.frame} to #${output.command}# withheld (silence)`, this.conn, fault);
-      return;
-    }
-    if (delivery?.drop === 'disconnect' || delivery?.drop === 'reset') {
-      this.recordCut(output, delivery, 0);
-      this.hangUpByFault(delivery.drop);
-      return;
-    }
-    const { text } = outgoing(output, delivery);
-    this.pos.write(Buffer.from(text, 'latin1'));
-    this.transcript.frame('out', this.conn, delivery?.replaceWith === undefined ? output.frame : delivery.replaceWith, fault);
+    deliverNow(this, outgoingReply(output, delivery), delivery);
   }
 
-  private recordCut(output: CutReply, delivery: Delivery, cut: number): void {
-    const how = delivery.drop === 'reset' ? 'reset (RST)' : 'closed (FIN)';
-    this.transcript.event('fault', `connection ${this.conn} ${how} ${cut > 0 ? `after ${cut} bytes of` : 'instead of'} the reply to #${output.command}#`, this.conn, delivery.faults[0]);
+  // ── DeliveryTarget (src/faults/carry-out.ts) ──────────────────────────────────────────
+
+  /** @internal */
+  get splitPauseMs(): number {
+    return this.options.splitPauseMs;
+  }
+
+  /** @internal */
+  wait(ms: number): Promise<void> {
+    return this.sleeps.sleep(ms);
+  }
+
+  /** @internal */
+  discarding(): boolean {
+    return this.cut;
+  }
+
+  /** @internal */
+  writable(): boolean {
+    return this.posOpen();
+  }
+
+  /** @internal */
+  writeReply(text: string): void {
+    this.pos.write(Buffer.from(text, 'latin1'));
+  }
+
+  /** @internal */
+  recordReply(text: string, fault: string | undefined): void {
+    this.transcript.frame('out', this.conn, text, fault);
+  }
+
+  /** @internal The relayed bytes may carry the connector's line end: the transcript shows the frame. */
+  recordWritten(text: string, fault: string | undefined): void {
+    this.transcript.frame('out', this.conn, text.trim(), fault);
+  }
+
+  /** @internal */
+  recordEvent(kind: 'connection' | 'fault', text: string, fault?: string): void {
+    this.transcript.event(kind, text, this.conn, fault);
+  }
+
+  /** @internal */
+  cutByFault(how: 'disconnect' | 'reset'): void {
+    this.hangUpByFault(how);
   }
 
   /** A fault ends the connection: the POS sees it cut, the connector sees the POS leave. */
@@ -524,6 +521,10 @@ export class Relay {
 function outgoing(output: Output, delivery: Delivery | undefined): { text: string; offset: number } {
   if (delivery?.replaceWith !== undefined) return { text: delivery.replaceWith, offset: 0 };
   return { text: output.raw, offset: output.raw.indexOf(output.frame) };
+}
+
+function outgoingReply(output: Output, delivery: Delivery | undefined): OutgoingReply {
+  return { command: output.command, frame: output.frame, shown: output.label ?? output.frame, ...outgoing(output, delivery) };
 }
 
 function mustWait(output: Output, delivery: Delivery | undefined): boolean {

@@ -31,7 +31,8 @@ import type { Framer, FramerItem } from '../protocol/framer.js';
 import { garbageEntryText, MAX_GARBAGE_RUN } from '../protocol/garbage.js';
 import type { RequestEnd } from '../machine/api.js';
 import { Sleeps } from './sleeps.js';
-import { cutPoint, deliveryWaits, splitOffsets } from '../faults/delivery.js';
+import { deliverLater, deliverNow, type DeliveryTarget, type OutgoingReply } from '../faults/carry-out.js';
+import { deliveryWaits } from '../faults/delivery.js';
 
 /** The framer contract, re-exported so the simulator and its test fakes need only this module. */
 export type { Framer, FramerItem };
@@ -89,6 +90,10 @@ export interface SessionOptions {
 /** A reply on its way out; `label` is what the transcript records instead of the bytes (a garbage run's replies). */
 type Outgoing = ReplyOutput & { label?: string };
 
+function outgoing(output: Outgoing, delivery: Delivery | undefined): OutgoingReply {
+  return { command: output.command, frame: output.frame, shown: output.label ?? output.frame, text: delivery?.replaceWith ?? output.frame, offset: 0 };
+}
+
 /**
  * What an idle connection keeps is most of what a thousand of them cost (docs/bench.md, Where
  * the memory goes): so the socket's listeners are shared functions that find their session
@@ -118,7 +123,7 @@ function onSocketClose(this: Socket): void {
   sessionOf(this)?.onSocketClosed();
 }
 
-export class Session implements ConnectionSink {
+export class Session implements ConnectionSink, DeliveryTarget {
   readonly conn: number;
   private readonly socket: Socket;
   private readonly framer: Framer;
@@ -405,75 +410,64 @@ export class Session implements ConnectionSink {
       });
   }
 
+  private deliver(output: Outgoing, delivery: Delivery | undefined): Promise<void> {
+    return deliverLater(this, outgoing(output, delivery), delivery);
+  }
+
   /**
    * A reply that needs no waiting goes out synchronously when nothing is queued, so the
    * transcript shows each command followed by its reply even for pipelined frames.
    */
-  private async deliver(output: Outgoing, delivery: Delivery | undefined): Promise<void> {
-    const fault = delivery?.faults[0];
-    if (delivery?.delayMs !== undefined && delivery.delayMs > 0) await this.sleep(delivery.delayMs);
-    if (this.discardReplies) return;
-    if (!this.isOpen()) return this.deliverNow(output, delivery);
-    const text = delivery?.replaceWith ?? output.frame;
-    const cut = cutPoint(delivery, text);
-    if (cut > 0 && (delivery?.drop === 'disconnect' || delivery?.drop === 'reset')) {
-      this.write(text.slice(0, cut));
-      this.transcript.frame('out', this.conn, text.slice(0, cut), fault);
-      // Let the partial reply leave before the connection goes away (an RST discards unsent bytes).
-      await this.sleep(this.options.splitPauseMs);
-      this.recordCut(output, delivery, cut);
-      this.readingStopped = true;
-      this.hangUp(delivery.drop);
-      return;
-    }
-    const offsets = splitOffsets(delivery, text);
-    if (offsets.length === 0 || delivery?.drop !== undefined) return this.deliverNow(output, delivery);
-    let start = 0;
-    for (const end of [...offsets, text.length]) {
-      if (start > 0) {
-        await this.sleep(this.options.splitPauseMs);
-        if (this.discardReplies) return;
-        if (!this.isOpen()) {
-          this.transcript.event('connection', `connection ${this.conn} closed after ${start} bytes of the split reply to #${output.command}#`, this.conn, fault);
-          return;
-        }
-      }
-      this.write(text.slice(start, end));
-      start = end;
-    }
+  private deliverNow(output: Outgoing, delivery: Delivery | undefined): void {
+    deliverNow(this, outgoing(output, delivery), delivery);
+  }
+
+  // ── DeliveryTarget (src/faults/carry-out.ts) ──────────────────────────────────────────
+
+  /** @internal */
+  get splitPauseMs(): number {
+    return this.options.splitPauseMs;
+  }
+
+  /** @internal */
+  wait(ms: number): Promise<void> {
+    return this.sleep(ms);
+  }
+
+  /** @internal */
+  discarding(): boolean {
+    return this.discardReplies;
+  }
+
+  /** @internal */
+  writable(): boolean {
+    return this.isOpen();
+  }
+
+  /** @internal */
+  writeReply(text: string): void {
+    this.write(text);
+  }
+
+  /** @internal */
+  recordReply(text: string, fault: string | undefined): void {
     this.transcript.frame('out', this.conn, text, fault);
   }
 
-  private deliverNow(output: Outgoing, delivery: Delivery | undefined): void {
-    if (this.discardReplies) return;
-    const fault = delivery?.faults[0];
-    if (!this.isOpen()) {
-      this.transcript.event('connection', `reply ${output.label ?? output.frame} to #${output.command}# not sent: connection ${this.conn} is closed`, this.conn);
-      return;
-    }
-    const text = delivery?.replaceWith ?? output.frame;
-    if (delivery?.drop === 'silence') {
-      this.transcript.event('fault', `reply ${output.frame} to #${output.command}# withheld (silence)`, this.conn, fault);
-      return;
-    }
-    if (delivery?.drop === 'disconnect' || delivery?.drop === 'reset') {
-      this.recordCut(output, delivery, 0);
-      this.readingStopped = true;
-      this.hangUp(delivery.drop);
-      return;
-    }
-    this.write(text);
-    this.transcript.frame('out', this.conn, delivery?.replaceWith === undefined ? (output.label ?? text) : text, fault);
+  /** @internal */
+  recordWritten(text: string, fault: string | undefined): void {
+    this.transcript.frame('out', this.conn, text, fault);
   }
 
-  private recordCut(output: ReplyOutput, delivery: Delivery, cut: number): void {
-    const how = delivery.drop === 'reset' ? 'reset (RST)' : 'closed (FIN)';
-    this.transcript.event(
-      'fault',
-      `connection ${this.conn} ${how} ${cut > 0 ? `after ${cut} bytes of` : 'instead of'} the reply to #${output.command}#`,
-      this.conn,
-      delivery.faults[0],
-    );
+  /** @internal */
+  recordEvent(kind: 'connection' | 'fault', text: string, fault?: string): void {
+    this.transcript.event(kind, text, this.conn, fault);
+  }
+
+  /** @internal */
+  cutByFault(how: 'disconnect' | 'reset'): void {
+    this.readingStopped = true;
+    this.hangUp(how);
   }
 
   private write(text: string): void {
