@@ -1,14 +1,20 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { exitCodeForError } from '../../src/cli/exit-codes.js';
 import { CertError, InvalidInputError } from '../../src/errors.js';
 import { profileDenominations, profileView, validateProfile } from '../../src/machine/index.js';
 import { listProfiles, loadProfile } from '../../src/server/load-profile.js';
 
+const dirs: string[] = [];
+afterAll(() => {
+  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+});
+
 function tempYaml(text: string): string {
   const dir = mkdtempSync(join(tmpdir(), 'cashlogy-profile-'));
+  dirs.push(dir);
   const file = join(dir, 'machine.yaml');
   writeFileSync(file, text);
   return file;
