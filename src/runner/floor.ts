@@ -14,7 +14,8 @@
  *                               item waits for (a waited step, or one whose outcome a later
  *                               `expect: {outcome}` reads) necessarily sends, in the POS's
  *                               integration, that the trigger matches waits for one reply
- *                               (ACTION_COMMANDS)
+ *                               (ACTION_COMMANDS; a complete sale's `#J#` when no fault of the
+ *                               item may end the sale another way)
  *   start-up                    machine time, scaled: the first `startup` an item waits for
  *                               sends `#I#` to a machine the runner has just reset, so it is a
  *                               cold start (`initCold`), unless a fault that does more than
@@ -93,7 +94,16 @@ const ACTION_COMMANDS: Readonly<Record<IntegrationType, Readonly<Partial<Record<
   tickets: {},
 };
 
-function commandsOf(action: PosAction, integration: IntegrationType | undefined): readonly string[] {
+/**
+ * A no-screen sale (complete) ends with `#J#`, sent once the customer's money is in or the
+ * cashier cancelled, and answered at once: a delay added to its reply follows the steps that
+ * paid. Certain only when no fault of the item can end the sale another way (a jam, an error
+ * reply, a restart, a cut connection): `domainFault` says one may.
+ */
+const NO_SCREEN_SALE_END: readonly string[] = ['J'];
+
+function commandsOf(action: PosAction, integration: IntegrationType | undefined, domainFault = true): readonly string[] {
+  if (integration === 'complete' && action === 'sale' && !domainFault) return NO_SCREEN_SALE_END;
   return integration === undefined ? NONE : (ACTION_COMMANDS[integration][action] ?? NONE);
 }
 
@@ -128,10 +138,10 @@ export function itemFloor(item: ChecklistItem, options: FloorOptions): ItemFloor
         waitsMs += nonNegative(step.afterMs);
         break;
       case 'fault':
-        waitsMs += latencyFloor(step.fault, later, options.integration);
+        waitsMs += latencyFloor(step.fault, later, options.integration, anyDomainFault);
         break;
       case 'setup':
-        for (const fault of step.faults ?? []) waitsMs += latencyFloor(fault, later, options.integration);
+        for (const fault of step.faults ?? []) waitsMs += latencyFloor(fault, later, options.integration, anyDomainFault);
         // A fault may end a sale before the automatic customer pays (a jam, an error reply…);
         // one that only delays replies cannot.
         if (step.customer?.mode === 'auto' && options.machine && !anyDomainFault) {
@@ -176,7 +186,7 @@ function insertTailMs(steps: readonly Step[], options: FloorOptions): number {
 }
 
 /** What a latency fault certainly adds: its delay for each reply it must delay (see the header). */
-export function latencyFloor(fault: FaultSpec, later: readonly Step[], integration?: IntegrationType): number {
+export function latencyFloor(fault: FaultSpec, later: readonly Step[], integration?: IntegrationType, domainFault = true): number {
   if (fault.type !== 'latency') return 0;
   const on = fault.on ?? {};
   if (on.probability !== undefined && on.probability < 1) return 0;
@@ -187,7 +197,7 @@ export function latencyFloor(fault: FaultSpec, later: readonly Step[], integrati
   // An action the item does not wait for may overlap the steps after it.
   const replies = later.reduce((sum, s, index) => {
     if (s.kind !== 'action' || !awaited(s, later.slice(index + 1))) return sum;
-    const sends = commandsOf(s.action, integration);
+    const sends = commandsOf(s.action, integration, domainFault);
     return sum + (command === undefined ? sends.length : sends.filter((c) => c === command).length);
   }, 0);
   const times = fault['for'] !== undefined ? Number.POSITIVE_INFINITY : (on.times ?? 1);

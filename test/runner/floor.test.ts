@@ -182,14 +182,32 @@ describe('itemFloor', () => {
 `;
     // Express: #I#, #C# (an Express POS has no refund command).
     expect(floorOf(steps, 1, undefined, 'express').waitsMs).toBe(600);
-    // Complete: #I#, #P# (a sale's #B# is answered at once: the customer pays while it is delayed).
-    expect(floorOf(steps, 1, undefined, 'complete').waitsMs).toBe(600);
+    // Complete: #I#, the sale's #J#, #P# (a sale's #B# is answered at once: the customer pays
+    // while it is delayed; #J# ends the sale once the money is in).
+    expect(floorOf(steps, 1, undefined, 'complete').waitsMs).toBe(900);
+    // A fault that may end the sale another way (here a jam) makes its #J# uncertain.
+    const jammed = steps.replace('- {type: latency, ms: 300, on: {times: 1000}}', '- {type: latency, ms: 300, on: {times: 1000}}\n      - {type: note-jam, on: {command: B}}');
+    expect(jammed).not.toBe(steps);
+    expect(floorOf(jammed, 1, undefined, 'complete').waitsMs).toBe(600);
     // Mixed: a sale is #C# or #B#, neither certain.
     expect(floorOf(steps, 1, undefined, 'mixed').waitsMs).toBe(600);
     // Tickets: the POS sends no frame; unknown integration: nothing is certain.
     expect(floorOf(steps, 1, undefined, 'tickets').waitsMs).toBe(0);
     expect(floorOf(steps, 1, undefined, null).waitsMs).toBe(0);
-    // A trigger on #C# delays nothing a complete POS must send.
+    // A trigger on #C# delays nothing a complete POS must send; one on #J# delays the end of each sale.
+    const onJ = `
+- setup:
+    faults:
+      - {type: latency, ms: 300, on: {command: J, times: 10}}
+- action: startup
+- action: sale
+  amount: 990
+  wait: false
+- customer: {insert: [1000], after: 200ms}
+- expect: {outcome: {outcome: completed}}
+`;
+    expect(floorOf(onJ, 1, undefined, 'complete').waitsMs).toBe(500);
+    expect(floorOf(onJ, 1, undefined, 'mixed').waitsMs).toBe(200);
     const onC = `
 - setup:
     faults:
