@@ -1,12 +1,12 @@
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { exitCodeForError } from '../../src/cli/exit-codes.js';
 import { CertError, InvalidInputError } from '../../src/errors.js';
 import { analyzeChecklist, loadChecklist, parseChecklist } from '../../src/checklist/load.js';
 import { SHIPPED_CHECKLISTS } from '../../src/checklist/select.js';
+import { tempDir } from '../helpers/temp.js';
 
 const HEAD = `id: t
 version: 1.0.0
@@ -152,7 +152,7 @@ describe('parseChecklist: normalised model', () => {
     const c = loadChecklist(file);
     expect(c.file).toBe(file);
     expect(c.sha256).toBe(createHash('sha256').update(readFileSync(file)).digest('hex'));
-    const missing = join(mkdtempSync(join(tmpdir(), 'cl-')), 'nope.yaml');
+    const missing = join(tempDir('cl-'), 'nope.yaml');
     expect(() => loadChecklist(missing)).toThrow(CertError);
     try {
       loadChecklist(missing);
@@ -164,7 +164,7 @@ describe('parseChecklist: normalised model', () => {
   });
 
   it('refuses custom tags and bounds alias expansion', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'cl-'));
+    const dir = tempDir('cl-');
     const tagged = join(dir, 'tag.yaml');
     writeFileSync(tagged, HEAD + item('A-01', '    steps: !!js/function "function(){}"\n'));
     expect(() => loadChecklist(tagged)).toThrow(/not a valid checklist/);

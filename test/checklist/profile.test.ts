@@ -1,10 +1,10 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { InvalidInputError } from '../../src/errors.js';
 import { analyzePosProfile, loadPosProfile, parsePosProfile, referencePosProfile } from '../../src/pos/profile.js';
 import { INTEGRATION_TYPES } from '../../src/pos/types.js';
+import { tempDir } from '../helpers/temp.js';
 
 describe('POS profiles', () => {
   it('loads each example, one per driver', () => {
@@ -75,7 +75,7 @@ driver:
   });
 
   it('resolves a relative cwd against the profile folder', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'pos-'));
+    const dir = tempDir('pos-');
     const file = join(dir, 'pos.yaml');
     writeFileSync(file, 'name: P\nversion: "1"\ncompany: C\nemail: a@b.c\nintegration: express\ndriver: {type: manual, cwd: sub}\n');
     expect(loadPosProfile(file).driver.cwd).toBe(join(dir, 'sub'));

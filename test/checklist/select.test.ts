@@ -1,5 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { InvalidInputError } from '../../src/errors.js';
@@ -16,6 +15,7 @@ import {
 import type { ChecklistItem } from '../../src/checklist/types.js';
 import { referencePosProfile } from '../../src/pos/profile.js';
 import type { PosProfile } from '../../src/pos/types.js';
+import { tempDir } from '../helpers/temp.js';
 
 const pos = (integration: PosProfile['integration'], features: string[] = []): PosProfile => ({
   ...referencePosProfile(integration),
@@ -102,7 +102,7 @@ describe('checklist selection', () => {
   });
 
   it('loads a user file given as a relative path', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'sel-'));
+    const dir = tempDir('sel-');
     const file = join(dir, 'mine.yaml');
     writeFileSync(
       file,

@@ -1,10 +1,10 @@
-import { copyFileSync, existsSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
 import { captureIo } from './helpers.js';
 import { ROOT, runCli } from '../helpers/cli.js';
+import { tempDir } from '../helpers/temp.js';
 
 const NO_BACKOFFICE = 'test/fixtures/pos/no-backoffice.yaml';
 const THOROUGH = 'test/fixtures/pos/all-express-actions.yaml';
@@ -50,7 +50,7 @@ describe('cashlogy-cert validate', () => {
   });
 
   it('tells a checklist from a profile by content, whatever the file name', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'val-'));
+    const dir = tempDir('val-');
     writeFileSync(join(dir, 'a.yaml'), 'name: P\nversion: "1"\ncompany: C\nemail: a@b.c\nintegration: express\ndriver: {type: reference}\n');
     writeFileSync(join(dir, 'b.txt'), 'just: text\n');
     const io = captureIo(dir);
@@ -117,7 +117,7 @@ describe('pre-flight: a POS profile against the checklist it will face', () => {
   });
 
   it('--checklist takes a file relative to the working directory; a tickets POS without it faces tickets-micro', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'val-pre-'));
+    const dir = tempDir('val-pre-');
     writeFileSync(join(dir, 'pos.yaml'), 'name: P\nversion: "1"\ncompany: C\nemail: a@b.c\nintegration: tickets\ndriver:\n  type: command\n  actions: {startup: [x]}\n');
     const without = captureIo(dir);
     expect(await main(['validate', 'pos.yaml'], without)).toBe(2);
@@ -132,7 +132,7 @@ describe('pre-flight: a POS profile against the checklist it will face', () => {
   });
 
   it('run with that profile exits 2 before starting anything (real process): no item, no report folder', async () => {
-    const out = join(mkdtempSync(join(tmpdir(), 'pre-run-')), 'report');
+    const out = join(tempDir('pre-run-'), 'report');
     const r = await cli(['run', '--pos', NO_BACKOFFICE, '--checklist', 'chapter7-express', '--ci', '--json', '--out', out, '--time-scale', '0.02']);
     expect(r.code).toBe(2);
     expect(r.stdout).toBe('');
@@ -145,7 +145,7 @@ describe('pre-flight: a POS profile against the checklist it will face', () => {
 
   it('run that passes the pre-flight prints it before the first item', async () => {
     const io = captureIo();
-    const out = join(mkdtempSync(join(tmpdir(), 'pre-run-')), 'report');
+    const out = join(tempDir('pre-run-'), 'report');
     const fixtures = join(ROOT, 'test/runner/fixtures');
     const code = await main(['run', '--pos', join(fixtures, 'pos-honest.yaml'), '--checklist', join(fixtures, 'sale.yaml'), '--ci', '--out', out, '--time-scale', '0.01', '--seed', '5', '--lang', 'en'], io);
     expect(io.err()).toBe('');

@@ -4,15 +4,15 @@
  * fixtures behind the http driver), real files, real HTTP.
  */
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { langFromEnv } from '../../src/cli/commands/run.js';
 import type { RunResult } from '../../src/runner/result.js';
 import { notRunAfterFailures } from '../../src/runner/scheduler.js';
 import { ROOT, runMain } from '../helpers/cli.js';
+import { tempDir } from '../helpers/temp.js';
 
 const POS = join(ROOT, 'test', 'runner', 'fixtures', 'pos-honest.yaml');
 
@@ -51,7 +51,7 @@ items:
 const cli = (args: string[], cwd: string, env: NodeJS.ProcessEnv = { LANG: 'en_US.UTF-8' }) => runMain(args, { cwd, env: { PATH: process.env.PATH, ...env } });
 
 function project(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'cashlogy-steer-'));
+  const dir = tempDir('cashlogy-steer-');
   writeFileSync(join(dir, 'steer.yaml'), CHECKLIST);
   return dir;
 }
@@ -156,7 +156,7 @@ function get(port: number, path: string, host = `127.0.0.1:${port}`): Promise<{ 
 
 describe('show-report', () => {
   it('serves the newest report folder on loopback, only files inside it, and stops on Ctrl-C', async () => {
-    const cwd = mkdtempSync(join(tmpdir(), 'cashlogy-show-'));
+    const cwd = tempDir('cashlogy-show-');
     const reports = join(cwd, 'cashlogy-reports');
     for (const [name, finishedAt] of [
       ['old', '2026-01-01T10:00:00.000Z'],
@@ -209,7 +209,7 @@ describe('show-report', () => {
   }, 30_000);
 
   it('without a report anywhere it says what to give it', async () => {
-    const r = await cli(['show-report'], mkdtempSync(join(tmpdir(), 'cashlogy-show-')));
+    const r = await cli(['show-report'], tempDir('cashlogy-show-'));
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('no report under ./cashlogy-reports/');
   });

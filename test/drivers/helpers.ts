@@ -1,9 +1,9 @@
-import { mkdtempSync, readFileSync, existsSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, expect } from 'vitest';
 import type { DriverContext, DriverTarget } from '../../src/drivers/driver.js';
 import { liveProcessCount } from '../../src/drivers/process-tree.js';
+import { tempDir } from '../helpers/temp.js';
 
 export const FIXTURES = join(import.meta.dirname, '..', 'fixtures', 'pos');
 export const TARGET = { host: '127.0.0.1', port: 18092 };
@@ -12,8 +12,9 @@ export function context(over: Partial<DriverContext> = {}): DriverContext {
   return { baseDir: FIXTURES, lang: 'en', ci: true, env: process.env, integration: 'express', features: [], ...over };
 }
 
+/** A path `name` in a fresh temp folder, removed after the test file (its drivers are stopped by then). */
 export function tempFile(name: string): string {
-  return join(mkdtempSync(join(tmpdir(), 'cashlogy-driver-')), name);
+  return join(tempDir('cashlogy-driver-'), name);
 }
 
 export function alive(pid: number): boolean {

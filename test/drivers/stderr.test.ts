@@ -3,11 +3,12 @@
  * running node, never pasted.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { describeStderr, firstMeaningfulLine, tail } from '../../src/drivers/driver.js';
+import { tempDir } from '../helpers/temp.js';
 
 function stderrOf(args: string[], cwd = tmpdir()): string {
   const r = spawnSync(process.execPath, args, { cwd, encoding: 'utf8', env: { ...process.env, NODE_OPTIONS: '' } });
@@ -24,18 +25,18 @@ describe('firstMeaningfulLine on real Node output', () => {
   });
 
   it('a missing entry script (node does-not-exist.js)', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'fml-'));
+    const dir = tempDir('fml-');
     expect(firstMeaningfulLine(stderrOf(['does-not-exist.js'], dir))).toBe(`Error: Cannot find module '${join(dir, 'does-not-exist.js')}'`);
   });
 
   it('a missing ES module import', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'fml-'));
+    const dir = tempDir('fml-');
     writeFileSync(join(dir, 'pos.mjs'), "import '/nonexistent/y.mjs';\n");
     expect(firstMeaningfulLine(stderrOf([join(dir, 'pos.mjs')]))).toMatch(/^Error \[ERR_MODULE_NOT_FOUND\]: Cannot find module '\/nonexistent\/y\.mjs' imported from /);
   });
 
   it('a thrown Error in a script: skips the file:line header, the source echo and the caret', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'fml-'));
+    const dir = tempDir('fml-');
     const file = join(dir, 'pos.js');
     writeFileSync(file, "console.error('starting on port 1234');\nfunction boot() { throw new Error('CASHLOGY_PORT is not set'); }\nboot();\n");
     const stderr = stderrOf([file]);

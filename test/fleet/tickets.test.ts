@@ -7,8 +7,7 @@
  * that names the defect.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { referencePosCommand } from '../../src/drivers/reference.js';
@@ -18,6 +17,7 @@ import { runVerdict } from '../../src/runner/verdict.js';
 import { certifyTickets, checklist, explain, notPassing, requiredProblems } from './certify.js';
 import { ticketsFleetTable } from './table.js';
 import { TICKETS_FLEET, type TicketsVariant } from './variants.js';
+import { tempDir } from '../helpers/temp.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 /** The POS gives up on a silent CashlogyTickets quickly here; the shipped default is minutes. */
@@ -47,7 +47,7 @@ describe.concurrent('every correct tickets design passes every item of tickets-m
 
 describe('the reference POS as a process, driven like a vendor POS', () => {
   it('`run --pos` on a tickets profile: the checklist by default, CASHLOGY_TICKETS_DIR to the POS, exit 0', async () => {
-    const cwd = mkdtempSync(join(tmpdir(), 'cashlogy-tickets-run-'));
+    const cwd = tempDir('cashlogy-tickets-run-');
     const start = [...referencePosCommand('tickets', ['refund']), '--answer-timeout-ms', '3000', '--quiet'];
     writeFileSync(
       join(cwd, 'pos.yaml'),

@@ -4,12 +4,12 @@
  * errors that stop before anything starts).
  */
 import { spawn, type ChildProcess, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { PassThrough } from 'node:stream';
 import { main } from '../../src/cli/main.js';
+import { tempDir } from './temp.js';
 
 export const ROOT = join(import.meta.dirname, '..', '..');
 const TSX = import.meta.resolve('tsx');
@@ -21,7 +21,7 @@ export interface Ran {
 }
 
 export interface CliOptions {
-  /** Working directory; default a fresh temp folder. */
+  /** Working directory; default a fresh temp folder, removed after the test file. */
   cwd?: string;
   /** Added to the runner's environment (child) or the whole environment (in process). */
   env?: NodeJS.ProcessEnv;
@@ -35,7 +35,7 @@ export function runCli(args: readonly string[], options: CliOptions = {}): Promi
   const env = Object.fromEntries(Object.entries({ ...process.env, NO_COLOR: '1', ...options.env }).filter(([, v]) => v !== undefined));
   return new Promise((resolve) => {
     const child = spawn(process.execPath, ['--import', TSX, join(ROOT, 'src/cli/main.ts'), ...args], {
-      cwd: options.cwd ?? mkdtempSync(join(tmpdir(), 'cashlogy-cli-')),
+      cwd: options.cwd ?? tempDir('cashlogy-cli-'),
       env,
       stdio: ['ignore', 'pipe', 'pipe'],
     });

@@ -4,8 +4,7 @@
  * is a scripted answers file whose requests act on that simulator's control API, as a person at
  * the machine would act on the real one. Plus the refusals: --ci with prompts, --jobs > 1.
  */
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadChecklist } from '../../src/checklist/load.js';
@@ -14,13 +13,14 @@ import type { RunResult } from '../../src/runner/result.js';
 import { startSimulator } from '../../src/server/start.js';
 import type { FullSimulatorHandle } from '../../src/server/simulator.js';
 import { ROOT, runCli, runMain } from '../helpers/cli.js';
+import { tempDir } from '../helpers/temp.js';
 
 let sim: FullSimulatorHandle;
 let dir: string;
 
 beforeAll(async () => {
   sim = await startSimulator({ port: 0, controlPort: 0, timeScale: 0.01, customer: 'manual' });
-  dir = mkdtempSync(join(tmpdir(), 'cashlogy-connector-'));
+  dir = tempDir('cashlogy-connector-');
 });
 afterAll(async () => {
   await sim?.close();

@@ -1,8 +1,8 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseResult } from '../../src/reporters/load-result.js';
 import type { RunResult } from '../../src/runner/result.js';
+import { tempDir as freshTempDir } from '../helpers/temp.js';
 
 export const FIXTURES = new URL('../fixtures/results/', import.meta.url).pathname;
 
@@ -27,6 +27,7 @@ export function stabilize(result: RunResult): RunResult {
   return copy;
 }
 
+/** A fresh folder under the OS temp dir, removed after the test file. */
 export function tempDir(prefix = 'cashlogy-g-'): string {
-  return mkdtempSync(join(tmpdir(), prefix));
+  return freshTempDir(prefix);
 }

@@ -2,11 +2,11 @@
  * `cashlogy-cert run` end to end, as a real child process: exit codes, result.json on failure
  * and on SIGINT, no orphan process left behind.
  */
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli, runMain, type CliOptions, type Ran } from '../helpers/cli.js';
+import { tempDir } from '../helpers/temp.js';
 import type { RunResult } from '../../src/runner/result.js';
 
 const FIX = join(import.meta.dirname, 'fixtures');
@@ -16,7 +16,7 @@ const cli = (args: string[], options: CliOptions = {}): Promise<Ran> => runCli(a
 /** Usage and validation errors stop before anything starts: run `main` in this process (fast). */
 const inProcess = (args: string[]): Promise<Ran> => runMain(args);
 
-const out = () => join(mkdtempSync(join(tmpdir(), 'cashlogy-out-')), 'report');
+const out = () => join(tempDir('cashlogy-out-'), 'report');
 const result = (dir: string) => JSON.parse(readFileSync(join(dir, 'result.json'), 'utf8')) as RunResult;
 const base = (pos: string, dir: string) => ['run', '--checklist', join(FIX, 'sale.yaml'), '--pos', join(FIX, pos), '--time-scale', '0.01', '--ci', '--seed', '5', '--out', dir, '--lang', 'en'];
 

@@ -3,8 +3,7 @@
  * the real simulator, and what `diffRuns`, `cashlogy-cert diff` and the HTML baseline section
  * make of the two results.
  */
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -19,6 +18,7 @@ import { runChecklist } from '../../src/runner/run.js';
 import { runVerdict, summarize } from '../../src/runner/verdict.js';
 import { FLEET } from '../fleet/variants.js';
 import { runMain } from '../helpers/cli.js';
+import { tempDir } from '../helpers/temp.js';
 
 const CHECKLIST = fileURLToPath(new URL('../../checklists/chapter7-express.yaml', import.meta.url));
 /** Charges in euros ("#C#…#9.90#…"): EXP-03 and EXP-05 fail, EXP-01 (start-up) does not involve a charge. */
@@ -71,7 +71,7 @@ describe('diff of a defective and a corrected POS', () => {
   beforeAll(async () => {
     [defective, corrected] = await Promise.all([certify((o) => VARIANT.create(o)), certify((o) => new ReferencePos(o))]);
     diff = diffRuns(defective, corrected);
-    dir = mkdtempSync(join(tmpdir(), 'cashlogy-diff-'));
+    dir = tempDir('cashlogy-diff-');
     writeFileSync(join(dir, 'before.json'), JSON.stringify(defective));
     writeFileSync(join(dir, 'after.json'), JSON.stringify(corrected));
   }, 120_000);

@@ -3,11 +3,11 @@
  * the bundled reference POS (a real child process behind the http driver) — must pass.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { RunResult } from '../../src/runner/result.js';
+import { tempDir } from '../helpers/temp.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 
@@ -18,7 +18,7 @@ describe('the main job (npm start)', () => {
   });
 
   it('runs the shipped Express checklist against the reference POS process, prints the summary and the report folder, exits 0', async () => {
-    const cwd = mkdtempSync(join(tmpdir(), 'cashlogy-main-'));
+    const cwd = tempDir('cashlogy-main-');
     const { code, stdout, stderr } = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
       const child = spawn(process.execPath, ['--import', import.meta.resolve('tsx'), join(ROOT, 'src/cli/main.ts'), 'run', '--time-scale', '0.02', '--ci'], {
         cwd,

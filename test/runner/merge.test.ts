@@ -4,8 +4,7 @@
  * exactly like a single unsharded run with the same seed. Parts that do not belong together
  * are refused, naming what differs and where.
  */
-import { cpSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runCli, runMain, type Ran } from '../helpers/cli.js';
@@ -14,6 +13,7 @@ import type { Checklist } from '../../src/checklist/types.js';
 import { loadResult } from '../../src/reporters/load-result.js';
 import { MergeConflictError, mergeResults, type MergePart } from '../../src/runner/merge.js';
 import type { ItemResult, RunResult } from '../../src/runner/result.js';
+import { tempDir } from '../helpers/temp.js';
 
 const cli = (args: string[], cwd: string): Promise<Ran> => runCli(args, { cwd });
 const inProcess = (args: string[], cwd: string): Promise<Ran> => runMain(args, { cwd });
@@ -28,7 +28,7 @@ describe('merging three shards run in separate processes', () => {
   let shards: RunResult[];
 
   beforeAll(async () => {
-    cwd = mkdtempSync(join(tmpdir(), 'cashlogy-merge-'));
+    cwd = tempDir('cashlogy-merge-');
     const runs = await Promise.all([
       ...[1, 2, 3].map((i) => cli([...RUN, '--shard', `${i}/3`, '--out', `reports/shard-${i}`], cwd)),
       cli([...RUN, '--out', 'single'], cwd),
