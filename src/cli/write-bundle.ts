@@ -28,17 +28,6 @@ export interface BundleOptions {
   force?: boolean;
 }
 
-/**
- * Writes the bundle into `outDir` and returns the absolute paths written (manifest and zip
- * last). Every file is written atomically and never through a symbolic link; item ids and POS
- * names only reach file names through safeFileName.
- *
- * What an earlier bundle left and this one does not write is removed only when the writer's
- * own record (WRITTEN_RECORD) lists it with the sha256 it still has, and it is a regular file
- * inside the folder: a manifest found in the folder is never trusted for that. A folder that
- * holds a manifest.json the record does not vouch for holds someone else's bundle: refused
- * (UsageError) unless `force`, and then its files are left alone (`verify` will name them).
- */
 // The plan brings the reporters, the templates and the zip writer: a fifth of the modules a run
 // loads, needed only at its end. Loaded on first use, or ahead while a run waits for its POS.
 let planModule: Promise<typeof import('../bundle/plan.js')> | undefined;
@@ -52,6 +41,17 @@ export function preloadBundleWriter(): void {
   bundlePlan().catch(() => undefined);
 }
 
+/**
+ * Writes the bundle into `outDir` and returns the absolute paths written (manifest and zip
+ * last). Every file is written atomically and never through a symbolic link; item ids and POS
+ * names only reach file names through safeFileName.
+ *
+ * What an earlier bundle left and this one does not write is removed only when the writer's
+ * own record (WRITTEN_RECORD) lists it with the sha256 it still has, and it is a regular file
+ * inside the folder: a manifest found in the folder is never trusted for that. A folder that
+ * holds a manifest.json the record does not vouch for holds someone else's bundle: refused
+ * (UsageError) unless `force`, and then its files are left alone (`verify` will name them).
+ */
 export async function writeBundle(result: RunResult, options: BundleOptions): Promise<string[]> {
   const outDir = resolve(options.outDir);
   checkBundleOut(outDir, options.force === true);

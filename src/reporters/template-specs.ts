@@ -29,14 +29,14 @@ export const COMPILED_FILE = 'compiled.cjs';
 
 const require = createRequire(import.meta.url);
 
-export function compileOptions(kind: TemplateKind): CompileOptions {
-  return { noEscape: kind === 'markdown', strict: false, preventIndent: true };
-}
-
 interface CompileOptions {
   noEscape: boolean;
   strict: boolean;
   preventIndent: boolean;
+}
+
+export function compileOptions(kind: TemplateKind): CompileOptions {
+  return { noEscape: kind === 'markdown', strict: false, preventIndent: true };
 }
 
 export function sourceHash(source: string): string {
