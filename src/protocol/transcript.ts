@@ -35,19 +35,6 @@ export interface TranscriptEntry {
   file?: string;
 }
 
-/**
- * `JSON.stringify(text)`, without the serializer's call for text that needs no escaping (no
- * quote, backslash, control character or lone surrogate half), which is every frame and most
- * sentences. The `--json` log writes several of these per command.
- */
-export function jsonString(text: string): string {
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c < 0x20 || c === 0x22 || c === 0x5c || (c >= 0xd800 && c <= 0xdfff)) return JSON.stringify(text);
-  }
-  return '"' + text + '"';
-}
-
 /** The last fractional number written, and its text: a command's entries mostly share their time. */
 let lastFraction = Number.NaN;
 let lastFractionText = '';

@@ -16,7 +16,8 @@
 import { closeSync, mkdtempSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { jsonNumber, type TranscriptDirection, type TranscriptEntry, type TranscriptEventKind } from '../protocol/transcript.js';
+import { JsonBytes } from '../protocol/json-bytes.js';
+import type { TranscriptDirection, TranscriptEntry, TranscriptEventKind } from '../protocol/transcript.js';
 
 export type TranscriptListener = (entry: TranscriptEntry) => void;
 
@@ -307,7 +308,7 @@ export class TranscriptLog {
         this.fd = openSync(join(this.dir, 'transcript.jsonl'), 'a+');
       }
       // Encoded straight into bytes, so the offsets the index keeps are known as each line starts.
-      const out = (this.spillBytes ??= new JsonBytes());
+      const out = (this.spillBytes ??= new JsonBytes(SPILL_BUFFER_BYTES));
       out.reset();
       for (let k = 0; k < count; k++) {
         const index = firstIndex + k;
@@ -392,104 +393,34 @@ function withExtras<T extends EntryExtras>(to: T, from: EntryExtras): T {
 }
 
 /**
- * JSON lines encoded straight into UTF-8 bytes: `entryLine(entry)` writes exactly the bytes of
- * `JSON.stringify(entry) + '\n'` for an entry this class recorded (frame, file, event: keys at,
- * conn, dir, data, then file, kind, fault when present, in that order). The spill writes one
- * line per entry; building each as a string, then one string of them all, then its bytes, made
- * about a kilobyte of garbage per command under load (and the young-generation collections
- * that come with it).
+ * One entry as a line of the spill file: exactly the bytes of `JSON.stringify(entry) + '\n'` for
+ * an entry this log recorded (keys at, conn, dir, data, then file, kind, fault when present, in
+ * that order), written without making its object or its string.
  */
-class JsonBytes {
-  private buf = Buffer.allocUnsafe(SPILL_BUFFER_BYTES);
-  private pos = 0;
-
-  get length(): number {
-    return this.pos;
-  }
-
-  reset(): void {
-    this.pos = 0;
-  }
-
-  /** The bytes written since reset(), a view on the buffer (valid until the next write). */
-  bytes(): Buffer {
-    return this.buf.subarray(0, this.pos);
-  }
-
-  entryLine(at: number, conn: number, dir: TranscriptDirection, data: string, extras: EntryExtras | undefined): void {
-    this.ascii('{"at":');
-    this.ascii(jsonNumber(at));
-    this.ascii(',"conn":');
-    this.ascii(jsonNumber(conn));
-    this.ascii(',"dir":');
-    this.string(dir);
-    this.ascii(',"data":');
-    this.string(data);
-    if (extras !== undefined) {
-      if (extras.file !== undefined) {
-        this.ascii(',"file":');
-        this.string(extras.file);
-      }
-      if (extras.kind !== undefined) {
-        this.ascii(',"kind":');
-        this.string(extras.kind);
-      }
-      if (extras.fault !== undefined) {
-        this.ascii(',"fault":');
-        this.string(extras.fault);
-      }
+function spillLine(out: JsonBytes, at: number, conn: number, dir: TranscriptDirection, data: string, extras: EntryExtras | undefined): void {
+  out.ascii('{"at":');
+  out.number(at);
+  out.ascii(',"conn":');
+  out.number(conn);
+  out.ascii(',"dir":');
+  out.string(dir);
+  out.ascii(',"data":');
+  out.string(data);
+  if (extras !== undefined) {
+    if (extras.file !== undefined) {
+      out.ascii(',"file":');
+      out.string(extras.file);
     }
-    this.ascii('}\n');
-  }
-
-  /** Text known to be ASCII with nothing to escape (keys, numbers). */
-  private ascii(text: string): void {
-    this.room(text.length);
-    const buf = this.buf;
-    let pos = this.pos;
-    for (let i = 0; i < text.length; i++) buf[pos++] = text.charCodeAt(i);
-    this.pos = pos;
-  }
-
-  /** A JSON string: quoted, UTF-8; what needs escaping (or a surrogate) goes through JSON.stringify. */
-  private string(text: string): void {
-    this.room(text.length * 3 + 2);
-    const buf = this.buf;
-    const start = this.pos;
-    let pos = start;
-    buf[pos++] = 0x22;
-    for (let i = 0; i < text.length; i++) {
-      const c = text.charCodeAt(i);
-      if (c < 0x80) {
-        if (c < 0x20 || c === 0x22 || c === 0x5c) return this.stringified(text, start);
-        buf[pos++] = c;
-      } else if (c < 0x800) {
-        buf[pos++] = 0xc0 | (c >> 6);
-        buf[pos++] = 0x80 | (c & 0x3f);
-      } else {
-        if (c >= 0xd800 && c <= 0xdfff) return this.stringified(text, start);
-        buf[pos++] = 0xe0 | (c >> 12);
-        buf[pos++] = 0x80 | ((c >> 6) & 0x3f);
-        buf[pos++] = 0x80 | (c & 0x3f);
-      }
+    if (extras.kind !== undefined) {
+      out.ascii(',"kind":');
+      out.string(extras.kind);
     }
-    buf[pos++] = 0x22;
-    this.pos = pos;
+    if (extras.fault !== undefined) {
+      out.ascii(',"fault":');
+      out.string(extras.fault);
+    }
   }
-
-  private stringified(text: string, start: number): void {
-    const json = JSON.stringify(text);
-    this.pos = start;
-    this.room(json.length * 3);
-    this.pos += this.buf.write(json, this.pos, 'utf8');
-  }
-
-  private room(bytes: number): void {
-    if (this.pos + bytes <= this.buf.length) return;
-    const grown = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.pos + bytes));
-    this.buf.copy(grown, 0, 0, this.pos);
-    this.buf = grown;
-  }
+  out.ascii('}\n');
 }
 
 /** What an entry has besides at, conn, dir and data (events, files, frames a fault changed); most frames have none. */
@@ -546,7 +477,7 @@ class EntryStore {
   /** The k-th entry in memory as a JSON line, without making its object. */
   writeLine(k: number, out: JsonBytes): void {
     const slot = this.slot(k);
-    out.entryLine(this.ats[slot] as number, this.conns[slot] as number, DIRECTIONS[this.dirs[slot] as number] as TranscriptDirection, this.datas[slot] as string, this.extras[slot]);
+    spillLine(out, this.ats[slot] as number, this.conns[slot] as number, DIRECTIONS[this.dirs[slot] as number] as TranscriptDirection, this.datas[slot] as string, this.extras[slot]);
   }
 
   /** Forgets the `n` oldest entries (spilled): their texts are no longer held. */

@@ -87,6 +87,7 @@ const PURE = [
   'src/runner/merge.ts',
   'src/runner/diff.ts',
   'src/bundle/plan.ts',
+  'src/bundle/zip-writer.ts',
   'src/bundle/manifest.ts',
   'src/proxy/reply-cutter.ts',
   'src/replay/recording.ts',

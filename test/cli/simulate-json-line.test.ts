@@ -1,11 +1,12 @@
 /**
- * `simulate --json` writes its lines by hand (no object for JSON.stringify to walk): each line
- * must be byte for byte what the object form gives, for every shape of entry and for text that
- * JSON escapes, and the JSON helpers must agree with JSON.stringify.
+ * `simulate --json` writes its lines by hand, as bytes (no object for JSON.stringify to walk, no
+ * string per line): each line must be byte for byte what the object form gives, for every shape
+ * of entry and for text that JSON escapes, and the JSON writers must agree with JSON.stringify.
  */
 import { describe, expect, it } from 'vitest';
-import { jsonLine, jsonLineObject } from '../../src/cli/commands/simulate-impl.js';
-import { jsonNumber, jsonString, type TranscriptEntry, type TranscriptEventKind } from '../../src/protocol/transcript.js';
+import { jsonLineObject, writeJsonLine } from '../../src/cli/log-lines.js';
+import { JsonBytes } from '../../src/protocol/json-bytes.js';
+import { jsonNumber, type TranscriptEntry, type TranscriptEventKind } from '../../src/protocol/transcript.js';
 
 const TEXTS = [
   '',
@@ -22,6 +23,13 @@ const TEXTS = [
   'lone \udfff low',
   '\u2028\u2029',
 ];
+/** One line as the log writes it, as text. */
+function jsonLine(entry: TranscriptEntry): string {
+  const out = new JsonBytes(64);
+  writeJsonLine(out, entry);
+  return out.bytes().toString('utf8');
+}
+
 const NUMBERS = [0, -0, 1, 12.3, 0.1, 1234567.8, 1e21, 5e-7, -4.2, Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY];
 const KINDS: (TranscriptEventKind | undefined)[] = ['connection', 'fault', 'machine', 'file', undefined];
 
@@ -61,13 +69,31 @@ describe('the --json log line', () => {
   });
 });
 
-describe('jsonString and jsonNumber', () => {
-  it('agree with JSON.stringify on text that needs escaping, and on every character one at a time', () => {
-    for (const text of TEXTS) expect(jsonString(text)).toBe(JSON.stringify(text));
+describe('the JSON writers', () => {
+  it('write the UTF-8 bytes of JSON.stringify for text that needs escaping, and for every character one at a time', () => {
+    const out = new JsonBytes(8);
+    const bytesOf = (text: string) => {
+      out.reset();
+      out.string(text);
+      return out.bytes().toString('utf8');
+    };
+    for (const text of TEXTS) expect(bytesOf(text)).toBe(JSON.stringify(text));
     for (let c = 0; c <= 0xffff; c++) {
       const text = `a${String.fromCharCode(c)}b`;
-      if (jsonString(text) !== JSON.stringify(text)) expect(jsonString(text)).toBe(JSON.stringify(text));
+      if (bytesOf(text) !== JSON.stringify(text)) expect(bytesOf(text)).toBe(JSON.stringify(text));
     }
+  });
+
+  it('write lines one after the other into one buffer that grows, and hand over a copy', () => {
+    const out = new JsonBytes(16);
+    const all = entries();
+    for (const entry of all) {
+      writeJsonLine(out, entry);
+      out.ascii('\n');
+    }
+    const taken = out.take();
+    expect(out.length).toBe(0);
+    expect(taken.toString('utf8')).toBe(all.map((e) => `${jsonLineObject(e)}\n`).join(''));
   });
 
   it('agree with JSON.stringify on numbers, also when the same fraction comes twice in a row', () => {

@@ -9,7 +9,7 @@ import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
-import { boundedLog } from '../../src/cli/commands/simulate.js';
+import { boundedLog } from '../../src/cli/bounded-log.js';
 import { eventually, http, TestClient } from './helpers.js';
 
 const root = join(import.meta.dirname, '..', '..');

@@ -10,8 +10,8 @@ import { isTransportFault, parseUpstream, ProxyFaultError, startProxy } from '..
 import { loadFaultsFile, parseFaultArg } from '../faults.js';
 import type { CliIo } from '../io.js';
 import type { ProxyFlags } from './proxy.js';
-import { boundedLog, LOG_MAX_BUFFERED_BYTES } from './simulate.js';
-import { humanLine, jsonLine } from './simulate-impl.js';
+import { boundedLog, LOG_MAX_BUFFERED_BYTES } from '../bounded-log.js';
+import { humanLine, writeJsonLine } from '../log-lines.js';
 
 export async function runProxy(flags: ProxyFlags, io: CliIo): Promise<number> {
   if (flags.upstream === undefined) {
@@ -42,7 +42,7 @@ export async function runProxy(flags: ProxyFlags, io: CliIo): Promise<number> {
     for (const fault of proxy.listFaults()) out(`  fault     ${fault.id}: ${fault.description}`);
     out(color.dim('Every byte is relayed unchanged; only the armed transport faults change what the POS gets. Press Ctrl-C to stop.'));
   }
-  const unsubscribe = proxy.onEntry((entry) => out(flags.json ? jsonLine(entry) : humanLine(entry, color)));
+  const unsubscribe = proxy.onEntry(flags.json ? (entry) => log.encoded(writeJsonLine, entry) : (entry) => out(humanLine(entry, color)));
 
   const signal = await io.interrupted;
   unsubscribe();

@@ -21,7 +21,8 @@ import { EXIT } from '../exit-codes.js';
 import type { CliIo } from '../io.js';
 import { langFromEnv } from './run.js';
 import type { ReplayFlags } from './replay.js';
-import { boundedLog, LOG_MAX_BUFFERED_BYTES } from './simulate.js';
+import { boundedLog, LOG_MAX_BUFFERED_BYTES } from '../bounded-log.js';
+import { humanLine, printable, writeJsonLine } from '../log-lines.js';
 
 export async function runReplay(recordingArg: string, flags: ReplayFlags, io: CliIo): Promise<number> {
   const timeScale = Number(flags.timeScale);
@@ -60,7 +61,7 @@ export async function runReplay(recordingArg: string, flags: ReplayFlags, io: Cl
     }
     if (flags.pos === undefined) out(color.dim('Press Ctrl-C to stop and get the verdict.'));
   };
-  const onEntry = (entry: TranscriptEntry) => out(flags.json ? jsonLine(entry) : humanLine(entry, color));
+  const onEntry = flags.json ? (entry: TranscriptEntry) => log.encoded(writeJsonLine, entry) : (entry: TranscriptEntry) => out(humanLine(entry, color));
   // Told synchronously, while the diverging frame's own traffic line still waits on a microtask: print after it.
   const onDivergence = (d: Divergence | OutcomeDivergence) =>
     queueMicrotask(() => out(flags.json ? JSON.stringify({ event: 'replay:diverged', ...d }) : humanDivergence(d, item, color)));
@@ -195,27 +196,3 @@ function parsePort(text: string): number {
   return n;
 }
 
-/** The simulator's event lines (simulate --json): "traffic" for frames, the event kind otherwise. */
-function jsonLine(entry: TranscriptEntry): string {
-  const event: Record<string, unknown> =
-    entry.dir === 'event'
-      ? { event: entry.kind ?? 'event', at: entry.at, conn: entry.conn, text: entry.data }
-      : { event: 'traffic', at: entry.at, conn: entry.conn, dir: entry.dir, data: entry.data };
-  if (entry.fault !== undefined) event.fault = entry.fault;
-  return JSON.stringify(event);
-}
-
-function humanLine(entry: TranscriptEntry, color: ChalkInstance): string {
-  const at = color.dim(`${(entry.at / 1000).toFixed(3).padStart(9)}s`);
-  const who = (entry.conn > 0 ? `#${entry.conn}` : '').padEnd(4);
-  const data = printable(entry.data);
-  if (entry.dir === 'in') return `${at}  ${who}${color.cyan(`POS → ${data}`)}`;
-  if (entry.dir === 'out') return `${at}  ${who}${color.green(`POS ← ${data}`)}`;
-  const kind = entry.kind ?? 'event';
-  return `${at}  ${who}${(kind === 'connection' ? color.dim : color.yellow)(`[${kind}] ${data}`)}`;
-}
-
-/** Latin-1 text may hold control characters: show them, don't let them drive the terminal. */
-function printable(text: string): string {
-  return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
-}

@@ -8,10 +8,11 @@ import type { ChalkInstance } from 'chalk';
 import { UsageError } from '../../errors.js';
 import { loadFaultsFile, parseFaultArg } from '../faults.js';
 import type { FaultSpec } from '../../faults/spec.js';
-import { jsonNumber, jsonString, type TranscriptEntry } from '../../protocol/transcript.js';
 import { startSimulator } from '../../server/start.js';
 import type { CliIo } from '../io.js';
-import { boundedLog, LOG_MAX_BUFFERED_BYTES, type SimulateFlags } from './simulate.js';
+import { boundedLog, LOG_MAX_BUFFERED_BYTES } from '../bounded-log.js';
+import { humanLine, writeJsonLine } from '../log-lines.js';
+import type { SimulateFlags } from './simulate.js';
 
 export async function runSimulate(flags: SimulateFlags, io: CliIo): Promise<number> {
   const port = parsePort(flags.port, '--port');
@@ -64,7 +65,7 @@ export async function runSimulate(flags: SimulateFlags, io: CliIo): Promise<numb
     for (const fault of sim.listFaults()) out(`  fault     ${fault.id}: ${fault.description}`);
     out(color.dim('Press Ctrl-C to stop.'));
   }
-  const unsubscribe = sim.onEntry((entry) => out(color === null ? jsonLine(entry) : humanLine(entry, color)));
+  const unsubscribe = sim.onEntry(color === null ? (entry) => log.encoded(writeJsonLine, entry) : (entry) => out(humanLine(entry, color)));
 
   const signal = await io.interrupted;
   unsubscribe();
@@ -106,59 +107,4 @@ function parsePort(text: string, flag: string): number {
 
 function urlHost(host: string): string {
   return host.includes(':') ? `[${host}]` : host;
-}
-
-/**
- * One JSON event per transcript entry: "traffic" for frames, the event kind otherwise.
- *
- * Written out by hand, key by key in the order `JSON.stringify` gives them: the log writes two
- * of these per command, and building an object for `JSON.stringify` to walk cost more than the
- * rest of the line (docs/bench.md, Where the time goes). The strings still go through
- * `JSON.stringify`, so the bytes are exactly those of the object form (a test compares both).
- */
-export function jsonLine(entry: TranscriptEntry): string {
-  const dir = entry.dir;
-  if (typeof entry.data !== 'string') return jsonLineObject(entry);
-  let tail = entry.file !== undefined ? ',"file":' + jsonString(entry.file) : '';
-  if (entry.fault !== undefined) tail += ',"fault":' + jsonString(entry.fault);
-  if (dir === 'event') {
-    return '{"event":' + jsonString(entry.kind ?? 'event') + ',"at":' + jsonNumber(entry.at) + ',"conn":' + jsonNumber(entry.conn) + ',"text":' + jsonString(entry.data) + tail + '}';
-  }
-  if (dir === 'in' || dir === 'out') {
-    return '{"event":"traffic","at":' + jsonNumber(entry.at) + ',"conn":' + jsonNumber(entry.conn) + ',"dir":"' + dir + '","data":' + jsonString(entry.data) + tail + '}';
-  }
-  return jsonLineObject(entry);
-}
-
-/** The same line through an object and `JSON.stringify`: the reference the hand-written form must equal. */
-export function jsonLineObject(entry: TranscriptEntry): string {
-  if (entry.dir === 'event') {
-    const event: Record<string, unknown> = { event: entry.kind ?? 'event', at: entry.at, conn: entry.conn, text: entry.data };
-    if (entry.file !== undefined) event.file = entry.file;
-    if (entry.fault !== undefined) event.fault = entry.fault;
-    return JSON.stringify(event);
-  }
-  const event: Record<string, unknown> = { event: 'traffic', at: entry.at, conn: entry.conn, dir: entry.dir, data: entry.data };
-  if (entry.file !== undefined) event.file = entry.file;
-  if (entry.fault !== undefined) event.fault = entry.fault;
-  return JSON.stringify(event);
-}
-
-export function humanLine(entry: TranscriptEntry, color: ChalkInstance): string {
-  const at = color.dim(`${(entry.at / 1000).toFixed(3).padStart(9)}s`);
-  const who = (entry.conn > 0 ? `#${entry.conn}` : '').padEnd(4);
-  // Latin-1 text may hold control characters (a corrupt fault); show them, don't let them drive the terminal.
-  const data = entry.data.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
-  const file = entry.file !== undefined && entry.dir !== 'event' ? `${entry.file}: ` : '';
-  switch (entry.dir) {
-    case 'in':
-      return `${at}  ${who}${color.cyan(`POS → ${file}${data}`)}`;
-    case 'out':
-      return `${at}  ${who}${color.green(`POS ← ${file}${data}`)}${entry.fault ? color.red(` (fault ${entry.fault})`) : ''}`;
-    default: {
-      const kind = entry.kind ?? 'event';
-      const paint = kind === 'fault' ? color.red : kind === 'connection' ? color.dim : color.yellow;
-      return `${at}  ${who}${paint(`[${kind}] ${data}`)}`;
-    }
-  }
 }
