@@ -37,14 +37,8 @@ export function writeJsonLine(out: JsonBytes, entry: TranscriptEntry): void {
     out.ascii(dir === 'in' ? ',"dir":"in","data":' : ',"dir":"out","data":');
   }
   out.string(entry.data);
-  if (entry.file !== undefined) {
-    out.ascii(',"file":');
-    out.string(entry.file);
-  }
-  if (entry.fault !== undefined) {
-    out.ascii(',"fault":');
-    out.string(entry.fault);
-  }
+  out.optional('file', entry.file);
+  out.optional('fault', entry.fault);
   out.ascii('}');
 }
 

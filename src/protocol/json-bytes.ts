@@ -56,6 +56,15 @@ export class JsonBytes {
     this.pos += this.buf.write(text, this.pos, 'utf8');
   }
 
+  /** `,"key":"value"` when the value is there (an optional key of an object being written), nothing otherwise. */
+  optional(key: string, value: string | undefined): void {
+    if (value === undefined) return;
+    this.ascii(',"');
+    this.ascii(key);
+    this.ascii('":');
+    this.string(value);
+  }
+
   /** A JSON string: quoted, UTF-8; what needs escaping (or a surrogate) goes through JSON.stringify. */
   string(text: string): void {
     this.room(text.length * 3 + 2);

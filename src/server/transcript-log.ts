@@ -407,18 +407,9 @@ function spillLine(out: JsonBytes, at: number, conn: number, dir: TranscriptDire
   out.ascii(',"data":');
   out.string(data);
   if (extras !== undefined) {
-    if (extras.file !== undefined) {
-      out.ascii(',"file":');
-      out.string(extras.file);
-    }
-    if (extras.kind !== undefined) {
-      out.ascii(',"kind":');
-      out.string(extras.kind);
-    }
-    if (extras.fault !== undefined) {
-      out.ascii(',"fault":');
-      out.string(extras.fault);
-    }
+    out.optional('file', extras.file);
+    out.optional('kind', extras.kind);
+    out.optional('fault', extras.fault);
   }
   out.ascii('}\n');
 }
