@@ -9,13 +9,16 @@
  *   customer / operator step    its `after` (wall clock, not scaled: docs/checklist-format.md)
  *   latency fault               `ms − jitter` per reply it is certain to delay: armed in `setup`
  *                               or a `fault` step, without `probability` below 1 and without an
- *                               `nth` above 1, it delays at most `times` replies (default 1;
- *                               unbounded with `for`), and each command a later action step the
+ *                               `nth` above 1, it is certain to delay `times` replies (default 1;
+ *                               a `for` window may delay more, but not certainly the ones that
+ *                               count here), and each command a later action step the
  *                               item waits for (a waited step, or one whose outcome a later
  *                               `expect: {outcome}` reads) necessarily sends, in the POS's
  *                               integration, that the trigger matches waits for one reply
  *                               (ACTION_COMMANDS; a complete sale's `#J#` when no fault of the
- *                               item may end the sale another way)
+ *                               item may end the sale another way, and the polls sent while the
+ *                               customer pays cannot use up `times` first: a trigger on `#J#`,
+ *                               or `times × ms` at least the item's timeout)
  *   start-up                    machine time, scaled: the first `startup` an item waits for
  *                               sends `#I#` to a machine the runner has just reset, so it is a
  *                               cold start (`initCold`), unless a fault that does more than
@@ -97,13 +100,14 @@ const ACTION_COMMANDS: Readonly<Record<IntegrationType, Readonly<Partial<Record<
 /**
  * A no-screen sale (complete) ends with `#J#`, sent once the customer's money is in or the
  * cashier cancelled, and answered at once: a delay added to its reply follows the steps that
- * paid. Certain only when no fault of the item can end the sale another way (a jam, an error
- * reply, a restart, a cut connection): `domainFault` says one may.
+ * paid. Counted only when `saleEndUncertain` is false (see latencyFloor): no fault of the item
+ * can end the sale another way (a jam, an error reply, a restart, a cut connection), and the
+ * sale's polls cannot use up the fault first.
  */
 const NO_SCREEN_SALE_END: readonly string[] = ['J'];
 
-function commandsOf(action: PosAction, integration: IntegrationType | undefined, domainFault = true): readonly string[] {
-  if (integration === 'complete' && action === 'sale' && !domainFault) return NO_SCREEN_SALE_END;
+function commandsOf(action: PosAction, integration: IntegrationType | undefined, saleEndUncertain = true): readonly string[] {
+  if (integration === 'complete' && action === 'sale' && !saleEndUncertain) return NO_SCREEN_SALE_END;
   return integration === undefined ? NONE : (ACTION_COMMANDS[integration][action] ?? NONE);
 }
 
@@ -138,10 +142,10 @@ export function itemFloor(item: ChecklistItem, options: FloorOptions): ItemFloor
         waitsMs += nonNegative(step.afterMs);
         break;
       case 'fault':
-        waitsMs += latencyFloor(step.fault, later, options.integration, anyDomainFault);
+        waitsMs += latencyFloor(step.fault, later, { integration: options.integration, domainFault: anyDomainFault, itemTimeoutMs: item.timeoutMs });
         break;
       case 'setup':
-        for (const fault of step.faults ?? []) waitsMs += latencyFloor(fault, later, options.integration, anyDomainFault);
+        for (const fault of step.faults ?? []) waitsMs += latencyFloor(fault, later, { integration: options.integration, domainFault: anyDomainFault, itemTimeoutMs: item.timeoutMs });
         // A fault may end a sale before the automatic customer pays (a jam, an error reply…);
         // one that only delays replies cannot.
         if (step.customer?.mode === 'auto' && options.machine && !anyDomainFault) {
@@ -185,8 +189,16 @@ function insertTailMs(steps: readonly Step[], options: FloorOptions): number {
   return tail;
 }
 
+export interface LatencyContext {
+  integration?: IntegrationType;
+  /** A fault of the item may end a sale another way than the customer paying (see DELAY_ONLY). */
+  domainFault: boolean;
+  /** No item runs longer: the runner ends it. */
+  itemTimeoutMs: number;
+}
+
 /** What a latency fault certainly adds: its delay for each reply it must delay (see the header). */
-export function latencyFloor(fault: FaultSpec, later: readonly Step[], integration?: IntegrationType, domainFault = true): number {
+export function latencyFloor(fault: FaultSpec, later: readonly Step[], context: LatencyContext): number {
   if (fault.type !== 'latency') return 0;
   const on = fault.on ?? {};
   if (on.probability !== undefined && on.probability < 1) return 0;
@@ -194,13 +206,20 @@ export function latencyFloor(fault: FaultSpec, later: readonly Step[], integrati
   const delay = (parseDuration(fault['ms']) ?? 1000) - (parseDuration(fault['jitter']) ?? 0);
   if (!(delay > 0)) return 0;
   const command = on.command;
+  // Each firing delays one reply, and the POS waits for it before its next command; a `for`
+  // window delays the replies after it too, but only while it lasts: not certainly these.
+  const times = on.times ?? 1;
+  // A no-screen sale's polls go out while the customer pays, so delays spent on them overlap
+  // the customer's waits: they must not be able to use up `times` before the sale's #J#. One
+  // command at a time, `times` delayed replies take `times × delay`: at least the item's timeout,
+  // and the budget outlasts the item.
+  const saleEndCertain = !context.domainFault && (command === 'J' || times * delay >= context.itemTimeoutMs);
   // An action the item does not wait for may overlap the steps after it.
   const replies = later.reduce((sum, s, index) => {
     if (s.kind !== 'action' || !awaited(s, later.slice(index + 1))) return sum;
-    const sends = commandsOf(s.action, integration, domainFault);
+    const sends = commandsOf(s.action, context.integration, !saleEndCertain);
     return sum + (command === undefined ? sends.length : sends.filter((c) => c === command).length);
   }, 0);
-  const times = fault['for'] !== undefined ? Number.POSITIVE_INFINITY : (on.times ?? 1);
   return delay * Math.min(replies, times);
 }
 

@@ -169,6 +169,19 @@ describe('itemFloor', () => {
     expect(onlyC.waitsMs).toBe(800);
   });
 
+  it('counts a `for` window as one firing: the replies after the window are not delayed', () => {
+    const windowed = floorOf(`
+- setup:
+    faults:
+      - {type: latency, ms: 300, for: 10s}
+- action: startup
+- action: sale
+  amount: 990
+`);
+    // #I# fires it; the sale's #C# may come after the 10 s.
+    expect(windowed.waitsMs).toBe(300);
+  });
+
   it('counts only the commands the POS\'s integration necessarily sends', () => {
     const steps = `
 - setup:
@@ -208,6 +221,13 @@ describe('itemFloor', () => {
 `;
     expect(floorOf(onJ, 1, undefined, 'complete').waitsMs).toBe(500);
     expect(floorOf(onJ, 1, undefined, 'mixed').waitsMs).toBe(200);
+    // On every command, a small budget may go to the polls sent while the customer pays (their
+    // delays overlap the customer's wait): the #J# is not certain then, only the #I#.
+    const smallBudget = onJ.replace('on: {command: J, times: 10}', 'on: {times: 3}');
+    expect(smallBudget).not.toBe(onJ);
+    expect(floorOf(smallBudget, 1, undefined, 'complete').waitsMs).toBe(200 + 300);
+    // A budget no item can use up (3 × 300 ms short of the 120 s item timeout above; 1000 × 300 ms past it) makes it certain.
+    expect(floorOf(onJ.replace('on: {command: J, times: 10}', 'on: {times: 1000}'), 1, undefined, 'complete').waitsMs).toBe(200 + 300 + 300);
     const onC = `
 - setup:
     faults:
