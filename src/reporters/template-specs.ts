@@ -12,7 +12,7 @@ import { join } from 'node:path';
 
 /** HTML templates rely on Handlebars' escaping; Markdown ones escape through their own helpers. */
 export type TemplateKind = 'html' | 'markdown';
-export const TEMPLATE_KINDS: readonly TemplateKind[] = ['html', 'markdown'];
+const TEMPLATE_KINDS: readonly TemplateKind[] = ['html', 'markdown'];
 
 /** A compiled template as Handlebars' runtime takes it (`template(spec)`). */
 export type TemplateSpec = object;
@@ -35,7 +35,7 @@ interface CompileOptions {
   preventIndent: boolean;
 }
 
-export function compileOptions(kind: TemplateKind): CompileOptions {
+function compileOptions(kind: TemplateKind): CompileOptions {
   return { noEscape: kind === 'markdown', strict: false, preventIndent: true };
 }
 
@@ -44,7 +44,7 @@ export function sourceHash(source: string): string {
 }
 
 /** The JavaScript text of a template's spec (Handlebars' precompiler). */
-export function specSource(source: string, kind: TemplateKind): string {
+function specSource(source: string, kind: TemplateKind): string {
   const handlebars = require('handlebars') as typeof import('handlebars');
   return handlebars.precompile(source, compileOptions(kind)) as string;
 }

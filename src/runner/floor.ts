@@ -189,7 +189,7 @@ function insertTailMs(steps: readonly Step[], options: FloorOptions): number {
   return tail;
 }
 
-export interface LatencyContext {
+interface LatencyContext {
   integration?: IntegrationType;
   /** A fault of the item may end a sale another way than the customer paying (see DELAY_ONLY). */
   domainFault: boolean;
@@ -198,7 +198,7 @@ export interface LatencyContext {
 }
 
 /** What a latency fault certainly adds: its delay for each reply it must delay (see the header). */
-export function latencyFloor(fault: FaultSpec, later: readonly Step[], context: LatencyContext): number {
+function latencyFloor(fault: FaultSpec, later: readonly Step[], context: LatencyContext): number {
   if (fault.type !== 'latency') return 0;
   const on = fault.on ?? {};
   if (on.probability !== undefined && on.probability < 1) return 0;

@@ -240,10 +240,6 @@ export class Session implements ConnectionSink, DeliveryTarget {
     return this.gone;
   }
 
-  private sleep(ms: number): Promise<void> {
-    this.sleeps ??= new Sleeps();
-    return this.sleeps.sleep(ms);
-  }
 
   /** @internal The socket's 'drain'. */
   onDrain(): void {
@@ -431,7 +427,8 @@ export class Session implements ConnectionSink, DeliveryTarget {
 
   /** @internal */
   wait(ms: number): Promise<void> {
-    return this.sleep(ms);
+    this.sleeps ??= new Sleeps();
+    return this.sleeps.sleep(ms);
   }
 
   /** @internal */

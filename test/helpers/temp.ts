@@ -25,6 +25,6 @@ export function tempDir(prefix: string): string {
 }
 
 /** Removes every folder handed out so far; only these, never anything else under the temp dir. */
-export function removeTempDirs(): void {
+function removeTempDirs(): void {
   for (const dir of made.splice(0)) rmSync(dir, { recursive: true, force: true });
 }
