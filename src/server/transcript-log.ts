@@ -99,24 +99,24 @@ export class TranscriptLog {
     return Math.round((this.wallNow() - this.origin) * 10) / 10;
   }
 
-  frame(dir: 'in' | 'out', conn: number, data: string, fault?: string): TranscriptEntry {
+  frame(dir: 'in' | 'out', conn: number, data: string, fault?: string): void {
     const entry: TranscriptEntry = { at: this.elapsed(), conn, dir, data: data.length <= KNOWN_MAX_CHARS ? this.intern(data) : data };
     if (fault !== undefined) entry.fault = fault;
-    return this.push(entry);
+    this.push(entry);
   }
 
   /** A file of the CashlogyTickets exchange: what the POS wrote (in), what the look-alike wrote (out), or an observation (event, kind file). */
-  file(dir: 'in' | 'out' | 'event', file: string, data: string, fault?: string): TranscriptEntry {
+  file(dir: 'in' | 'out' | 'event', file: string, data: string, fault?: string): void {
     const entry: TranscriptEntry = { at: this.elapsed(), conn: 0, dir, data, file };
     if (dir === 'event') entry.kind = 'file';
     if (fault !== undefined) entry.fault = fault;
-    return this.push(entry);
+    this.push(entry);
   }
 
-  event(kind: TranscriptEventKind, data: string, conn = 0, fault?: string): TranscriptEntry {
+  event(kind: TranscriptEventKind, data: string, conn = 0, fault?: string): void {
     const entry: TranscriptEntry = { at: this.elapsed(), conn, dir: 'event', data, kind };
     if (fault !== undefined) entry.fault = fault;
-    return this.push(entry);
+    this.push(entry);
   }
 
   /** Every entry since start or the last reset. Reads the spill file whole: prefer page() for a long run. */
@@ -234,21 +234,20 @@ export class TranscriptLog {
     return text;
   }
 
-  private push(entry: TranscriptEntry): TranscriptEntry {
+  private push(entry: TranscriptEntry): void {
     this.entries.push(entry);
     this.memBytes += entry.data.length + ENTRY_OVERHEAD;
     if (this.entries.count > this.maxEntries || this.memBytes > this.maxBytes) this.spill();
     if (this.listeners.size > 0) {
       // Listeners run after the current machine step, so one that reacts (a test inserting a
       // note when it sees "#C#") acts on the machine's new state, not in the middle of a step.
-      // One microtask delivers every entry of the step, in order; each listener gets its own
-      // copy there (the memory keeps columns, not this object).
+      // One microtask delivers every entry of the step, in order; each listener gets an
+      // object of its own there (the memory keeps columns, not this object).
       this.unsent.push(entry);
       // A reaction on a settled promise: the same microtask queue as queueMicrotask, without
       // the async resource Node creates for each of those (one per read under load).
       if (this.unsent.length === 1) void SETTLED.then(this.deliverUnsent);
     }
-    return entry;
   }
 
   private deliver(): void {
@@ -256,12 +255,16 @@ export class TranscriptLog {
     this.unsent = [];
     // A snapshot replaced on (un)subscribe, not copied here: a listener added during delivery waits for the next step.
     const listeners = this.listenerList;
+    const last = listeners.length - 1;
     for (const entry of entries) {
-      for (const listener of listeners) {
+      for (let i = 0; i <= last; i++) {
+        const listener = listeners[i] as TranscriptListener;
         // One that unsubscribed while this step's entries were being given gets no more of them.
         if (!this.listeners.has(listener)) continue;
         try {
-          listener(copyEntry(entry));
+          // Nothing else holds the recorded object (the memory keeps columns): the last listener
+          // takes it, the others a copy each, so no listener can change what another one sees.
+          listener(i === last ? entry : copyEntry(entry));
         } catch {
           // A broken listener (a user's callback, a closed SSE stream) must not stop the simulator.
         }
