@@ -9,7 +9,15 @@
  * deflated. Anything else is refused with a sentence that says what.
  */
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
-import { Inflate } from 'fflate';
+import { createRequire } from 'node:module';
+
+// Loaded when an entry is first inflated: every command that may read a zip (run --baseline,
+// merge, diff, verify) imports this file, and most of their runs read none.
+let fflate: typeof import('fflate') | undefined;
+function inflater(take: (data: Uint8Array) => void): import('fflate').Inflate {
+  fflate ??= createRequire(import.meta.url)('fflate') as typeof import('fflate');
+  return new fflate.Inflate((data) => take(data));
+}
 
 export interface ZipLimits {
   /** Largest declared uncompressed size of one entry. */
@@ -158,7 +166,7 @@ export class ZipFile {
       if (produced > entry.size) throw new ZipRefused(`entry ${shown} inflates beyond the ${entry.size} bytes it declares: not read further`);
       if (data.length > 0) onChunk(data);
     };
-    const inflate = entry.method === 8 ? new Inflate((data) => take(data)) : undefined;
+    const inflate = entry.method === 8 ? inflater(take) : undefined;
     let offset = 0;
     do {
       const length = Math.min(CHUNK, entry.compressedSize - offset);

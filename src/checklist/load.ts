@@ -5,16 +5,23 @@
  * errors and warnings apart.
  */
 import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { invalidInput as invalid } from '../errors.js';
 import type { Issue } from '../format/issues.js';
+import { bytesHash, precompiledText, precompiledValue } from '../precompiled.js';
 import { analyzeSource } from '../format/source.js';
 import { readSource } from '../read-source.js';
+import { PACKAGE_ROOT } from '../version.js';
 import { checklistShape } from './format.js';
 import { normalise, type RawChecklist } from './normalise.js';
 import { checkChecklist } from './rules.js';
 import type { Checklist } from './types.js';
 
 export { formatIssues, sortIssues } from '../format/source.js';
+
+/** The bundled checklists, and their `compiled.json` (src/precompiled.ts). */
+export const CHECKLISTS_DIR = join(PACKAGE_ROOT, 'checklists');
 export { DEFAULT_ITEM_TIMEOUT_MS, DEFAULT_SCREEN_WITHIN_MS, DEFAULT_WITHIN_MS } from './normalise.js';
 
 export interface ChecklistAnalysis {
@@ -46,8 +53,24 @@ export function parseChecklist(text: string, file: string): Checklist {
 /** Load a checklist file; missing file → CertError FILE_NOT_FOUND, invalid → InvalidInputError. */
 export function loadChecklist(path: string): Checklist {
   const bytes = readSource(path, 'checklist');
-  const checklist = parseChecklist(bytes.toString('utf8'), path);
   // Hash the bytes as stored, so a report can prove which file it ran.
-  checklist.sha256 = createHash('sha256').update(bytes).digest('hex');
+  const sha256 = bytesHash(bytes);
+  const checklist = (precompiledValue(CHECKLISTS_DIR, sha256) as Checklist | undefined) ?? parseChecklist(bytes.toString('utf8'), path);
+  checklist.file = path;
+  checklist.sha256 = sha256;
   return checklist;
+}
+
+/** What `loadChecklist` makes of a file's bytes, without the file's own place (`file`, `sha256`): an entry of `compiled.json`. */
+export function checklistModel(bytes: Buffer, name: string): Checklist {
+  const { file: _file, sha256: _sha256, ...model } = parseChecklist(bytes.toString('utf8'), name);
+  return model;
+}
+
+/** The text of `checklists/compiled.json` for today's bundled checklists (`npm run precompile`). */
+export function precompiledChecklistsText(dir = CHECKLISTS_DIR): string {
+  const files = readdirSync(dir)
+    .filter((name) => /\.ya?ml$/.test(name))
+    .map((name) => ({ name, bytes: readFileSync(join(dir, name)) }));
+  return precompiledText(files, checklistModel, 'npm run precompile: what src/checklist/load.ts makes of each checklists/*.yaml');
 }

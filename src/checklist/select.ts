@@ -14,11 +14,10 @@ import { join } from 'node:path';
 import { InvalidInputError, UsageError } from '../errors.js';
 import { closest } from '../format/issues.js';
 import type { IntegrationType, PosProfile } from '../pos/types.js';
-import { PACKAGE_ROOT } from '../version.js';
-import { loadChecklist } from './load.js';
+import { CHECKLISTS_DIR, loadChecklist } from './load.js';
 import type { Checklist, ChecklistItem } from './types.js';
 
-export const CHECKLISTS_DIR = join(PACKAGE_ROOT, 'checklists');
+export { CHECKLISTS_DIR };
 
 /** Shipped checklist names → files. `chapter7-mixed` is composed from the two files. */
 export const SHIPPED_CHECKLISTS = {

@@ -3,8 +3,20 @@
  * is bounded (no "billion laughs"). `locate` maps a document path back to line:col so that
  * schema errors found on the plain value can point into the source.
  */
-import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
+import { createRequire } from 'node:module';
+import type { Document, Node } from 'yaml';
 import type { Issue } from './issues.js';
+
+// Loaded on the first file read: a run of a bundled checklist on a bundled profile reads none
+// (src/precompiled.ts), and the parser costs ~25 ms to load.
+let yamlModule: typeof import('yaml') | undefined;
+function yaml(): typeof import('yaml') {
+  yamlModule ??= createRequire(import.meta.url)('yaml') as typeof import('yaml');
+  return yamlModule;
+}
+const isMap = (node: unknown): node is import('yaml').YAMLMap => yaml().isMap(node);
+const isSeq = (node: unknown): node is import('yaml').YAMLSeq => yaml().isSeq(node);
+const isScalar = (node: unknown): node is import('yaml').Scalar => yaml().isScalar(node);
 
 export type PathSegment = string | number;
 
@@ -26,6 +38,7 @@ export const MAX_NESTING = 64;
 const NESTING_HINT = 'flatten the structure: no checklist or profile needs that depth';
 
 export function readYaml(text: string, file: string): YamlSource {
+  const { LineCounter, parseDocument } = yaml();
   const lineCounter = new LineCounter();
   const issues: Issue[] = [];
   if (text.length > MAX_SIZE) {

@@ -7,6 +7,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import { CertError, InvalidInputError } from '../errors.js';
 import { closest, formatPath, type Issue } from '../format/issues.js';
+import { bytesHash, precompiledText, precompiledValue } from '../precompiled.js';
 import { PACKAGE_ROOT } from '../version.js';
 import { readYaml } from '../format/yaml.js';
 import { validateProfile, type MachineProfile, type ProfileProblem } from '../machine/profile.js';
@@ -44,15 +45,20 @@ export function loadProfile(ref: string | object): MachineProfile {
 }
 
 function fromFile(file: string, shownAs: string): MachineProfile {
-  let text: string;
+  let bytes: Buffer;
   try {
-    text = readFileSync(file, 'utf8');
+    bytes = readFileSync(file);
   } catch (err) {
     throw new CertError('FILE_NOT_FOUND', `cannot read machine profile ${shownAs}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`, {
       cause: err,
     });
   }
-  const source = readYaml(text, shownAs);
+  return (precompiledValue(PROFILES_DIR, bytesHash(bytes)) as MachineProfile | undefined) ?? profileModel(bytes, shownAs);
+}
+
+/** What a profile file's bytes make, checked (`shownAs` names the file in problems): an entry of `compiled.json` (src/precompiled.ts). */
+export function profileModel(bytes: Buffer, shownAs: string): MachineProfile {
+  const source = readYaml(bytes.toString('utf8'), shownAs);
   if (source.issues.length > 0) throw invalid(shownAs, source.issues);
   const { profile, problems } = validateProfile(source.value);
   if (!profile) {
@@ -87,4 +93,12 @@ function toIssue(p: ProfileProblem): Issue {
 function invalid(what: string, issues: Issue[]): InvalidInputError {
   const n = issues.length;
   return new InvalidInputError(`invalid machine profile ${what}: ${n} problem${n === 1 ? '' : 's'}`, issues);
+}
+
+/** The text of `simulator/compiled.json` for today's bundled profiles (`npm run precompile`). */
+export function precompiledProfilesText(dir = PROFILES_DIR): string {
+  const files = readdirSync(dir)
+    .filter((name) => /\.ya?ml$/.test(name))
+    .map((name) => ({ name, bytes: readFileSync(join(dir, name)) }));
+  return precompiledText(files, (bytes, name) => profileModel(bytes, `simulator/${name}`), 'npm run precompile: what src/server/load-profile.ts makes of each simulator/*.yaml');
 }

@@ -32,6 +32,7 @@ const MAY_IMPORT: Readonly<Record<string, readonly string[]>> = {
   errors: ['format'],
   // file adapters shared by the loaders and the writers
   'read-source': ['errors'],
+  precompiled: [],
   'fs-atomic': [],
   // the pure core: the wire, the tickets dialect and decisions, fault decisions, the machine model
   protocol: [...BASE],
@@ -42,9 +43,9 @@ const MAY_IMPORT: Readonly<Record<string, readonly string[]>> = {
   pos: [...BASE, 'read-source'],
   'reference-pos': [...BASE, 'pos'],
   // what a checklist is, in the words of the protocol, the machine, the faults and the POS
-  checklist: [...BASE, 'read-source', 'protocol', 'faults', 'machine', 'pos'],
+  checklist: [...BASE, 'read-source', 'precompiled', 'protocol', 'faults', 'machine', 'pos'],
   // adapters: sockets and HTTP for the simulator, processes and HTTP for the POS
-  server: [...BASE, 'protocol', 'faults', 'machine', 'tickets'],
+  server: [...BASE, 'precompiled', 'protocol', 'faults', 'machine', 'tickets'],
   drivers: [...BASE, 'protocol', 'pos', 'reference-pos'],
   // the proxy in front of a real connector: the simulator's transcript, control API and fault chain
   proxy: [...BASE, 'protocol', 'faults', 'server'],

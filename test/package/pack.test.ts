@@ -62,7 +62,7 @@ describe('the npm package', () => {
     expect(existsSync(tarball)).toBe(true);
 
     // What the README promises is in the package, and nothing that points at what is not.
-    for (const must of ['LICENSE', 'README.md', 'bin/cashlogy-cert.js', 'dist/cli/main.js', 'dist/index.d.ts', 'examples/pos/http.yaml', 'schema/checklist.schema.json', 'schema/pos-hook.openapi.yaml', 'schema/control-api.openapi.yaml', 'templates/init/pos.yaml.hbs', 'reports/compiled.cjs', 'docs/runner.md']) {
+    for (const must of ['LICENSE', 'README.md', 'bin/cashlogy-cert.js', 'dist/cli/main.js', 'dist/index.d.ts', 'examples/pos/http.yaml', 'schema/checklist.schema.json', 'schema/pos-hook.openapi.yaml', 'schema/control-api.openapi.yaml', 'templates/init/pos.yaml.hbs', 'reports/compiled.cjs', 'checklists/compiled.json', 'simulator/compiled.json', 'docs/runner.md']) {
       expect(shipped, must).toContain(must);
     }
     expect(shipped.filter((f) => f.endsWith('.map'))).toEqual([]);

@@ -1,5 +1,5 @@
 /**
- * Report templates come precompiled (reports/compiled.cjs, `npm run templates`): the committed
+ * Report templates come precompiled (reports/compiled.cjs, `npm run precompile`): the committed
  * file must be what the generator writes for today's sources, and a compilation that no longer
  * matches its source is never used.
  */
@@ -13,7 +13,7 @@ import { TEMPLATE_DIR } from '../../src/reporters/templates.js';
 const Handlebars = createRequire(import.meta.url)('handlebars/runtime') as typeof import('handlebars');
 
 describe('precompiled report templates', () => {
-  it('are up to date with reports/*.hbs (run `npm run templates` after editing a template)', () => {
+  it('are up to date with reports/*.hbs (run `npm run precompile` after editing a template)', () => {
     expect(readFileSync(join(TEMPLATE_DIR, COMPILED_FILE), 'utf8')).toBe(compiledModuleText(TEMPLATE_DIR));
   });
 
