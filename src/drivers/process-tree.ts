@@ -211,9 +211,10 @@ async function stopGroup(tree: TreeProcess, graceMs: number): Promise<void> {
     return;
   }
   killGroup(tree.pid, 'SIGTERM', extra);
-  if (!(await waitUntil(() => !groupAlive(tree.pid) && extra.every((p) => !pidAlive(p)), graceMs))) {
+  // The leader's exit is when a POS of one process is gone: look again then, not at the next poll.
+  if (!(await waitUntil(() => !groupAlive(tree.pid) && extra.every((p) => !pidAlive(p)), graceMs, tree.exited))) {
     killGroup(tree.pid, 'SIGKILL', [...extra, ...descendants(tree.pid)]);
-    await waitUntil(() => !groupAlive(tree.pid) && extra.every((p) => !pidAlive(p)), 5000);
+    await waitUntil(() => !groupAlive(tree.pid) && extra.every((p) => !pidAlive(p)), 5000, tree.exited);
   }
   await exitedOrAfter(tree, 1000);
 }
@@ -307,15 +308,25 @@ export function descendants(root: number): number[] {
   return result;
 }
 
-async function waitUntil(test: () => boolean, limitMs: number): Promise<boolean> {
+/** Tests every 20 ms, and at once when `wake` settles, until `test` holds or `limitMs` passed. */
+async function waitUntil(test: () => boolean, limitMs: number, wake?: Promise<unknown>): Promise<boolean> {
   const deadline = performance.now() + limitMs;
+  let pendingWake = wake;
   while (performance.now() < deadline) {
     if (test()) return true;
-    await sleep(20);
+    const woken = await sleepUnless(20, pendingWake);
+    if (woken) pendingWake = undefined;
   }
   return test();
 }
 
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
+/** True when `wake` settled first; the timer is cleared either way. */
+async function sleepUnless(ms: number, wake: Promise<unknown> | undefined): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const slept = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), ms)));
+  try {
+    return await (wake === undefined ? slept : Promise.race([slept, wake.then(() => true as const, () => true as const)]));
+  } finally {
+    clearTimeout(timer);
+  }
 }

@@ -23,9 +23,12 @@ import { createControlServer } from '../server/control-api.js';
 import { TranscriptLog } from '../server/transcript-log.js';
 import type { SimulatorHandle } from '../server/types.js';
 import { renderProxyPage } from './page.js';
-import { Relay, type RelayLoad, type RelayView, type Upstream } from './relay.js';
+import { Relay, type RelayLoad, type RelayView } from './relay.js';
+import { isTransportFault, parseUpstream, type Upstream } from './upstream.js';
 import type { WaitingCommand } from './reply-cutter.js';
 import { closeHttp, closeServer, listenOn } from '../server/listen.js';
+
+export { isTransportFault, parseUpstream };
 
 export interface ProxyOptions {
   /** The real connector, `host:port` or {host, port}. */
@@ -106,23 +109,7 @@ export function transportTypes(): string[] {
     .map((f) => f.type);
 }
 
-/** Whether a fault spec is a transport fault the proxy can inject (false for domain faults and invalid specs). */
-export function isTransportFault(spec: unknown): boolean {
-  const { spec: valid } = validateFaultSpec(spec);
-  return valid !== undefined && getFaultDefinition(valid.type).toxic !== undefined;
-}
-
 const DEFAULTS = { host: '127.0.0.1', port: 8092, controlPort: 8093, seed: 1, splitPauseMs: 40, idleFlushMs: 100, replyIdleMs: 100, connectTimeoutMs: 5000, maxFrameBytes: 4096 } as const;
-
-/** `host:port` (an IPv6 address in brackets) → {host, port}; throws UsageError naming the problem. */
-export function parseUpstream(text: string, flag = '--upstream'): Upstream {
-  const m = /^(\[[^\]]+\]|[^:\s]+):(\d+)$/.exec(text.trim());
-  const port = Number(m?.[2]);
-  if (!m || !Number.isInteger(port) || port < 1 || port > 65535) {
-    throw new UsageError(`${flag} must be <host>:<port> of the CashlogyConnector (e.g. 192.168.1.20:8092), got "${text}"`);
-  }
-  return { host: (m[1] as string).replace(/^\[|\]$/g, ''), port };
-}
 
 export async function startProxy(options: ProxyOptions): Promise<ProxyHandle> {
   const upstream = typeof options.upstream === 'string' ? parseUpstream(options.upstream) : options.upstream;

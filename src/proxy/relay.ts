@@ -39,10 +39,9 @@ export const MAX_PENDING_REPLIES = 256;
 /** Commands relayed and not answered yet before the POS stops being read. */
 export const MAX_WAITING_COMMANDS = 1024;
 
-export interface Upstream {
-  host: string;
-  port: number;
-}
+import type { Upstream } from './upstream.js';
+
+export type { Upstream };
 
 export interface RelayOptions {
   conn: number;

@@ -29,7 +29,8 @@ import type { Lang } from '../i18n.js';
 import type { PosProfile } from '../pos/types.js';
 import { commandSpec, opensAcceptance } from '../protocol/commands.js';
 import type { TranscriptEntry } from '../protocol/transcript.js';
-import { isTransportFault, startProxy, type ProxyHandle } from '../proxy/proxy.js';
+import type { ProxyHandle } from '../proxy/proxy.js';
+import { isTransportFault } from '../proxy/upstream.js';
 import type { Upstream } from '../proxy/relay.js';
 import type { RunOptions } from './options.js';
 import type { ConnectionCount, CustomerConfig, InsertOptions, InventoryCounts, OperationView, SimulatorHandle, SimulatorState } from '../server/types.js';
@@ -138,6 +139,8 @@ const WORDS: Record<Lang, Words> = {
 };
 
 export async function startConnector(options: ConnectorRunOptions): Promise<ConnectorHandle> {
+  // Loaded here: only a run against a real connector needs the proxy.
+  const { startProxy } = await import('../proxy/proxy.js');
   const proxy = await startProxy({ upstream: options.upstream, host: '127.0.0.1', port: 0, controlPort: null, seed: options.seed });
   return new ConnectorHandle(proxy, options);
 }

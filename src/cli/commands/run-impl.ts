@@ -23,7 +23,7 @@ import { randomSeed, runChecklist, type RunOptions } from '../../runner/run.js';
 import { notRunAfterFailures } from '../../runner/scheduler.js';
 import { parseShard, selectItems, unknownIds } from '../../runner/selection.js';
 import { connectorApplicability, operatorNeed } from '../../runner/connector.js';
-import { parseUpstream } from '../../proxy/proxy.js';
+import { parseUpstream } from '../../proxy/upstream.js';
 import { answersConsole, loadAnswers } from '../answers.js';
 import { consoleText } from '../console-text.js';
 import { exitCodeForRun } from '../exit-codes.js';
