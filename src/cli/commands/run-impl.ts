@@ -207,7 +207,7 @@ export async function runCommand(flags: RunFlags, io: CliIo): Promise<number> {
     onEvent: (e) => {
       // The reports' modules load while the first items wait on the machine and the POS, not
       // before the run, where they would hold up the POS's start.
-      if (e.event === 'lane:ready') preloadBundleWriter();
+      if (e.event === 'lane:ready') preloadBundleWriter({ lang: parsed.lang, profile: flags.profile });
       progress.onEvent(e);
     },
     signal: controller.signal,
