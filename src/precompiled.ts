@@ -8,7 +8,7 @@
  * unreadable. A test holds the committed files equal to what the loaders make today.
  */
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 export const PRECOMPILED_FILE = 'compiled.json';
@@ -47,10 +47,14 @@ function precompiledFile(dir: string): PrecompiledFile | null {
   return file;
 }
 
-/** The text of `compiled.json` for these files (name → bytes), each loaded by `load`; what `npm run precompile` writes. */
-export function precompiledText(files: ReadonlyArray<{ name: string; bytes: Buffer }>, load: (bytes: Buffer, name: string) => unknown, generatedBy: string): string {
+/** The text of `compiled.json` for the YAML files in `dir`, each loaded by `load`: what `npm run precompile` writes there. */
+export function precompiledText(dir: string, load: (bytes: Buffer, name: string) => unknown, generatedBy: string): string {
   const entries: PrecompiledFile['entries'] = {};
-  for (const { name, bytes } of [...files].sort((a, b) => a.name.localeCompare(b.name))) {
+  const names = readdirSync(dir)
+    .filter((name) => /\.ya?ml$/.test(name))
+    .sort((a, b) => a.localeCompare(b));
+  for (const name of names) {
+    const bytes = readFileSync(join(dir, name));
     entries[bytesHash(bytes)] = { file: name, value: load(bytes, name) };
   }
   const file: PrecompiledFile = { generatedBy, entries };

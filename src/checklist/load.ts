@@ -5,7 +5,6 @@
  * errors and warnings apart.
  */
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { invalidInput as invalid } from '../errors.js';
 import type { Issue } from '../format/issues.js';
@@ -69,8 +68,5 @@ export function checklistModel(bytes: Buffer, name: string): Checklist {
 
 /** The text of `checklists/compiled.json` for today's bundled checklists (`npm run precompile`). */
 export function precompiledChecklistsText(dir = CHECKLISTS_DIR): string {
-  const files = readdirSync(dir)
-    .filter((name) => /\.ya?ml$/.test(name))
-    .map((name) => ({ name, bytes: readFileSync(join(dir, name)) }));
-  return precompiledText(files, checklistModel, 'npm run precompile: what src/checklist/load.ts makes of each checklists/*.yaml');
+  return precompiledText(dir, checklistModel, 'npm run precompile: what src/checklist/load.ts makes of each checklists/*.yaml');
 }

@@ -97,8 +97,5 @@ function invalid(what: string, issues: Issue[]): InvalidInputError {
 
 /** The text of `simulator/compiled.json` for today's bundled profiles (`npm run precompile`). */
 export function precompiledProfilesText(dir = PROFILES_DIR): string {
-  const files = readdirSync(dir)
-    .filter((name) => /\.ya?ml$/.test(name))
-    .map((name) => ({ name, bytes: readFileSync(join(dir, name)) }));
-  return precompiledText(files, (bytes, name) => profileModel(bytes, `simulator/${name}`), 'npm run precompile: what src/server/load-profile.ts makes of each simulator/*.yaml');
+  return precompiledText(dir, (bytes, name) => profileModel(bytes, `simulator/${name}`), 'npm run precompile: what src/server/load-profile.ts makes of each simulator/*.yaml');
 }
