@@ -29,8 +29,21 @@ function withUnit(value: number, unit: string): string {
   return unit === '×' ? `${formatNumber(value)}×` : `${formatNumber(value)} ${unit}`;
 }
 
+/**
+ * The measured value, with more digits while rounding would make it read as its target: 1.2566
+ * against ≤ 1.25 reads "1.253×", never "1.25× … MISSED".
+ */
+function shownValue(m: JudgedMeasurement): string {
+  let text = formatNumber(m.value);
+  const target = m.target?.value;
+  if (target !== undefined && m.value !== target) {
+    for (let digits = 3; digits <= 6 && Number(text) === Number(formatNumber(target)); digits++) text = m.value.toFixed(digits);
+  }
+  return m.unit === '×' ? `${text}×` : `${text} ${m.unit}`;
+}
+
 function measured(m: JudgedMeasurement): string {
-  const value = withUnit(m.value, m.unit);
+  const value = shownValue(m);
   if (!m.rounds || m.rounds.min === m.rounds.max) return value;
   return `${value} (${formatNumber(m.rounds.min)}–${formatNumber(m.rounds.max)})`;
 }

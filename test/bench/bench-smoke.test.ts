@@ -82,6 +82,15 @@ describe('judging', () => {
     expect(json.ok).toBe(false);
     expect(json.measurements.map((m) => m.met)).toEqual([false, true, null]);
   });
+
+  it('never prints a missed ratio as its target: more digits until they differ', () => {
+    const row = (value: number) => judge('checklist', { metric: 'checklist.express', value, unit: '×', absolute: 'run 11.9 s · floor 9.47 s' });
+    const table = formatTable({ measurements: [row(1.2549), row(1.2512), row(1.25), row(1.31)], failures: [], elapsedMs: 1, ok: false }, environment());
+    expect(table).toMatch(/express +1\.255× +≤ 1\.25× +MISSED/);
+    expect(table).toMatch(/express +1\.251× +≤ 1\.25× +MISSED/);
+    expect(table).toMatch(/express +1\.25× +≤ 1\.25× +ok/);
+    expect(table).toMatch(/express +1\.31× +≤ 1\.25× +MISSED/);
+  });
 });
 
 function runCli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
