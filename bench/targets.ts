@@ -63,5 +63,9 @@ export const INFORMATIVE: Readonly<Record<string, string>> = {
   'latency.human-1-p99': 'the human log, one client, tail',
   'latency.human-100-p50': 'the human log, 100 clients',
   'latency.human-100-p99': 'the human log, 100 clients, tail',
+  'latency.json-100-p50-first': 'the first round of a fresh simulator (JIT, transcript memory growing), 100 clients',
+  'latency.json-100-p99-first': 'the first round of a fresh simulator, 100 clients, tail',
+  'latency.human-100-p50-first': 'the first round of a fresh simulator, human log, 100 clients',
+  'latency.human-100-p99-first': 'the first round of a fresh simulator, human log, 100 clients, tail',
   'startup.simulate-listening': 'simulate until it accepts connections, against a bare server until listening',
 };
