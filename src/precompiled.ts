@@ -7,9 +7,9 @@
  * vendor's own) is read as always, and so is every file when `compiled.json` is missing or
  * unreadable. A test holds the committed files equal to what the loaders make today.
  */
-import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { sha256 } from './hash.js';
 
 export const PRECOMPILED_FILE = 'compiled.json';
 
@@ -20,10 +20,6 @@ export interface PrecompiledFile {
 }
 
 const loaded = new Map<string, PrecompiledFile | null>();
-
-export function bytesHash(bytes: Buffer): string {
-  return createHash('sha256').update(bytes).digest('hex');
-}
 
 /** What the loader made of a file with these bytes, as an object of the caller's own; undefined when `dir` has none. */
 export function precompiledValue(dir: string, sha256: string): unknown {
@@ -55,7 +51,7 @@ export function precompiledText(dir: string, load: (bytes: Buffer, name: string)
     .sort((a, b) => a.localeCompare(b));
   for (const name of names) {
     const bytes = readFileSync(join(dir, name));
-    entries[bytesHash(bytes)] = { file: name, value: load(bytes, name) };
+    entries[sha256(bytes)] = { file: name, value: load(bytes, name) };
   }
   const file: PrecompiledFile = { generatedBy, entries };
   return `${JSON.stringify(file, null, 1)}\n`;

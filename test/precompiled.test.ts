@@ -8,7 +8,8 @@ import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CHECKLISTS_DIR, checklistModel, loadChecklist, precompiledChecklistsText } from '../src/checklist/load.js';
-import { bytesHash, PRECOMPILED_FILE, precompiledValue } from '../src/precompiled.js';
+import { sha256 } from '../src/hash.js';
+import { PRECOMPILED_FILE, precompiledValue } from '../src/precompiled.js';
 import { loadProfile, precompiledProfilesText, profileModel, PROFILES_DIR } from '../src/server/load-profile.js';
 import { tempDir } from './helpers/temp.js';
 
@@ -25,14 +26,14 @@ describe('precompiled bundled inputs', () => {
     for (const name of CHECKLISTS) {
       const path = join(CHECKLISTS_DIR, name);
       const bytes = readFileSync(path);
-      expect(precompiledValue(CHECKLISTS_DIR, bytesHash(bytes)), name).toBeDefined();
-      const fromYaml = { ...checklistModel(bytes, path), file: path, sha256: bytesHash(bytes) };
+      expect(precompiledValue(CHECKLISTS_DIR, sha256(bytes)), name).toBeDefined();
+      const fromYaml = { ...checklistModel(bytes, path), file: path, sha256: sha256(bytes) };
       // Same keys in the same order: result.json and the reports serialise the checklist's parts.
       expect(JSON.stringify(loadChecklist(path))).toBe(JSON.stringify(fromYaml));
     }
     for (const name of PROFILES) {
       const bytes = readFileSync(join(PROFILES_DIR, name));
-      expect(precompiledValue(PROFILES_DIR, bytesHash(bytes)), name).toBeDefined();
+      expect(precompiledValue(PROFILES_DIR, sha256(bytes)), name).toBeDefined();
       expect(JSON.stringify(loadProfile(name.replace('.yaml', '')))).toBe(JSON.stringify(profileModel(bytes, `simulator/${name}`)));
     }
   });
@@ -51,7 +52,7 @@ describe('precompiled bundled inputs', () => {
     writeFileSync(edited, text.replace(/^version: "?1\.0\.0"?$/m, 'version: 1.0.1-mine'));
     const loaded = loadChecklist(edited);
     expect(loaded.version).toBe('1.0.1-mine');
-    expect(loaded.sha256).toBe(bytesHash(readFileSync(edited)));
+    expect(loaded.sha256).toBe(sha256(readFileSync(edited)));
 
     // A broken edit is reported as always, with its place in the file.
     writeFileSync(edited, text.replace(/^version: "?1\.0\.0"?$/m, 'version: [1'));
@@ -71,7 +72,7 @@ describe('precompiled bundled inputs', () => {
 
   it('are simply not used when compiled.json is missing or damaged', () => {
     const dir = tempDir('cashlogy-precompiled-test-');
-    const sha = bytesHash(readFileSync(join(CHECKLISTS_DIR, 'chapter7-express.yaml')));
+    const sha = sha256(readFileSync(join(CHECKLISTS_DIR, 'chapter7-express.yaml')));
     expect(precompiledValue(dir, sha)).toBeUndefined();
     const damaged = tempDir('cashlogy-precompiled-test-');
     writeFileSync(join(damaged, PRECOMPILED_FILE), '{"entries": {"');

@@ -2,7 +2,6 @@
  * The bundle's manifest: one type for the plan that writes it (plan.ts) and `verify` that
  * checks it; and the writer's record of what it wrote in a folder (what it may remove).
  */
-import { createHash } from 'node:crypto';
 
 /** The manifest's name in every bundle. */
 export const MANIFEST_FILE = 'manifest.json';
@@ -22,10 +21,6 @@ export interface Manifest {
   /** The zip of this bundle, inside the folder; absent in a bundle read from that zip. */
   zip?: string;
   files: ManifestEntry[];
-}
-
-export function sha256(data: string | Uint8Array): string {
-  return createHash('sha256').update(data).digest('hex');
 }
 
 /**

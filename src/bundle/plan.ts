@@ -35,7 +35,8 @@ import type { RunDiff } from '../runner/diff.js';
 import { portablePath, type PathRoots } from '../runner/portable-paths.js';
 import type { RunResult } from '../runner/result.js';
 import { TOOL_VERSION } from '../version.js';
-import { MANIFEST_FILE, sha256, type Manifest, type ManifestEntry } from './manifest.js';
+import { sha256 } from '../hash.js';
+import { MANIFEST_FILE, type Manifest, type ManifestEntry } from './manifest.js';
 import { zipFiles, type ZipInput } from './zip-writer.js';
 
 /** What the bundle records about the machine it was written on; the writer asks the OS. */

@@ -4,11 +4,11 @@
  * types.ts (normalise.ts). Every problem is reported at once, located as file:line:col,
  * errors and warnings apart.
  */
-import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { invalidInput as invalid } from '../errors.js';
 import type { Issue } from '../format/issues.js';
-import { bytesHash, precompiledText, precompiledValue } from '../precompiled.js';
+import { sha256 } from '../hash.js';
+import { precompiledText, precompiledValue } from '../precompiled.js';
 import { analyzeSource } from '../format/source.js';
 import { readSource } from '../read-source.js';
 import { PACKAGE_ROOT } from '../version.js';
@@ -38,7 +38,7 @@ export function analyzeChecklist(text: string, file: string): ChecklistAnalysis 
   if (result.value === undefined) return { issues: result.issues, text };
   const checklist = normalise(result.value as RawChecklist);
   checklist.file = file;
-  checklist.sha256 = createHash('sha256').update(text, 'utf8').digest('hex');
+  checklist.sha256 = sha256(text);
   return { checklist, issues: result.issues, text };
 }
 
@@ -53,10 +53,10 @@ export function parseChecklist(text: string, file: string): Checklist {
 export function loadChecklist(path: string): Checklist {
   const bytes = readSource(path, 'checklist');
   // Hash the bytes as stored, so a report can prove which file it ran.
-  const sha256 = bytesHash(bytes);
-  const checklist = (precompiledValue(CHECKLISTS_DIR, sha256) as Checklist | undefined) ?? parseChecklist(bytes.toString('utf8'), path);
+  const hash = sha256(bytes);
+  const checklist = (precompiledValue(CHECKLISTS_DIR, hash) as Checklist | undefined) ?? parseChecklist(bytes.toString('utf8'), path);
   checklist.file = path;
-  checklist.sha256 = sha256;
+  checklist.sha256 = hash;
   return checklist;
 }
 

@@ -8,7 +8,7 @@
  * chapter7-complete that apply to the POS by the rule above — in the shipped file those are
  * the items that list `mixed` and name a feature (refund by #P#, refill, error polling).
  */
-import { createHash } from 'node:crypto';
+import { sha256 } from '../hash.js';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { InvalidInputError, UsageError } from '../errors.js';
@@ -17,7 +17,6 @@ import type { IntegrationType, PosProfile } from '../pos/types.js';
 import { CHECKLISTS_DIR, loadChecklist } from './load.js';
 import type { Checklist, ChecklistItem } from './types.js';
 
-export { CHECKLISTS_DIR };
 
 /** Shipped checklist names → files. `chapter7-mixed` is composed from the two files. */
 export const SHIPPED_CHECKLISTS = {
@@ -99,9 +98,7 @@ export function composeMixed(express: Checklist, complete: Checklist, pos: PosPr
     // A dependency on an item that does not apply to this POS cannot hold it back.
     items: items.map((item) => ({ ...item, dependsOn: item.dependsOn.filter((d) => present.has(d)) })),
     ...(express.file !== undefined ? { file: express.file } : {}),
-    sha256: createHash('sha256')
-      .update(`${express.sha256 ?? ''}\n${complete.sha256 ?? ''}\n${extra.map((i) => i.id).join(',')}`)
-      .digest('hex'),
+    sha256: sha256(`${express.sha256 ?? ''}\n${complete.sha256 ?? ''}\n${extra.map((i) => i.id).join(',')}`),
   };
 }
 

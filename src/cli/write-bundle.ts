@@ -6,7 +6,8 @@ import { lstatSync, mkdirSync, readFileSync, realpathSync, rmSync, statSync } fr
 import { arch, homedir, platform, release, type } from 'node:os';
 import { basename, dirname, resolve } from 'node:path';
 import type { Checklist } from '../checklist/types.js';
-import { formatWrittenRecord, MANIFEST_FILE, parseWrittenRecord, sha256, WRITTEN_RECORD } from '../bundle/manifest.js';
+import { formatWrittenRecord, MANIFEST_FILE, parseWrittenRecord, WRITTEN_RECORD } from '../bundle/manifest.js';
+import { sha256 } from '../hash.js';
 import type { HostFacts } from '../bundle/plan.js';
 import { UsageError } from '../errors.js';
 import { safeFileName } from '../format/file-names.js';

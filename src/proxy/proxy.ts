@@ -24,11 +24,9 @@ import { TranscriptLog } from '../server/transcript-log.js';
 import type { SimulatorHandle } from '../server/types.js';
 import { renderProxyPage } from './page.js';
 import { Relay, type RelayLoad, type RelayView } from './relay.js';
-import { isTransportFault, parseUpstream, type Upstream } from './upstream.js';
+import { parseUpstream, type Upstream } from './upstream.js';
 import type { WaitingCommand } from './reply-cutter.js';
 import { closeHttp, closeServer, listenOn } from '../server/listen.js';
-
-export { isTransportFault, parseUpstream };
 
 export interface ProxyOptions {
   /** The real connector, `host:port` or {host, port}. */

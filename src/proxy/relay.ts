@@ -41,8 +41,6 @@ export const MAX_WAITING_COMMANDS = 1024;
 
 import type { Upstream } from './upstream.js';
 
-export type { Upstream };
-
 export interface RelayOptions {
   conn: number;
   pos: Socket;

@@ -5,7 +5,7 @@
  * source it came from: a template edited since is compiled again at run time, never rendered
  * from a stale compilation. The Handlebars compiler is loaded only then.
  */
-import { createHash } from 'node:crypto';
+import { sha256 } from '../hash.js';
 import { readFileSync, readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
@@ -39,10 +39,6 @@ function compileOptions(kind: TemplateKind): CompileOptions {
   return { noEscape: kind === 'markdown', strict: false, preventIndent: true };
 }
 
-export function sourceHash(source: string): string {
-  return createHash('sha256').update(source).digest('hex');
-}
-
 /** The JavaScript text of a template's spec (Handlebars' precompiler). */
 function specSource(source: string, kind: TemplateKind): string {
   const handlebars = require('handlebars') as typeof import('handlebars');
@@ -54,7 +50,7 @@ function specSource(source: string, kind: TemplateKind): string {
  * source, else compiled now.
  */
 export function specFor(source: string, kind: TemplateKind, precompiled: SpecEntry | undefined): TemplateSpec {
-  if (precompiled !== undefined && precompiled.sha256 === sourceHash(source)) return precompiled.spec;
+  if (precompiled !== undefined && precompiled.sha256 === sha256(source)) return precompiled.spec;
   // The precompiler's output is an object literal with functions: evaluate it as Handlebars' own compile does.
   return new Function(`return ${specSource(source, kind)};`)() as TemplateSpec;
 }
@@ -84,7 +80,7 @@ export function compiledModuleText(dir: string): string {
       .sort();
   const entry = (path: string, kind: TemplateKind) => {
     const source = readFileSync(path, 'utf8');
-    return `{ sha256: ${JSON.stringify(sourceHash(source))}, spec: ${specSource(source, kind)} }`;
+    return `{ sha256: ${JSON.stringify(sha256(source))}, spec: ${specSource(source, kind)} }`;
   };
   const group = (folder: string, kind: TemplateKind, only?: (name: string) => boolean) =>
     names(folder)

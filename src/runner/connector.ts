@@ -31,7 +31,7 @@ import { commandSpec, opensAcceptance } from '../protocol/commands.js';
 import type { TranscriptEntry } from '../protocol/transcript.js';
 import type { ProxyHandle } from '../proxy/proxy.js';
 import { isTransportFault } from '../proxy/upstream.js';
-import type { Upstream } from '../proxy/relay.js';
+import type { Upstream } from '../proxy/upstream.js';
 import type { RunOptions } from './options.js';
 import type { ConnectionCount, CustomerConfig, InsertOptions, InventoryCounts, OperationView, SimulatorHandle, SimulatorState } from '../server/types.js';
 

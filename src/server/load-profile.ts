@@ -7,7 +7,8 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import { CertError, InvalidInputError } from '../errors.js';
 import { closest, formatPath, type Issue } from '../format/issues.js';
-import { bytesHash, precompiledText, precompiledValue } from '../precompiled.js';
+import { sha256 } from '../hash.js';
+import { precompiledText, precompiledValue } from '../precompiled.js';
 import { PACKAGE_ROOT } from '../version.js';
 import { readYaml } from '../format/yaml.js';
 import { validateProfile, type MachineProfile, type ProfileProblem } from '../machine/profile.js';
@@ -53,7 +54,7 @@ function fromFile(file: string, shownAs: string): MachineProfile {
       cause: err,
     });
   }
-  return (precompiledValue(PROFILES_DIR, bytesHash(bytes)) as MachineProfile | undefined) ?? profileModel(bytes, shownAs);
+  return (precompiledValue(PROFILES_DIR, sha256(bytes)) as MachineProfile | undefined) ?? profileModel(bytes, shownAs);
 }
 
 /** What a profile file's bytes make, checked (`shownAs` names the file in problems): an entry of `compiled.json` (src/precompiled.ts). */

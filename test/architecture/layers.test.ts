@@ -16,8 +16,8 @@ import { describe, expect, it } from 'vitest';
 const root = join(import.meta.dirname, '..', '..');
 const src = join(root, 'src');
 
-/** Leaf modules every layer may use: words, durations, seeded randomness, the tool's version, the shared languages. */
-const LEAVES = ['duration', 'random', 'clock', 'version', 'i18n'];
+/** Leaf modules every layer may use: words, durations, seeded randomness, the tool's version, the shared languages, content hashes. */
+const LEAVES = ['duration', 'random', 'clock', 'version', 'i18n', 'hash'];
 /** The base every layer stands on: the leaves, the format kit (YAML, shapes, issues) and the typed errors. */
 const BASE = [...LEAVES, 'format', 'errors'];
 
@@ -28,11 +28,12 @@ const MAY_IMPORT: Readonly<Record<string, readonly string[]>> = {
   clock: [],
   version: [],
   i18n: [],
+  hash: [],
   format: ['duration'],
   errors: ['format'],
   // file adapters shared by the loaders and the writers
   'read-source': ['errors'],
-  precompiled: [],
+  precompiled: ['hash'],
   'fs-atomic': [],
   // the pure core: the wire, the tickets dialect and decisions, fault decisions, the machine model
   protocol: [...BASE],
@@ -75,6 +76,7 @@ const PURE = [
   'src/faults',
   'src/format',
   'src/i18n.ts',
+  'src/hash.ts',
   'src/runner/expect.ts',
   'src/runner/patterns.ts',
   'src/runner/scheduler.ts',

@@ -7,7 +7,8 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { COMPILED_FILE, compiledModuleText, loadCompiled, sourceHash, specFor } from '../../src/reporters/template-specs.js';
+import { sha256 } from '../../src/hash.js';
+import { COMPILED_FILE, compiledModuleText, loadCompiled, specFor } from '../../src/reporters/template-specs.js';
 import { TEMPLATE_DIR } from '../../src/reporters/templates.js';
 
 const Handlebars = createRequire(import.meta.url)('handlebars/runtime') as typeof import('handlebars');
@@ -35,7 +36,7 @@ describe('precompiled report templates', () => {
   it('escape HTML in html templates only', () => {
     const runtime = Handlebars.create();
     const source = '{{x}}';
-    const stale = { sha256: sourceHash('something else'), spec: {} };
+    const stale = { sha256: sha256('something else'), spec: {} };
     expect(runtime.template(specFor(source, 'html', stale) as never)({ x: '<b>' })).toBe('&lt;b&gt;');
     expect(runtime.template(specFor(source, 'markdown', undefined) as never)({ x: '<b>' })).toBe('<b>');
   });

@@ -5,7 +5,7 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseChecklist, loadChecklist } from '../../src/checklist/load.js';
-import { CHECKLISTS_DIR } from '../../src/checklist/select.js';
+import { CHECKLISTS_DIR } from '../../src/checklist/load.js';
 import { itemFloor, runFloor, type FloorMachine } from '../../src/runner/floor.js';
 import { floorLine } from '../../src/cli/progress.js';
 import type { IntegrationType } from '../../src/pos/types.js';

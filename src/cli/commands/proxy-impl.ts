@@ -6,7 +6,8 @@
 import { Chalk } from 'chalk';
 import { UsageError } from '../../errors.js';
 import type { FaultSpec } from '../../faults/spec.js';
-import { isTransportFault, parseUpstream, ProxyFaultError, startProxy } from '../../proxy/proxy.js';
+import { ProxyFaultError, startProxy } from '../../proxy/proxy.js';
+import { isTransportFault, parseUpstream } from '../../proxy/upstream.js';
 import { loadFaultsFile, parseFaultArg } from '../faults.js';
 import type { CliIo } from '../io.js';
 import type { ProxyFlags } from './proxy.js';
