@@ -8,6 +8,12 @@
 import { cutPoint, splitOffsets } from './delivery.js';
 import type { Delivery } from './engine-types.js';
 
+/**
+ * The default pause between the pieces of a split reply, wall ms: long enough that a POS reading
+ * as soon as bytes arrive gets each piece in its own read, or the fault would test nothing.
+ */
+export const SPLIT_PAUSE_MS = 40;
+
 /** What carrying out a delivery needs of a connection. */
 export interface DeliveryTarget {
   readonly conn: number;

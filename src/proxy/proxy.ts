@@ -17,6 +17,7 @@ import { performance } from 'node:perf_hooks';
 import { CertError, UsageError } from '../errors.js';
 import { createFaultChain } from '../faults/chain.js';
 import type { FaultSpec, FaultStatus } from '../faults/spec.js';
+import { SPLIT_PAUSE_MS } from '../faults/carry-out.js';
 import { getFaultDefinition, listFaultInfo, validateFaultSpec } from '../faults/registry.js';
 import type { TranscriptEntry } from '../protocol/transcript.js';
 import { createControlServer } from '../server/control-api.js';
@@ -107,7 +108,7 @@ export function transportTypes(): string[] {
     .map((f) => f.type);
 }
 
-const DEFAULTS = { host: '127.0.0.1', port: 8092, controlPort: 8093, seed: 1, splitPauseMs: 40, idleFlushMs: 100, replyIdleMs: 100, connectTimeoutMs: 5000, maxFrameBytes: 4096 } as const;
+const DEFAULTS = { host: '127.0.0.1', port: 8092, controlPort: 8093, seed: 1, splitPauseMs: SPLIT_PAUSE_MS, idleFlushMs: 100, replyIdleMs: 100, connectTimeoutMs: 5000, maxFrameBytes: 4096 } as const;
 
 export async function startProxy(options: ProxyOptions): Promise<ProxyHandle> {
   const upstream = typeof options.upstream === 'string' ? parseUpstream(options.upstream) : options.upstream;

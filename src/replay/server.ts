@@ -15,6 +15,7 @@ import { createServer, type Server, type Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { UsageError } from '../errors.js';
 import type { FaultChain } from '../faults/chain.js';
+import { SPLIT_PAUSE_MS } from '../faults/carry-out.js';
 import { createFramer, DEFAULT_MAX_FRAME_BYTES } from '../protocol/framer.js';
 import type { TranscriptEntry, TranscriptEventKind } from '../protocol/transcript.js';
 import { Session, type SessionLoad } from '../server/session.js';
@@ -56,7 +57,6 @@ export interface ReplayHandle {
 }
 
 const IDLE_FLUSH_MS = 100;
-const SPLIT_PAUSE_MS = 40;
 
 /** A chain with nothing armed: the connection layer asks it about every frame and reply. */
 const NO_FAULTS: FaultChain = {

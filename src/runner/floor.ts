@@ -15,15 +15,37 @@
  *                               item waits for (a waited step, or one whose outcome a later
  *                               `expect: {outcome}` reads) necessarily sends, in the POS's
  *                               integration, that the trigger matches waits for one reply
+ *                               (a trigger on every command only when `times × ms` reaches the
+ *                               item's timeout: a smaller budget may go to the commands a POS
+ *                               chooses to send first, `#?#`, `#T#`, polls)
  *                               (ACTION_COMMANDS; a complete sale's `#J#` when no fault of the
  *                               item may end the sale another way, and the polls sent while the
  *                               customer pays cannot use up `times` first: a trigger on `#J#`,
- *                               or `times × ms` at least the item's timeout)
+ *                               or `times × ms` at least the item's timeout); and a complete
+ *                               sale's poll: the POS learns that the money is in only from a
+ *                               poll the connector received after it went in (`#Q#`, or `#Y2#`:
+ *                               its choice), so a fault on every command delays one poll reply
+ *                               between the money and `#J#` (not when the item may cancel)
+ *   split fault                 the simulator's pause between two pieces of a reply
+ *                               (`splitPauseMs`), once per reply it is certain to cut, counted
+ *                               as a latency fault is: every firing cuts (a reply shorter than
+ *                               the offsets is cut in its middle), and the POS reads the whole
+ *                               reply before its next command
+ *   a customer's `whenSends`    in a complete integration, the latency on the command that
+ *                               triggers the customer: the POS sends its next command (the
+ *                               sale's `#J#` at the latest) only once that command is answered
+ *                               (one command at a time), when a later `outcome` waits for the
+ *                               sale and the fault is certain and cannot be used up first
  *   start-up                    machine time, scaled: the first `startup` an item waits for
  *                               sends `#I#` to a machine the runner has just reset, so it is a
  *                               cold start (`initCold`), unless a fault that does more than
  *                               delay a reply (not latency, not split) could take that `#I#`
  *                               (a trigger on `I` or on any command)
+ *   restart                     machine time, scaled: a `restart` fault certain to fire on a
+ *                               command a waited action necessarily sends (no `after`, no
+ *                               chance, no later `nth`) makes the connector forget its `#I#`;
+ *                               when a later waited action needs it again, the POS's new `#I#`
+ *                               is a cold start (`initCold`)
  *   customer inserts            machine time, scaled: each note `noteAccept`, each coin
  *                               `coinAccept` of the profile, × the time scale, for the part
  *                               that outlasts the wall-clock waits after the step (the
@@ -40,6 +62,7 @@
  * therefore a lower bound, never an estimate. Pure: no clock, no I/O.
  */
 import { parseDuration } from '../duration.js';
+import { commandOf } from '../checklist/pattern-syntax.js';
 import type { ChecklistItem, Step } from '../checklist/types.js';
 import type { FaultSpec } from '../faults/spec.js';
 import type { MachineProfile } from '../machine/profile.js';
@@ -63,6 +86,8 @@ export interface FloorOptions {
   machine?: FloorMachine;
   /** The POS's integration: which commands its actions necessarily send. Absent: none (no latency counted). */
   integration?: IntegrationType;
+  /** The connector's pause between two pieces of a split reply (wall ms). Absent: splits count 0. */
+  splitPauseMs?: number;
 }
 
 export interface ItemFloor {
@@ -100,16 +125,41 @@ const ACTION_COMMANDS: Readonly<Record<IntegrationType, Readonly<Partial<Record<
 /**
  * A no-screen sale (complete) ends with `#J#`, sent once the customer's money is in or the
  * cashier cancelled, and answered at once: a delay added to its reply follows the steps that
- * paid. Counted only when `saleEndUncertain` is false (see latencyFloor): no fault of the item
+ * paid. Counted only when the sale's end is certain (see replyDelayFloor): no fault of the item
  * can end the sale another way (a jam, an error reply, a restart, a cut connection), and the
  * sale's polls cannot use up the fault first.
  */
 const NO_SCREEN_SALE_END: readonly string[] = ['J'];
 
-function commandsOf(action: PosAction, integration: IntegrationType | undefined, saleEndUncertain = true): readonly string[] {
-  if (integration === 'complete' && action === 'sale' && !saleEndUncertain) return NO_SCREEN_SALE_END;
+/**
+ * The poll that tells a no-screen POS the money is in: `#Q#` or `#Y2#`, the POS's choice, so it
+ * matches only a trigger on every command. Not a command code.
+ */
+const POLL = '(poll)';
+const NO_SCREEN_SALE_PAID: readonly string[] = [POLL, 'J'];
+
+function commandsOf(action: PosAction, integration: IntegrationType | undefined, saleEnd: SaleEnd = 'uncertain'): readonly string[] {
+  if (integration === 'complete' && action === 'sale' && saleEnd !== 'uncertain') return saleEnd === 'paid' ? NO_SCREEN_SALE_PAID : NO_SCREEN_SALE_END;
   return integration === undefined ? NONE : (ACTION_COMMANDS[integration][action] ?? NONE);
 }
+
+/**
+ * How a no-screen sale certainly ends: `paid` (a poll reads the money, then `#J#`), `ended`
+ * (`#J#`, after the money or a cancel), or `uncertain` (a fault may end it another way).
+ */
+type SaleEnd = 'paid' | 'ended' | 'uncertain';
+
+/**
+ * Commands each action necessarily sends, whatever its reply (a `restart` on one of them is
+ * certain to fire): ACTION_COMMANDS, and a no-screen sale's `#B#`, its first command.
+ */
+const ACTION_SENDS: Readonly<Record<IntegrationType, Readonly<Partial<Record<PosAction, readonly string[]>>>>> = {
+  ...ACTION_COMMANDS,
+  complete: { ...ACTION_COMMANDS.complete, sale: ['B'] },
+};
+
+/** Actions that need an initialised connector: a restart before them costs a new `#I#`. */
+const NEEDS_INIT: ReadonlySet<PosAction> = new Set(['startup', 'sale', 'refund', 'backoffice', 'refill', 'close-day']);
 
 /** What the floor needs of a machine profile. */
 export function floorMachineOf(profile: Pick<MachineProfile, 'durations' | 'notes'>): FloorMachine {
@@ -131,6 +181,12 @@ export function itemFloor(item: ChecklistItem, options: FloorOptions): ItemFloor
   let machineSimMs = 0;
   const steps = item.steps;
   const anyDomainFault = steps.some((s) => faultsOf(s).some((f) => !DELAY_ONLY.has(f.type)));
+  const context: DelayContext = {
+    ...(options.integration !== undefined ? { integration: options.integration } : {}),
+    domainFault: anyDomainFault,
+    itemTimeoutMs: item.timeoutMs,
+    splitPauseMs: options.splitPauseMs ?? 0,
+  };
   steps.forEach((step, index) => {
     const later = steps.slice(index + 1);
     switch (step.kind) {
@@ -138,14 +194,20 @@ export function itemFloor(item: ChecklistItem, options: FloorOptions): ItemFloor
         waitsMs += nonNegative(step.ms);
         break;
       case 'customer':
+        waitsMs += nonNegative(step.afterMs) + triggerDelayMs(step, steps.slice(0, index), later, context);
+        break;
       case 'operator':
         waitsMs += nonNegative(step.afterMs);
         break;
       case 'fault':
-        waitsMs += latencyFloor(step.fault, later, { integration: options.integration, domainFault: anyDomainFault, itemTimeoutMs: item.timeoutMs });
+        waitsMs += replyDelayFloor(step.fault, later, context);
+        machineSimMs += restartColdMs(step.fault, later, options);
         break;
       case 'setup':
-        for (const fault of step.faults ?? []) waitsMs += latencyFloor(fault, later, { integration: options.integration, domainFault: anyDomainFault, itemTimeoutMs: item.timeoutMs });
+        for (const fault of step.faults ?? []) {
+          waitsMs += replyDelayFloor(fault, later, context);
+          machineSimMs += restartColdMs(fault, later, options);
+        }
         // A fault may end a sale before the automatic customer pays (a jam, an error reply…);
         // one that only delays replies cannot.
         if (step.customer?.mode === 'auto' && options.machine && !anyDomainFault) {
@@ -159,7 +221,7 @@ export function itemFloor(item: ChecklistItem, options: FloorOptions): ItemFloor
     }
   });
   machineSimMs += coldStartMs(steps, options);
-  const machineMs = machineSimMs * options.timeScale + insertTailMs(steps, options);
+  const machineMs = machineSimMs * options.timeScale + insertTailMs(steps, options, context);
   return { id: item.id, waitsMs, machineMs, floorMs: waitsMs + machineMs };
 }
 
@@ -175,7 +237,7 @@ function faultsOf(step: Step): readonly FaultSpec[] {
  * so their machine time counts only where it outlasts the wall-clock waits after it, and only
  * when a later `expect: {outcome}` makes the item wait for the money to be counted. Wall ms.
  */
-function insertTailMs(steps: readonly Step[], options: FloorOptions): number {
+function insertTailMs(steps: readonly Step[], options: FloorOptions, context: DelayContext): number {
   const machine = options.machine;
   if (machine === undefined) return 0;
   let tail = 0;
@@ -183,44 +245,126 @@ function insertTailMs(steps: readonly Step[], options: FloorOptions): number {
     if (step.kind !== 'customer' || !step.insert?.length) return;
     const later = steps.slice(index + 1);
     if (!later.some((s) => s.kind === 'expect' && s.expect.type === 'outcome')) return;
-    const wallAfter = later.reduce((sum, s) => sum + (s.kind === 'wait' ? nonNegative(s.ms) : s.kind === 'customer' || s.kind === 'operator' ? nonNegative(s.afterMs) : 0), 0);
+    // A whenSends customer inserts when the POS sends the trigger, whose reply the POS waits for.
+    const ownTrigger = triggerDelayMs(step, steps.slice(0, index), later, context);
+    const wallAfter = later.reduce((sum, s, k) => {
+      if (s.kind === 'wait') return sum + nonNegative(s.ms);
+      if (s.kind === 'operator') return sum + nonNegative(s.afterMs);
+      if (s.kind === 'customer') return sum + nonNegative(s.afterMs) + triggerDelayMs(s, steps.slice(0, index + 1 + k), later.slice(k + 1), context);
+      return sum;
+    }, ownTrigger);
     tail = Math.max(tail, insertMs(step.insert, machine) * options.timeScale - wallAfter);
   });
   return tail;
 }
 
-interface LatencyContext {
+interface DelayContext {
   integration?: IntegrationType;
   /** A fault of the item may end a sale another way than the customer paying (see DELAY_ONLY). */
   domainFault: boolean;
   /** No item runs longer: the runner ends it. */
   itemTimeoutMs: number;
+  /** The pause between two pieces of a split reply, wall ms. */
+  splitPauseMs: number;
 }
 
-/** What a latency fault certainly adds: its delay for each reply it must delay (see the header). */
-function latencyFloor(fault: FaultSpec, later: readonly Step[], context: LatencyContext): number {
-  if (fault.type !== 'latency') return 0;
+/**
+ * What one firing of a fault adds to the reply it hits, when it certainly fires: a latency's
+ * `ms − jitter`, a split's pause (at least one: every firing cuts). Else 0.
+ */
+function delayPerReply(fault: FaultSpec, context: DelayContext): number {
   const on = fault.on ?? {};
   if (on.probability !== undefined && on.probability < 1) return 0;
   if (on.nth !== undefined && on.nth > 1) return 0;
-  const delay = (parseDuration(fault['ms']) ?? 1000) - (parseDuration(fault['jitter']) ?? 0);
+  if (fault.type === 'latency') return Math.max(0, (parseDuration(fault['ms']) ?? 1000) - (parseDuration(fault['jitter']) ?? 0));
+  if (fault.type === 'split') return context.splitPauseMs;
+  return 0;
+}
+
+/**
+ * Whether the polls of a no-screen sale cannot use up the fault before the replies that count:
+ * it is on `#J#`, or one command at a time `times` delayed replies take at least the item's timeout.
+ */
+function outlastsPolls(fault: FaultSpec, delay: number, context: DelayContext): boolean {
+  const times = fault.on?.times ?? 1;
+  return fault.on?.command === 'J' || times * delay >= context.itemTimeoutMs;
+}
+
+/** What a latency or split fault certainly adds: its delay for each reply it must delay (see the header). */
+function replyDelayFloor(fault: FaultSpec, later: readonly Step[], context: DelayContext): number {
+  const delay = delayPerReply(fault, context);
   if (!(delay > 0)) return 0;
-  const command = on.command;
+  const command = fault.on?.command;
   // Each firing delays one reply, and the POS waits for it before its next command; a `for`
   // window delays the replies after it too, but only while it lasts: not certainly these.
-  const times = on.times ?? 1;
+  const times = fault.on?.times ?? 1;
   // A no-screen sale's polls go out while the customer pays, so delays spent on them overlap
-  // the customer's waits: they must not be able to use up `times` before the sale's #J#. One
-  // command at a time, `times` delayed replies take `times × delay`: at least the item's timeout,
-  // and the budget outlasts the item.
-  const saleEndCertain = !context.domainFault && (command === 'J' || times * delay >= context.itemTimeoutMs);
+  // the customer's waits: they must not be able to use up `times` before the sale's end.
+  const certain = !context.domainFault && outlastsPolls(fault, delay, context);
+  // On every command, a budget the item can use up may go to commands a POS chooses to send
+  // (`#?#` or `#T#` first, a poll): none of the replies that count is certain then.
+  if (command === undefined && times * delay < context.itemTimeoutMs) return 0;
   // An action the item does not wait for may overlap the steps after it.
   const replies = later.reduce((sum, s, index) => {
     if (s.kind !== 'action' || !awaited(s, later.slice(index + 1))) return sum;
-    const sends = commandsOf(s.action, context.integration, !saleEndCertain);
+    const saleEnd: SaleEnd = !certain ? 'uncertain' : mayCancel(later.slice(index + 1)) ? 'ended' : 'paid';
+    const sends = commandsOf(s.action, context.integration, saleEnd);
     return sum + (command === undefined ? sends.length : sends.filter((c) => c === command).length);
   }, 0);
   return delay * Math.min(replies, times);
+}
+
+/** A later step may end a sale without the money: the cashier's or the customer's cancel. */
+function mayCancel(after: readonly Step[]): boolean {
+  return after.some((s) => (s.kind === 'action' && s.action === 'cancel') || (s.kind === 'customer' && s.cancel === true));
+}
+
+/**
+ * A complete POS answers the customer's `whenSends` trigger only after its reply: the command it
+ * sends next (the sale's `#J#` at the latest) waits for that reply, and the latency of a fault on
+ * that very command delays it. Counted once, with the largest such delay, when a later `outcome`
+ * waits for the sale. A fault on every command is the poll's case (replyDelayFloor), not this one.
+ */
+function triggerDelayMs(step: Extract<Step, { kind: 'customer' }>, before: readonly Step[], after: readonly Step[], context: DelayContext): number {
+  if (context.integration !== 'complete' || context.domainFault || step.whenSends === undefined) return 0;
+  if (!after.some((s) => s.kind === 'expect' && s.expect.type === 'outcome')) return 0;
+  const code = commandOf(step.whenSends);
+  if (code === undefined) return 0;
+  const delays = before
+    .flatMap(faultsOf)
+    .filter((f) => f.type === 'latency' && f.on?.command === code)
+    .map((f) => {
+      const delay = delayPerReply(f, context);
+      return outlastsPolls(f, delay, context) ? delay : 0;
+    });
+  return Math.max(0, ...delays);
+}
+
+/**
+ * A `restart` certain to fire on a command the next action necessarily sends, that action waited
+ * for, and a later waited action needing the connector: the POS's next `#I#` is a cold start,
+ * somewhere between the two. Only when no step between declares a wait of its own (a wait, a
+ * customer, an operator), which the cold start could overlap. Simulated ms.
+ */
+function restartColdMs(fault: FaultSpec, later: readonly Step[], options: FloorOptions): number {
+  const initColdMs = options.machine?.initColdMs;
+  const integration = options.integration;
+  if (fault.type !== 'restart' || initColdMs === undefined || integration === undefined) return 0;
+  const on = fault.on ?? {};
+  if (on.command === undefined || on.after !== undefined || (on.probability !== undefined && on.probability < 1) || (on.nth !== undefined && on.nth > 1)) return 0;
+  let fired = false;
+  for (const [index, step] of later.entries()) {
+    if (step.kind === 'wait' || step.kind === 'customer' || step.kind === 'operator') return 0;
+    if (step.kind !== 'action') continue;
+    const waitedFor = awaited(step, later.slice(index + 1));
+    if (!fired) {
+      if (!waitedFor || !(ACTION_SENDS[integration][step.action] ?? NONE).includes(on.command)) return 0;
+      fired = true;
+    } else if (waitedFor && NEEDS_INIT.has(step.action)) {
+      return nonNegative(initColdMs);
+    }
+  }
+  return 0;
 }
 
 /**

@@ -17,6 +17,7 @@ import { TOOL_VERSION } from '../version.js';
 import { loadProfile } from '../server/load-profile.js';
 import { coverageItems, coverageOf, coverageRecord } from './coverage.js';
 import type { RunEvent } from './events.js';
+import { SPLIT_PAUSE_MS } from '../faults/carry-out.js';
 import { floorMachineOf, runFloor, type FloorMachine } from './floor.js';
 import { blankItem } from './item.js';
 import { message } from './item-context.js';
@@ -153,7 +154,7 @@ export async function runChecklist(options: RunOptions): Promise<RunResult> {
   const verdict = runVerdict(items);
   const floor = runFloor(
     selected.filter((item) => ranOnLane.has(item.id)),
-    { timeScale, machine: floorMachine(options.profile ?? DEFAULT_PROFILE), integration: options.pos.integration },
+    { timeScale, machine: floorMachine(options.profile ?? DEFAULT_PROFILE), integration: options.pos.integration, splitPauseMs: SPLIT_PAUSE_MS },
   );
   // Rounded item by item, so the floors of shards merged later add up to this one exactly.
   const summary = { ...summarize(items), floorMs: floor.items.reduce((sum, item) => sum + Math.round(item.floorMs), 0) };

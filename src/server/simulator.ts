@@ -22,6 +22,7 @@ import { armFault, newFaultBook, type FaultBook } from '../faults/book.js';
 import type { FaultChain } from '../faults/chain.js';
 import type { FaultInfo } from '../faults/engine-types.js';
 import type { FaultSpec, FaultStatus } from '../faults/spec.js';
+import { SPLIT_PAUSE_MS } from '../faults/carry-out.js';
 import type { MachineInput, RequestEnd, StepResult } from '../machine/api.js';
 import type { TranscriptEntry } from '../protocol/transcript.js';
 import { createControlServer } from './control-api.js';
@@ -80,7 +81,7 @@ const DEFAULTS = {
   profile: 'eur-pos1500',
   timeScale: 1,
   seed: 1,
-  splitPauseMs: 40,
+  splitPauseMs: SPLIT_PAUSE_MS,
   idleFlushMs: 100,
   maxFrameBytes: 4096,
   requestEnd: 'arrival',

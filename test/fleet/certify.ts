@@ -12,6 +12,7 @@ import type { ReferencePos, ReferencePosOptions } from '../../src/reference-pos/
 import type { TicketsPos, TicketsPosOptions } from '../../src/reference-pos/tickets.js';
 import type { ItemResult, RunResult } from '../../src/runner/result.js';
 import { DEFAULT_PROFILE, runChecklist } from '../../src/runner/run.js';
+import { SPLIT_PAUSE_MS } from '../../src/faults/carry-out.js';
 import { floorMachineOf, itemFloor } from '../../src/runner/floor.js';
 import { loadProfile } from '../../src/server/load-profile.js';
 
@@ -124,7 +125,7 @@ export async function certify(
       // Not applicable, or skipped before it started (a failed dependency): nothing ran.
       const ran = item.verdict !== 'not-applicable' && !(item.verdict === 'skipped' && item.actions.length === 0);
       if (declared === undefined || !ran) continue;
-      const floor = itemFloor(declared, { timeScale: 0.01, machine, integration });
+      const floor = itemFloor(declared, { timeScale: 0.01, machine, integration, splitPauseMs: SPLIT_PAUSE_MS });
       floors.push({ id: item.id, floorMs: floor.floorMs, durationMs: item.durationMs });
     }
   }

@@ -43,6 +43,12 @@ function floorOf(stepsYaml: string, timeScale = 1, machine?: FloorMachine, integ
   return itemFloor(item, { timeScale, ...(machine ? { machine } : {}), ...(integration ? { integration } : {}) });
 }
 
+function itemFloorWith(stepsYaml: string, extra: { splitPauseMs?: number }, integration: IntegrationType = 'express') {
+  const item = checklistOf(stepsYaml).items[0];
+  if (!item) throw new Error('no item parsed');
+  return itemFloor(item, { timeScale: 1, integration, ...extra });
+}
+
 describe('itemFloor', () => {
   it('counts wait steps and the customer and operator `after`, unscaled', () => {
     const floor = floorOf(
@@ -153,12 +159,25 @@ describe('itemFloor', () => {
     const once = floorOf(`
 - setup:
     faults:
-      - {type: latency, ms: 300}
+      - {type: latency, ms: 300, on: {command: C}}
 - action: startup
+- action: sale
+  amount: 990
 - action: sale
   amount: 990
 `);
     expect(once.waitsMs).toBe(300);
+    // On every command, a budget the item can use up may go to a command the POS chooses to
+    // send first (`#?#`, `#T#`): no reply that counts is certain.
+    const smallOnEvery = floorOf(`
+- setup:
+    faults:
+      - {type: latency, ms: 300, on: {times: 3}}
+- action: startup
+- action: sale
+  amount: 990
+`);
+    expect(smallOnEvery.waitsMs).toBe(0);
     const onlyC = floorOf(`
 - action: startup
 - fault: {type: latency, ms: 1s, jitter: 200ms, on: {command: C, times: 5}}
@@ -173,12 +192,13 @@ describe('itemFloor', () => {
     const windowed = floorOf(`
 - setup:
     faults:
-      - {type: latency, ms: 300, for: 10s}
-- action: startup
+      - {type: latency, ms: 300, for: 10s, on: {command: C}}
+- action: sale
+  amount: 990
 - action: sale
   amount: 990
 `);
-    // #I# fires it; the sale's #C# may come after the 10 s.
+    // The first #C# fires it; the second may come after the 10 s.
     expect(windowed.waitsMs).toBe(300);
   });
 
@@ -195,9 +215,25 @@ describe('itemFloor', () => {
 `;
     // Express: #I#, #C# (an Express POS has no refund command).
     expect(floorOf(steps, 1, undefined, 'express').waitsMs).toBe(600);
-    // Complete: #I#, the sale's #J#, #P# (a sale's #B# is answered at once: the customer pays
-    // while it is delayed; #J# ends the sale once the money is in).
-    expect(floorOf(steps, 1, undefined, 'complete').waitsMs).toBe(900);
+    // Complete: #I#, the sale's poll and #J#, #P# (a sale's #B# is answered at once: the
+    // customer pays while it is delayed; the POS learns the money is in from a poll answered
+    // after it went in, and #J# ends the sale).
+    expect(floorOf(steps, 1, undefined, 'complete').waitsMs).toBe(1200);
+    // A cancel may end the sale before the money is in: its #J# stays, the poll does not.
+    const cancelled = `
+- setup:
+    faults:
+      - {type: latency, ms: 300, on: {times: 1000}}
+- action: startup
+- action: sale
+  name: s
+  amount: 990
+  wait: false
+- action: cancel
+- expect: {outcome: {outcome: cancelled}, of: s}
+`;
+    expect(floorOf(cancelled, 1, undefined, 'complete').waitsMs).toBe(600);
+    expect(floorOf(cancelled.replace('- action: cancel\n', ''), 1, undefined, 'complete').waitsMs).toBe(900);
     // A fault that may end the sale another way (here a jam) makes its #J# uncertain.
     const jammed = steps.replace('- {type: latency, ms: 300, on: {times: 1000}}', '- {type: latency, ms: 300, on: {times: 1000}}\n      - {type: note-jam, on: {command: B}}');
     expect(jammed).not.toBe(steps);
@@ -222,12 +258,13 @@ describe('itemFloor', () => {
     expect(floorOf(onJ, 1, undefined, 'complete').waitsMs).toBe(500);
     expect(floorOf(onJ, 1, undefined, 'mixed').waitsMs).toBe(200);
     // On every command, a small budget may go to the polls sent while the customer pays (their
-    // delays overlap the customer's wait): the #J# is not certain then, only the #I#.
+    // delays overlap the customer's wait) or to a `#?#` before the `#I#`: nothing is certain then.
     const smallBudget = onJ.replace('on: {command: J, times: 10}', 'on: {times: 3}');
     expect(smallBudget).not.toBe(onJ);
-    expect(floorOf(smallBudget, 1, undefined, 'complete').waitsMs).toBe(200 + 300);
-    // A budget no item can use up (3 × 300 ms short of the 120 s item timeout above; 1000 × 300 ms past it) makes it certain.
-    expect(floorOf(onJ.replace('on: {command: J, times: 10}', 'on: {times: 1000}'), 1, undefined, 'complete').waitsMs).toBe(200 + 300 + 300);
+    expect(floorOf(smallBudget, 1, undefined, 'complete').waitsMs).toBe(200);
+    // A budget no item can use up (3 × 300 ms short of the 120 s item timeout above; 1000 × 300
+    // ms past it) makes it certain: the #I#, the poll that reads the money, the #J#.
+    expect(floorOf(onJ.replace('on: {command: J, times: 10}', 'on: {times: 1000}'), 1, undefined, 'complete').waitsMs).toBe(200 + 300 + 300 + 300);
     const onC = `
 - setup:
     faults:
@@ -276,6 +313,95 @@ describe('itemFloor', () => {
       WITH_INIT,
     );
     expect(floor.machineMs).toBeCloseTo((8000 + 1000 + 1500) * 0.01, 6);
+  });
+
+  it('counts the pause of a split once per reply it must cut, as a latency is counted', () => {
+    const steps = `
+- setup:
+    faults:
+      - {type: split, at: [3], on: {command: I}}
+      - {type: split, at: [8], on: {command: C, times: 2}}
+- action: startup
+- action: sale
+  amount: 990
+- action: sale
+  amount: 500
+`;
+    // #I# and both #C# replies are cut (a reply shorter than the offset is cut in its middle).
+    expect(itemFloorWith(steps, { splitPauseMs: 40 }).waitsMs).toBe(3 * 40);
+    // The connector's pause unknown: nothing.
+    expect(floorOf(steps).waitsMs).toBe(0);
+    // A chance, a later nth, a command a complete POS need not wait on: nothing.
+    expect(itemFloorWith(steps.replaceAll('times: 2}', 'times: 2, probability: 0.5}').replace('command: I}', 'command: I, nth: 2}'), { splitPauseMs: 40 }).waitsMs).toBe(0);
+    expect(itemFloorWith(steps, { splitPauseMs: 40 }, 'complete').waitsMs).toBe(40);
+    // Complete: the sale's #J# (a trigger on #J# is never used up by the polls).
+    const onJ = `
+- setup:
+    faults:
+      - {type: split, at: [3], on: {command: J, times: 2}}
+- action: sale
+  amount: 990
+  wait: false
+- customer: {insert: [1000], after: 200ms}
+- expect: {outcome: {outcome: completed}}
+`;
+    expect(itemFloorWith(onJ, { splitPauseMs: 40 }, 'complete').waitsMs).toBe(200 + 40);
+  });
+
+  it('counts the latency on the command a customer waits for (whenSends) in a complete sale, once', () => {
+    const steps = `
+- setup:
+    customer: {mode: manual}
+    faults:
+      - {type: latency, ms: 1500, on: {command: Q, times: 1000}}
+- action: sale
+  name: sale
+  amount: 990
+  wait: false
+- customer: {insert: [1000], after: 300ms, within: 30s}
+- customer: {insert: [50], whenSends: "#Q#", within: 30s}
+- expect: {outcome: {outcome: completed}, of: sale}
+`;
+    // The POS sends #J# only once the #Q# that let the customer act is answered.
+    expect(floorOf(steps, 1, undefined, 'complete').waitsMs).toBe(300 + 1500);
+    // The note (1.5 s at scale 1) goes through the validator during that reply's 1.5 s.
+    expect(floorOf(steps, 1, MACHINE, 'complete').machineMs).toBe(0);
+    // Express: the POS sends nothing while its #C# is pending; a fault that may be used up, a
+    // trigger on another command, nothing waiting for the sale: nothing.
+    expect(floorOf(steps, 1, undefined, 'express').waitsMs).toBe(300);
+    expect(floorOf(steps.replace('times: 1000', 'times: 5'), 1, undefined, 'complete').waitsMs).toBe(300);
+    expect(floorOf(steps.replace('whenSends: "#Q#"', 'whenSends: "#T#"'), 1, undefined, 'complete').waitsMs).toBe(300);
+    expect(floorOf(steps.replace('- expect: {outcome: {outcome: completed}, of: sale}\n', ''), 1, undefined, 'complete').waitsMs).toBe(300);
+  });
+
+  it('counts the cold start after a restart that must fire before a later waited action', () => {
+    const steps = `
+- setup:
+    customer: {mode: auto, pay: [1000]}
+- action: startup
+- fault: {type: restart, on: {command: C}}
+- action: sale
+  name: sale1
+  amount: 1000
+- expect: {sends: "#I#", afterReply: "#ER:ILLEGAL#...", since: sale1, within: 30s}
+- action: sale
+  name: sale2
+  amount: 1000
+`;
+    // The start-up's cold start, then the one after the restart (the customer is left out: the
+    // restart may end a sale before it pays).
+    expect(floorOf(steps, 0.01, WITH_INIT).machineMs).toBeCloseTo(80 + 80, 6);
+    // Complete: the restart fires on the sale's #B#.
+    expect(floorOf(steps.replace('command: C', 'command: B'), 0.01, WITH_INIT, 'complete').machineMs).toBeCloseTo(80 + 80, 6);
+    for (const [variant, why] of [
+      [steps.replace('command: C}', 'command: C, after: "40%"}'), 'may fire after the sale ended'],
+      [steps.replace('command: C}', 'command: C, probability: 0.5}'), 'a chance'],
+      [steps.replace('command: C', 'command: P'), 'a command the sale does not send'],
+      [steps.replace('- action: sale\n  name: sale2\n  amount: 1000\n', ''), 'nothing needs the connector afterwards'],
+      [steps.replace('- action: sale\n  name: sale2', '- wait: 1s\n- action: sale\n  name: sale2'), 'the new #I# may overlap the wait'],
+    ] as const) {
+      expect(floorOf(variant, 0.01, WITH_INIT).machineMs, why).toBeCloseTo(80, 6);
+    }
   });
 
   it('counts the cold start of the first start-up the item waits for, scaled', () => {
