@@ -54,7 +54,9 @@
  *   automatic customer          per later waited-for `sale` action: its delay (`delayMs`,
  *                               default the profile's `customerDelay`) and the pieces of `pay`,
  *                               scaled; not counted when the item arms a fault that does more
- *                               than delay a reply (it may end the sale before the customer pays)
+ *                               than delay a reply (it may end the sale before the customer
+ *                               pays), unless it acts only on an Express `#C#`'s reply or while
+ *                               that charge pays out change (both after the money is in)
  *
  * Everything else is left out because a correct POS may legitimately avoid it (a `within`
  * window ends as soon as the frame comes; `silence`, `busy` and `refuse` end early when the POS
@@ -64,6 +66,7 @@
 import { parseDuration } from '../duration.js';
 import { commandOf } from '../checklist/pattern-syntax.js';
 import type { ChecklistItem, Step } from '../checklist/types.js';
+import { FAULT_TYPES, getFaultDefinition } from '../faults/registry.js';
 import type { FaultSpec } from '../faults/spec.js';
 import type { MachineProfile } from '../machine/profile.js';
 import type { IntegrationType, PosAction } from '../pos/types.js';
@@ -209,8 +212,8 @@ export function itemFloor(item: ChecklistItem, options: FloorOptions): ItemFloor
           machineSimMs += restartColdMs(fault, later, options);
         }
         // A fault may end a sale before the automatic customer pays (a jam, an error reply…);
-        // one that only delays replies cannot.
-        if (step.customer?.mode === 'auto' && options.machine && !anyDomainFault) {
+        // one that only delays replies, or acts only once the charge's money is in, cannot.
+        if (step.customer?.mode === 'auto' && options.machine && steps.every((s) => faultsOf(s).every((f) => actsAfterPayment(f, options.integration)))) {
           const sales = later.filter((s) => s.kind === 'action' && s.action === 'sale' && s.wait).length;
           const delay = step.customer.delayMs ?? options.machine.customerDelayMs;
           machineSimMs += sales * (nonNegative(delay) + insertMs(step.customer.pay ?? [], options.machine));
@@ -227,6 +230,23 @@ export function itemFloor(item: ChecklistItem, options: FloorOptions): ItemFloor
 
 /** Faults that only make a reply arrive later (in one piece or several): the operation itself still runs. */
 const DELAY_ONLY: ReadonlySet<string> = new Set(['latency', 'split']);
+
+/** Acts while a charge pays out its change: after the customer's money is in. */
+const DURING_CHANGE: ReadonlySet<string> = new Set(['partial-dispense']);
+
+/**
+ * Whether a fault leaves the automatic customer's payment certain: it only delays replies, or
+ * it acts on an Express charge's reply (cut, withheld, damaged) or while the charge pays out its
+ * change, both of which come once the customer's money is in. A trigger on any other command
+ * may end the sale first (a cut `#T#` reply, and the POS may give the sale up).
+ */
+function actsAfterPayment(fault: FaultSpec, integration: IntegrationType | undefined): boolean {
+  if (DELAY_ONLY.has(fault.type)) return true;
+  if (integration !== 'express' || fault.on?.command !== 'C') return false;
+  if (DURING_CHANGE.has(fault.type)) return true;
+  if (!(FAULT_TYPES as readonly string[]).includes(fault.type) || fault.on.after !== undefined) return false;
+  return getFaultDefinition(fault.type).points.every((point) => point === 'reply');
+}
 
 function faultsOf(step: Step): readonly FaultSpec[] {
   return step.kind === 'setup' ? (step.faults ?? []) : step.kind === 'fault' ? [step.fault] : [];

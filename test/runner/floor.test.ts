@@ -144,6 +144,30 @@ describe('itemFloor', () => {
     expect(jammed.machineMs).toBe(0);
   });
 
+  it('keeps the automatic customer under a fault that acts only once an Express charge\'s money is in', () => {
+    const withFault = (fault: string, integration: IntegrationType = 'express') =>
+      floorOf(`
+- setup:
+    customer: {mode: auto, pay: [1000]}
+    faults:
+      - ${fault}
+- action: sale
+  amount: 1000
+`, 0.01, MACHINE, integration).machineMs;
+    const customer = (1000 + 1500) * 0.01;
+    // On the charge's reply (cut, withheld, damaged), or while it pays out change.
+    expect(withFault('{type: disconnect, on: {command: C}}')).toBeCloseTo(customer, 6);
+    expect(withFault('{type: silence, for: 5s, on: {command: C}}')).toBeCloseTo(customer, 6);
+    expect(withFault('{type: partial-dispense, short: 10, on: {command: C}}')).toBeCloseTo(customer, 6);
+    // On another command (a cut #T# reply: the POS may give the sale up), while the customer
+    // pays (a jam), at a point in the charge, or a no-screen sale: not certain.
+    expect(withFault('{type: disconnect, on: {command: T}}')).toBe(0);
+    expect(withFault('{type: disconnect}')).toBe(0);
+    expect(withFault('{type: note-jam, on: {command: C}}')).toBe(0);
+    expect(withFault('{type: restart, on: {command: C, after: "10%"}}')).toBe(0);
+    expect(withFault('{type: disconnect, on: {command: C}}', 'complete')).toBe(0);
+  });
+
   it('counts a latency fault once per later action that must wait for a reply it delays, at most `times`', () => {
     const everyReply = floorOf(`
 - setup:
