@@ -161,6 +161,9 @@ const ACTION_SENDS: Readonly<Record<IntegrationType, Readonly<Partial<Record<Pos
   complete: { ...ACTION_COMMANDS.complete, sale: ['B'] },
 };
 
+/** Every command whose reply an action's count may include (ACTION_COMMANDS, a no-screen sale's end). */
+const COUNTED_REPLIES: ReadonlySet<string> = new Set([...Object.values(ACTION_COMMANDS).flatMap((byAction) => Object.values(byAction).flat()), ...NO_SCREEN_SALE_END]);
+
 /** Actions that need an initialised connector: a restart before them costs a new `#I#`. */
 const NEEDS_INIT: ReadonlySet<PosAction> = new Set(['startup', 'sale', 'refund', 'backoffice', 'refill', 'close-day']);
 
@@ -349,7 +352,8 @@ function triggerDelayMs(step: Extract<Step, { kind: 'customer' }>, before: reado
   if (context.integration !== 'complete' || context.domainFault || step.whenSends === undefined) return 0;
   if (!after.some((s) => s.kind === 'expect' && s.expect.type === 'outcome')) return 0;
   const code = commandOf(step.whenSends);
-  if (code === undefined) return 0;
+  // A reply the actions already count (a `#J#`, a `#P#`…) is not counted twice.
+  if (code === undefined || COUNTED_REPLIES.has(code)) return 0;
   const delays = before
     .flatMap(faultsOf)
     .filter((f) => f.type === 'latency' && f.on?.command === code)

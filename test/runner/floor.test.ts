@@ -395,6 +395,9 @@ describe('itemFloor', () => {
     expect(floorOf(steps, 1, undefined, 'express').waitsMs).toBe(300);
     expect(floorOf(steps.replace('times: 1000', 'times: 5'), 1, undefined, 'complete').waitsMs).toBe(300);
     expect(floorOf(steps.replace('whenSends: "#Q#"', 'whenSends: "#T#"'), 1, undefined, 'complete').waitsMs).toBe(300);
+    // A trigger whose reply the sale already counts (#J#) is not counted twice.
+    const onJ = steps.replace('command: Q', 'command: J').replace('whenSends: "#Q#"', 'whenSends: "#J#"');
+    expect(floorOf(onJ, 1, undefined, 'complete').waitsMs).toBe(300 + 1500);
     expect(floorOf(steps.replace('- expect: {outcome: {outcome: completed}, of: sale}\n', ''), 1, undefined, 'complete').waitsMs).toBe(300);
   });
 
