@@ -40,7 +40,9 @@
  *                               sends `#I#` to a machine the runner has just reset, so it is a
  *                               cold start (`initCold`), unless a fault that does more than
  *                               delay a reply (not latency, not split) could take that `#I#`
- *                               (a trigger on `I` or on any command)
+ *                               (a trigger on `I` or on any command), except when a later check
+ *                               requires the start-up `completed` and the fault acts only before
+ *                               the `#I#` runs or on its reply (busy, refuse, a cut reply)
  *   restart                     machine time, scaled: a `restart` fault certain to fire on a
  *                               command a waited action necessarily sends (no `after`, no
  *                               chance, no later `nth`) makes the connector forget its `#I#`;
@@ -410,16 +412,48 @@ function awaited(action: Extract<Step, { kind: 'action' }>, after: readonly Step
 /**
  * The cold start of the item's first waited-for `startup`, in simulated ms (see the header). A
  * fault that could answer or swallow that `#I#` instead (busy, error, drop, restart…) may skip
- * the start-up; a latency fault only adds to it.
+ * the start-up; a latency fault only adds to it. Still counted when a later check requires the
+ * start-up `completed` (the POS then got a successful `#I#`, and the machine the runner reset is
+ * still cold) and each such fault acts before the `#I#` runs or on its reply, never during it
+ * (`busy`, a refused connection, a cut or withheld reply): none leaves the machine warm without
+ * a whole cold start.
  */
 function coldStartMs(steps: readonly Step[], options: FloorOptions): number {
   const initColdMs = options.machine?.initColdMs;
   if (initColdMs === undefined || !commandsOf('startup', options.integration).includes('I')) return 0;
-  for (const step of steps) {
-    if (faultsOf(step).some((f) => !DELAY_ONLY.has(f.type) && (f.on?.command === undefined || f.on.command === 'I'))) return 0;
-    if (step.kind === 'action' && step.action === 'startup') return step.wait ? nonNegative(initColdMs) : 0;
+  let mayTakeInit = false;
+  for (const [index, step] of steps.entries()) {
+    for (const fault of faultsOf(step)) {
+      if (DELAY_ONLY.has(fault.type) || (fault.on?.command !== undefined && fault.on.command !== 'I')) continue;
+      if (!actsAroundCommand(fault)) return 0;
+      mayTakeInit = true;
+    }
+    if (step.kind === 'action' && step.action === 'startup') {
+      if (!step.wait) return 0;
+      return !mayTakeInit || requiresCompleted(step, steps.slice(index + 1)) ? nonNegative(initColdMs) : 0;
+    }
   }
   return 0;
+}
+
+/** A fault that acts on a connection, before a command runs, or on its reply: never while a machine operation runs. */
+function actsAroundCommand(fault: FaultSpec): boolean {
+  if (!(FAULT_TYPES as readonly string[]).includes(fault.type) || fault.on?.after !== undefined) return false;
+  return getFaultDefinition(fault.type).points.every((point) => point === 'connect' || point === 'command' || point === 'reply');
+}
+
+/** A later check reads the action's outcome and passes only `completed` (not an uncertain one). */
+function requiresCompleted(action: Extract<Step, { kind: 'action' }>, after: readonly Step[]): boolean {
+  let last = true;
+  for (const step of after) {
+    if (step.kind === 'action') last = false;
+    else if (step.kind === 'expect' && step.expect.type === 'outcome' && (step.expect.of === undefined ? last : step.expect.of === action.name)) {
+      const wanted = step.expect.fields['outcome'];
+      const completed = wanted === 'completed' || (typeof wanted === 'object' && wanted !== null && 'equals' in wanted && wanted.equals === 'completed');
+      if (completed && step.expect.acceptUncertain !== true) return true;
+    }
+  }
+  return false;
 }
 
 function insertMs(pieces: readonly number[], machine: FloorMachine): number {

@@ -464,6 +464,16 @@ describe('itemFloor', () => {
     ] as const) {
       expect(floorOf(steps, 0.01, machine, integration).machineMs, steps).toBe(0);
     }
+    // Unless a later check requires the start-up completed and the fault acts only before the
+    // #I# runs or on its reply: the successful #I# then meets a machine still cold (COM-02).
+    const busyThenCompleted = '- setup:\n    faults:\n      - {type: busy, on: {command: I}}\n- action: startup\n- expect: {outcome: {outcome: completed}}';
+    expect(floorOf(busyThenCompleted, 0.01, WITH_INIT).machineMs).toBeCloseTo(80, 6);
+    expect(floorOf(busyThenCompleted.replace('busy', 'disconnect'), 0.01, WITH_INIT).machineMs).toBeCloseTo(80, 6);
+    // A fault that acts while the machine initialises, an uncertain outcome accepted, an
+    // outcome read of another action: not certain.
+    expect(floorOf(busyThenCompleted.replace('{type: busy, on: {command: I}}', '{type: power-off, on: {command: I}}'), 0.01, WITH_INIT).machineMs).toBe(0);
+    expect(floorOf(busyThenCompleted.replace('{outcome: completed}}', '{outcome: completed}, acceptUncertain: true}'), 0.01, WITH_INIT).machineMs).toBe(0);
+    expect(floorOf(busyThenCompleted.replace('- expect:', '- action: shutdown\n- expect:'), 0.01, WITH_INIT).machineMs).toBe(0);
     // A fault on another command leaves the cold start certain.
     expect(floorOf('- setup:\n    faults:\n      - {type: busy, on: {command: C}}\n- action: startup', 0.01, WITH_INIT).machineMs).toBeCloseTo(80, 6);
   });
