@@ -43,6 +43,12 @@ function floorOf(stepsYaml: string, timeScale = 1, machine?: FloorMachine, integ
   return itemFloor(item, { timeScale, ...(machine ? { machine } : {}), ...(integration ? { integration } : {}) });
 }
 
+/** A setup step: 300 ms on every reply, with a budget no item uses up. */
+const LATENCY_ON_EVERY_REPLY = `- setup:
+    faults:
+      - {type: latency, ms: 300, on: {times: 1000}}
+`;
+
 function itemFloorWith(stepsYaml: string, extra: { splitPauseMs?: number }, integration: IntegrationType = 'express') {
   const item = checklistOf(stepsYaml).items[0];
   if (!item) throw new Error('no item parsed');
@@ -169,15 +175,12 @@ describe('itemFloor', () => {
   });
 
   it('counts a latency fault once per later action that must wait for a reply it delays, at most `times`', () => {
-    const everyReply = floorOf(`
-- setup:
-    faults:
-      - {type: latency, ms: 300, on: {times: 1000}}
-- action: startup
+    const everyReplySteps = `${LATENCY_ON_EVERY_REPLY}- action: startup
 - action: sale
   amount: 990
 - action: shutdown
-`);
+`;
+    const everyReply = floorOf(everyReplySteps);
     // startup (#I#) and sale (#C#) wait for a reply; shutdown need not send anything.
     expect(everyReply.waitsMs).toBe(600);
     const once = floorOf(`
@@ -193,14 +196,7 @@ describe('itemFloor', () => {
     expect(once.waitsMs).toBe(300);
     // On every command, a budget the item can use up may go to a command the POS chooses to
     // send first (`#?#`, `#T#`): no reply that counts is certain.
-    const smallOnEvery = floorOf(`
-- setup:
-    faults:
-      - {type: latency, ms: 300, on: {times: 3}}
-- action: startup
-- action: sale
-  amount: 990
-`);
+    const smallOnEvery = floorOf(everyReplySteps.replace('times: 1000', 'times: 3'));
     expect(smallOnEvery.waitsMs).toBe(0);
     const onlyC = floorOf(`
 - action: startup
@@ -244,11 +240,7 @@ describe('itemFloor', () => {
     // after it went in, and #J# ends the sale).
     expect(floorOf(steps, 1, undefined, 'complete').waitsMs).toBe(1200);
     // A cancel may end the sale before the money is in: its #J# stays, the poll does not.
-    const cancelled = `
-- setup:
-    faults:
-      - {type: latency, ms: 300, on: {times: 1000}}
-- action: startup
+    const cancelled = `${LATENCY_ON_EVERY_REPLY}- action: startup
 - action: sale
   name: s
   amount: 990
