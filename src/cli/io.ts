@@ -17,8 +17,8 @@ export interface CliIo {
 export function processIo(): CliIo {
   let interrupted: Promise<string> | undefined;
   return {
-    stdout: process.stdout,
-    stderr: process.stderr,
+    stdout: outliveReader(process.stdout),
+    stderr: outliveReader(process.stderr),
     stdin: process.stdin,
     env: process.env,
     cwd: process.cwd(),
@@ -39,4 +39,35 @@ function nextSignal(): Promise<string> {
     process.on('SIGINT', onSignal);
     process.on('SIGTERM', onSignal);
   });
+}
+
+const outlived = new WeakSet<NodeJS.WritableStream>();
+
+/**
+ * A reader that goes away (`cashlogy-cert run … | head`, a CI step that stopped reading the log)
+ * must not end the command: a run still finishes, writes its reports and exits with its verdict.
+ * Node reports the closed pipe as an EPIPE 'error' event, which without a listener crashes the
+ * process; from the first one on, what is written to the stream is dropped. Any other error
+ * still ends the process as before.
+ */
+export function outliveReader<T extends NodeJS.WritableStream>(stream: T): T {
+  if (outlived.has(stream)) return stream;
+  outlived.add(stream);
+  let readerGone = false;
+  const write = stream.write.bind(stream) as (...args: unknown[]) => boolean;
+  stream.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code !== 'EPIPE') throw err;
+    readerGone = true;
+  });
+  Object.defineProperty(stream, 'write', {
+    configurable: true,
+    writable: true,
+    value: (...args: unknown[]): boolean => {
+      if (!readerGone) return write(...args);
+      const callback = args.find((a): a is () => void => typeof a === 'function');
+      if (callback) process.nextTick(callback);
+      return true;
+    },
+  });
+  return stream;
 }
