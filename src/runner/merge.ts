@@ -158,7 +158,7 @@ function checkSameRun(parts: readonly MergePart[]): void {
       if (field === 'pos.sha256' && (actual === undefined || expected === undefined)) continue;
       throw new MergeConflictError(
         field,
-        `${field} differs: ${show(expected)} in ${first.file}, ${show(actual)} in ${part.file}; merge only parts of one run (same checklist, POS profile, tool version, seed and machine profile)`,
+        `${field} differs: ${show(expected)} in ${first.file}, ${show(actual)} in ${part.file}; merge only parts of one run (same checklist, POS profile, tool version, seed and machine profile)${field === 'seed' ? '; run every shard with the same --seed' : ''}`,
       );
     }
   }

@@ -100,6 +100,7 @@ describe('merging three shards run in separate processes', () => {
     const seed = await inProcess(['merge', 'reports/shard-1', 'seed-6.json', '--out', 'x'], cwd);
     expect(seed.code).toBe(2);
     expect(seed.stderr).toMatch(/^error: seed differs: 5 in reports\/shard-1, 6 in seed-6\.json/);
+    expect(seed.stderr).toMatch(/; run every shard with the same --seed$/m);
     const checklist = await inProcess(['merge', 'reports/shard-1', 'other-checklist.json', '--out', 'x'], cwd);
     expect(checklist.code).toBe(2);
     expect(checklist.stderr).toContain(`checklist.sha256 differs: "${shards[0]!.checklist.sha256}" in reports/shard-1, "${'f'.repeat(64)}" in other-checklist.json`);
