@@ -51,7 +51,7 @@ export const TARGETS: Readonly<Record<string, Target>> = {
   'checklist.complete': {
     value: 1.25,
     better: 'lower',
-    why: 'same, for the complete integration and its reference POS',
+    why: 'same, for the complete integration; today\'s miss is the reference POS\'s own polls and commands under COM-06 and COM-18 latency, not the tool (about 1.05× without them)',
   },
 };
 
