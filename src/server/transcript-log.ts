@@ -6,17 +6,18 @@
  * Bounded memory, nothing forgotten: the newest entries stay in memory (at most
  * TRANSCRIPT_MEMORY_ENTRIES entries and about TRANSCRIPT_MEMORY_BYTES bytes); past that, the
  * oldest go, a slice at a time, to an append-only JSON-lines file in a private temporary
- * folder, removed by clear() and close(). Entries are numbered from 0 since start or the last reset, and read
+ * folder (spill-folder.ts), removed by clear() and close(). Entries are numbered from 0 since start or the last reset, and read
  * back by page (`page(since, limit)`), so neither the control API nor the web page ever holds
  * the whole transcript. A simulator left running for days costs disk, not memory.
  *
  * If the spill file cannot be written (disk full), the entries that would have gone there are
  * dropped and counted (`lost()`), and reading skips them: the simulator must keep serving.
  */
-import { closeSync, mkdtempSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { JsonBytes } from '../protocol/json-bytes.js';
+import { makeSpillFolder } from './spill-folder.js';
 import type { TranscriptDirection, TranscriptEntry, TranscriptEventKind } from '../protocol/transcript.js';
 
 export type TranscriptListener = (entry: TranscriptEntry) => void;
@@ -307,7 +308,7 @@ export class TranscriptLog {
     }
     try {
       if (this.fd === undefined) {
-        this.dir ??= mkdtempSync(join(this.tmpBase, 'cashlogy-transcript-'));
+        this.dir ??= makeSpillFolder(this.tmpBase);
         this.fd = openSync(join(this.dir, 'transcript.jsonl'), 'a+');
       }
       // Encoded straight into bytes, so the offsets the index keeps are known as each line starts.
