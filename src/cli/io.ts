@@ -9,6 +9,12 @@ export interface CliIo {
   interrupted: Promise<string>;
 }
 
+/** The environment of a CI job: `CI` set to anything but empty, `false` or `0` (GitHub, GitLab, Jenkins and most others set it). */
+export function inCi(env: NodeJS.ProcessEnv): boolean {
+  const ci = env['CI'];
+  return ci !== undefined && ci !== '' && ci !== 'false' && ci !== '0';
+}
+
 /**
  * The real process. The signal listeners are installed only when a command first reads
  * `interrupted` (run, simulate): a listener replaces Node's default exit-on-Ctrl-C, so the

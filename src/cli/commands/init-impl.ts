@@ -14,7 +14,7 @@ import { closest } from '../../format/issues.js';
 import { writeFileInside } from '../../fs-atomic.js';
 import { POS_FEATURES, type IntegrationType, type PosAction, type PosProfile } from '../../pos/types.js';
 import { PACKAGE_ROOT } from '../../version.js';
-import type { CliIo } from '../io.js';
+import { inCi, type CliIo } from '../io.js';
 import {
   DRIVERS,
   INIT_DEFAULTS,
@@ -40,7 +40,7 @@ const EMAIL = /^[^@\s]+@[^@\s]+$/;
 
 export async function initCommand(options: InitOptions, io: CliIo): Promise<number> {
   const given = parseInitOptions(options);
-  const interactive = options.yes !== true && io.stdin.isTTY === true && io.stdout.isTTY === true && !isCi(io.env);
+  const interactive = options.yes !== true && io.stdin.isTTY === true && io.stdout.isTTY === true && !inCi(io.env);
   const answers = interactive ? await ask(given, io) : { ...INIT_DEFAULTS, ...given };
   const dir = resolve(io.cwd, options.dir ?? '.');
   const files = renderInitFiles(answers, dir);
@@ -51,10 +51,6 @@ export async function initCommand(options: InitOptions, io: CliIo): Promise<numb
   for (const file of files) io.stdout.write(`wrote ${relative(io.cwd, writeFileInside(dir, file.path, file.contents))}\n`);
   io.stdout.write(nextSteps(answers, relative(io.cwd, dir)));
   return 0;
-}
-
-function isCi(env: NodeJS.ProcessEnv): boolean {
-  return env['CI'] !== undefined && env['CI'] !== '' && env['CI'] !== 'false' && env['CI'] !== '0';
 }
 
 /** The flags, checked: every bad value says which flag and what it may be. */

@@ -28,7 +28,7 @@ import { answersConsole, loadAnswers } from '../answers.js';
 import { consoleText } from '../console-text.js';
 import { exitCodeForRun } from '../exit-codes.js';
 import { loadRunArgument } from '../inputs.js';
-import type { CliIo } from '../io.js';
+import { inCi, type CliIo } from '../io.js';
 import { createProgress } from '../progress.js';
 import { checkBundleOut, checkOutDir, preloadBundleWriter, writeBundle } from '../write-bundle.js';
 import { langFromEnv, type RunFlags } from './run.js';
@@ -164,6 +164,11 @@ export async function runCommand(flags: RunFlags, io: CliIo): Promise<number> {
     }
     io.stderr.write(pre.warnings);
     if (!flags.json && !flags.quiet) io.stdout.write(pre.text);
+    // An open pipe that never answers would hold each question until its item's timeout.
+    const asking = pos.driver.type === 'manual' ? 'the manual driver asks the operator for every action' : pre.preflight.operatorItems.length > 0 ? `${pre.preflight.operatorItems.map((i) => i.id).join(', ')} ask an operator` : undefined;
+    if (asking !== undefined && !flags.ci && answers === undefined && io.stdin.isTTY !== true && inCi(io.env)) {
+      io.stderr.write(`warning: CI is set and stdin is not a terminal, but --ci is not given: ${asking}, and each question waits for an answer on stdin up to its item's timeout; add --ci to skip them, or --answers <file> to answer them\n`);
+    }
   }
   // Before the run, not after it: a folder the reports cannot go to must not cost a whole run.
   checkOutDir(outDir);
