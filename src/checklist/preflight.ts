@@ -10,13 +10,15 @@
  *
  * An item that does not apply to the POS (integration or features, as the runner decides)
  * needs nothing. Items left out by missing features are listed as "not covered" and items
- * with an operator check as needing a person in --ci: information, not problems.
+ * with an operator check as needing a person in --ci: information, not problems. A whole
+ * checklist of which no item applies (another integration's checklist) is a problem: its run
+ * would judge nothing and still read as passed.
  */
 import { InvalidInputError } from '../errors.js';
 import { formatIssue, type Issue } from '../format/issues.js';
-import { POS_ACTIONS, type DriverType, type PosAction, type PosProfile } from '../pos/types.js';
+import { POS_ACTIONS, type DriverType, type IntegrationType, type PosAction, type PosProfile } from '../pos/types.js';
 import { readYaml } from '../format/yaml.js';
-import { applicability } from './select.js';
+import { applicability, defaultChecklistName } from './select.js';
 import type { ChecklistItem, Level } from './types.js';
 
 export interface NeedingItem {
@@ -61,6 +63,10 @@ export interface Preflight {
   operatorItems: NeedingItem[];
   /** The manual driver asks a person for every action, and --ci forbids prompting. */
   manualInCi: boolean;
+  /** The whole checklist (no selection) has items and none applies to the POS. */
+  nothingApplies: boolean;
+  /** The integration types the items name (empty: every item is for any integration). */
+  itemIntegrations: string[];
   /** No error: nothing required is missing and the driver can be used this way. */
   ok: boolean;
 }
@@ -68,6 +74,8 @@ export interface Preflight {
 export interface PreflightOptions {
   /** Checked for `run --ci`: nobody answers prompts. */
   ci?: boolean;
+  /** `items` are a selection (--only, --tag, --shard, --last-failed), not the whole checklist. */
+  selection?: boolean;
 }
 
 /** The pre-flight of `items` (already selected) for `pos`. */
@@ -111,6 +119,8 @@ export function preflight(
   });
   const missing = actions.filter((a) => a.status === 'missing').sort((a, b) => rank(a) - rank(b));
   const manualInCi = ci && driver.type === 'manual' && applicable > 0;
+  const nothingApplies = options.selection !== true && items.length > 0 && applicable === 0;
+  const itemIntegrations = [...new Set(items.flatMap((item) => item.appliesTo.integrations))];
   return {
     checklist: { id: checklist.id, version: checklist.version },
     pos: { name: pos.name, integration: pos.integration, features: [...pos.features], driver: driver.type },
@@ -123,7 +133,9 @@ export function preflight(
     otherIntegration,
     operatorItems,
     manualInCi,
-    ok: !manualInCi && missing.every((m) => m.severity !== 'error'),
+    nothingApplies,
+    itemIntegrations,
+    ok: !manualInCi && !nothingApplies && missing.every((m) => m.severity !== 'error'),
   };
 }
 
@@ -183,6 +195,17 @@ export function preflightIssues(p: Preflight, file: string | undefined, text?: s
     ...at(['driver', 'actions'], 'key'),
     hint: `add ${need.action}: ["…"] under driver.actions`,
   }));
+  if (p.nothingApplies) {
+    const forOthers = p.itemIntegrations.length > 0 && !p.itemIntegrations.includes(p.pos.integration);
+    issues.unshift({
+      severity: 'error',
+      message: `no item of ${p.checklist.id} applies to this ${p.pos.integration} POS${forOthers ? `: its items are for ${p.itemIntegrations.join(' and ')} integrations` : ': each needs a feature the POS does not declare'}; a run of it would judge nothing`,
+      ...at([forOthers ? 'integration' : 'features'], 'value'),
+      hint: forOthers
+        ? `run the checklist of an ${p.pos.integration} integration (${defaultChecklistName(p.pos.integration as IntegrationType)}: leave out --checklist), or correct \`integration\` in the POS profile`
+        : 'declare the features your POS offers under `features`, or choose another checklist',
+    });
+  }
   if (p.manualInCi) {
     issues.unshift({
       severity: 'error',
@@ -269,8 +292,9 @@ export function preflightForRun(
   pos: PosProfile,
   ci: boolean,
   text?: string,
+  selection = false,
 ): RunPreflight {
-  const p = preflight(checklist, items, pos, { ci });
+  const p = preflight(checklist, items, pos, { ci, selection });
   const issues = preflightIssues(p, pos.file, text);
   const errors = issues.filter((i) => i.severity === 'error');
   const warnings = issues.filter((i) => i.severity === 'warning');
@@ -280,7 +304,10 @@ export function preflightForRun(
     warnings: warnings.map((w) => `${formatIssue(w, text)}\n\n`).join(''),
   };
   if (errors.length > 0) {
-    const what = p.manualInCi ? 'the manual driver cannot run with --ci' : `${count(p.missing.filter((m) => m.severity === 'error').length, 'driver action')} that required items need ${p.missing.filter((m) => m.severity === 'error').length === 1 ? 'is' : 'are'} missing`;
+    const what = p.nothingApplies
+      ? `no item of ${checklist.id} applies to this ${p.pos.integration} POS`
+      : p.manualInCi
+        ? 'the manual driver cannot run with --ci' : `${count(p.missing.filter((m) => m.severity === 'error').length, 'driver action')} that required items need ${p.missing.filter((m) => m.severity === 'error').length === 1 ? 'is' : 'are'} missing`;
     result.error = new InvalidInputError(`pre-flight: ${what}; nothing was started (check it with: cashlogy-cert validate <pos.yaml> --checklist ${checklist.id})`, errors);
   }
   return result;

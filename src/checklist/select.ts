@@ -28,6 +28,11 @@ export const SHIPPED_CHECKLISTS = {
 export const MIXED_CHECKLIST_ID = 'chapter7-mixed';
 export const CHECKLIST_NAMES = ['chapter7-express', 'chapter7-complete', MIXED_CHECKLIST_ID, 'tickets-micro'];
 
+/** The name of the shipped checklist an integration type runs when `--checklist` is left out. */
+export function defaultChecklistName(integration: IntegrationType): string {
+  return integration === 'mixed' ? MIXED_CHECKLIST_ID : integration === 'tickets' ? 'tickets-micro' : `chapter7-${integration}`;
+}
+
 /** The shipped checklist file(s) for an integration type (mixed: express then complete). */
 export function defaultChecklistFor(integration: IntegrationType): string[] {
   switch (integration) {

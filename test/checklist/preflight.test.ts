@@ -133,6 +133,34 @@ describe('pre-flight of chapter7-complete', () => {
     expect(p.otherIntegration.length).toBe(complete.items.length - forExpress.length);
   });
 
+  it('a whole checklist of which nothing applies is an error at `integration`; a selection is not', () => {
+    const text = commandYaml('express', [], ['startup', 'sale']);
+    const pos = parsePosProfile(text, 'pos.yaml');
+    const p = preflight(complete, complete.items, pos);
+    expect(p.applicable).toBe(0);
+    expect(p.nothingApplies).toBe(true);
+    expect(p.ok).toBe(false);
+    const issues = preflightIssues(p, 'pos.yaml', text);
+    expect(issues[0]).toMatchObject({
+      severity: 'error',
+      message: 'no item of chapter7-complete applies to this express POS: its items are for complete and mixed integrations; a run of it would judge nothing',
+      line: 5,
+      col: 14,
+      hint: 'run the checklist of an express integration (chapter7-express: leave out --checklist), or correct `integration` in the POS profile',
+    });
+    const run = preflightForRun(complete, complete.items, pos, false, text);
+    expect(exitCodeForError(run.error)).toBe(2);
+    expect(run.error?.message).toMatch(/^pre-flight: no item of chapter7-complete applies to this express POS; nothing was started/);
+    // Chosen items (--only, --tag, --shard) that do not apply: the run is incomplete, not wrong.
+    expect(preflightForRun(complete, complete.items.slice(0, 2), pos, false, text, true).error).toBeUndefined();
+    // Items for every integration that need features the POS lacks: the hint is the features.
+    const featureOnly = { ...complete, items: complete.items.map((i) => ({ ...i, appliesTo: { integrations: [], features: ['refill'] as const } })) } as unknown as Checklist;
+    expect(preflightIssues(preflight(featureOnly, featureOnly.items, pos), 'pos.yaml', text)[0]).toMatchObject({
+      message: 'no item of chapter7-complete applies to this express POS: each needs a feature the POS does not declare; a run of it would judge nothing',
+      line: 6,
+    });
+  });
+
   it('a mixed POS gets the feature items of the mixed composition', () => {
     const pos = commandPos('mixed', ['refund'], ['startup', 'sale', 'cancel', 'backoffice', 'shutdown']);
     const mixed = composeMixed(express, complete, pos);

@@ -16,7 +16,7 @@ import { CertError, UsageError } from '../../errors.js';
 import { writeFileAtomic } from '../../fs-atomic.js';
 import { closest } from '../../format/issues.js';
 import { loadPosProfile, referencePosProfile } from '../../pos/profile.js';
-import type { PosProfile } from '../../pos/types.js';
+import type { IntegrationType, PosProfile } from '../../pos/types.js';
 import { diffRuns, type RunDiff } from '../../runner/diff.js';
 import type { RunResult } from '../../runner/result.js';
 import { randomSeed, runChecklist, type RunOptions } from '../../runner/run.js';
@@ -86,6 +86,22 @@ async function resolveChecklistArg(pos: PosProfile, arg: string | undefined, cwd
   return resolveChecklist(pos, arg);
 }
 
+async function withChecklist(pos: PosProfile, arg: string | undefined, cwd: string): Promise<{ pos: PosProfile; checklist: Checklist }> {
+  return { pos, checklist: await resolveChecklistArg(pos, arg, cwd) };
+}
+
+/**
+ * Without --pos, the bundled reference POS in the integration the chosen checklist is written
+ * for (`--checklist chapter7-complete` runs it as a complete POS); Express when the checklist
+ * is for Express, or for any integration, and without --checklist.
+ */
+async function referenceFor(arg: string | undefined, cwd: string): Promise<{ pos: PosProfile; checklist: Checklist }> {
+  const express = await withChecklist(referencePosProfile('express'), arg, cwd);
+  const written = express.checklist.integrations;
+  const integration = written.length === 0 || written.includes('express') ? 'express' : (written[0] as IntegrationType);
+  return integration === 'express' ? express : withChecklist(referencePosProfile(integration), arg, cwd);
+}
+
 function runId(now: Date, seed: number): string {
   const p = (n: number) => String(n).padStart(2, '0');
   return `${now.getFullYear()}${p(now.getMonth() + 1)}${p(now.getDate())}-${p(now.getHours())}${p(now.getMinutes())}${p(now.getSeconds())}-${seed}`;
@@ -97,8 +113,7 @@ export async function runCommand(flags: RunFlags, io: CliIo): Promise<number> {
   const outDir = resolve(io.cwd, flags.out ?? join('cashlogy-reports', runId(new Date(), parsed.seed)));
   // Read before the run: a bad baseline must not cost a whole run.
   const baseline = flags.baseline !== undefined ? loadRunArgument(flags.baseline, io.cwd).result : undefined;
-  const pos = flags.pos !== undefined ? loadPosProfile(resolve(io.cwd, flags.pos)) : referencePosProfile('express');
-  const checklist = await resolveChecklistArg(pos, flags.checklist, io.cwd);
+  const { pos, checklist } = flags.pos !== undefined ? await withChecklist(loadPosProfile(resolve(io.cwd, flags.pos)), flags.checklist, io.cwd) : await referenceFor(flags.checklist, io.cwd);
   // Progress and notes before the run go where the run's progress goes (stderr with --json keeps stdout JSON).
   const notes = flags.json ? io.stderr : io.stdout;
   if (flags.lastFailed) {
@@ -157,7 +172,8 @@ export async function runCommand(flags: RunFlags, io: CliIo): Promise<number> {
   {
     // Pre-flight: an action a required item needs and the POS lacks stops the run here (exit 2), not minutes in.
     const selected = selectItems(checklist.items, { only: parsed.only, tags: flags.tag, shard: parsed.shard });
-    const pre = preflightForRun(checklist, selected, pos, flags.ci === true, pos.file !== undefined ? readFileSync(pos.file, 'utf8') : undefined);
+    const isSelection = parsed.only !== undefined || flags.tag.length > 0 || parsed.shard !== undefined;
+    const pre = preflightForRun(checklist, selected, pos, flags.ci === true, pos.file !== undefined ? readFileSync(pos.file, 'utf8') : undefined, isSelection);
     if (pre.error) {
       io.stderr.write(`${pre.text}\n`);
       throw pre.error;

@@ -44,7 +44,7 @@ export const registerRun: RegisterCommand = (program: Command, io: CliIo, setExi
     .command('run')
     .description('run a checklist against a POS, write the reports, and exit with the verdict')
     .option('--checklist <name|file>', 'checklist: a shipped name (chapter7-express, chapter7-complete, chapter7-mixed, tickets-micro) or a YAML file (default: the one for the POS integration type)')
-    .option('--pos <pos.yaml>', 'POS profile (default: the bundled reference POS, Express)')
+    .option('--pos <pos.yaml>', 'POS profile (default: the bundled reference POS, in the integration of --checklist; Express without it)')
     .option('--out <dir>', 'report folder (default: ./cashlogy-reports/<run-id>/)')
     .option('--only <ids>', 'run only these items (comma-separated ids)')
     .option('--tag <tag>', 'run only items with this tag (repeatable)', collect, [])
