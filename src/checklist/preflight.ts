@@ -63,7 +63,7 @@ export interface Preflight {
   operatorItems: NeedingItem[];
   /** The manual driver asks a person for every action, and --ci forbids prompting. */
   manualInCi: boolean;
-  /** The whole checklist (no selection) has items and none applies to the POS. */
+  /** The whole checklist has items and none applies to the POS (whatever the selection). */
   nothingApplies: boolean;
   /** The integration types the items name (empty: every item is for any integration). */
   itemIntegrations: string[];
@@ -74,8 +74,8 @@ export interface Preflight {
 export interface PreflightOptions {
   /** Checked for `run --ci`: nobody answers prompts. */
   ci?: boolean;
-  /** `items` are a selection (--only, --tag, --shard, --last-failed), not the whole checklist. */
-  selection?: boolean;
+  /** The whole checklist's items, when `items` are a selection (--only, --tag, --shard, --last-failed). */
+  whole?: readonly ChecklistItem[];
 }
 
 /** The pre-flight of `items` (already selected) for `pos`. */
@@ -119,8 +119,9 @@ export function preflight(
   });
   const missing = actions.filter((a) => a.status === 'missing').sort((a, b) => rank(a) - rank(b));
   const manualInCi = ci && driver.type === 'manual' && applicable > 0;
-  const nothingApplies = options.selection !== true && items.length > 0 && applicable === 0;
-  const itemIntegrations = [...new Set(items.flatMap((item) => item.appliesTo.integrations))];
+  const whole = options.whole ?? items;
+  const nothingApplies = whole.length > 0 && (whole === items ? applicable === 0 : !whole.some((item) => applicability(item, pos).applicable));
+  const itemIntegrations = [...new Set(whole.flatMap((item) => item.appliesTo.integrations))];
   return {
     checklist: { id: checklist.id, version: checklist.version },
     pos: { name: pos.name, integration: pos.integration, features: [...pos.features], driver: driver.type },
@@ -287,14 +288,13 @@ export interface RunPreflight {
  * print, and an error to stop on before anything starts. `text` is the pos.yaml source.
  */
 export function preflightForRun(
-  checklist: { id: string; version: string },
+  checklist: { id: string; version: string; items: readonly ChecklistItem[] },
   items: readonly ChecklistItem[],
   pos: PosProfile,
   ci: boolean,
   text?: string,
-  selection = false,
 ): RunPreflight {
-  const p = preflight(checklist, items, pos, { ci, selection });
+  const p = preflight(checklist, items, pos, { ci, whole: checklist.items });
   const issues = preflightIssues(p, pos.file, text);
   const errors = issues.filter((i) => i.severity === 'error');
   const warnings = issues.filter((i) => i.severity === 'warning');

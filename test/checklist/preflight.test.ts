@@ -151,8 +151,16 @@ describe('pre-flight of chapter7-complete', () => {
     const run = preflightForRun(complete, complete.items, pos, false, text);
     expect(exitCodeForError(run.error)).toBe(2);
     expect(run.error?.message).toMatch(/^pre-flight: no item of chapter7-complete applies to this express POS; nothing was started/);
-    // Chosen items (--only, --tag, --shard) that do not apply: the run is incomplete, not wrong.
-    expect(preflightForRun(complete, complete.items.slice(0, 2), pos, false, text, true).error).toBeUndefined();
+    // A selection of it (--only, --tag, --shard) changes nothing: the whole checklist is for others.
+    expect(exitCodeForError(preflightForRun(complete, complete.items.slice(0, 2), pos, false, text).error)).toBe(2);
+    // Chosen items that do not apply, from a checklist of which others do: the run is incomplete, not wrong.
+    const completePos = commandPos('complete', [], ['startup', 'sale', 'cancel', 'shutdown']);
+    const refundItems = complete.items.filter((i) => i.appliesTo.features.includes('refund'));
+    expect(refundItems.length).toBeGreaterThan(0);
+    const chosen = preflightForRun(complete, refundItems, completePos, false);
+    expect(chosen.preflight.applicable).toBe(0);
+    expect(chosen.preflight.nothingApplies).toBe(false);
+    expect(chosen.error).toBeUndefined();
     // Items for every integration that need features the POS lacks: the hint is the features.
     const featureOnly = { ...complete, items: complete.items.map((i) => ({ ...i, appliesTo: { integrations: [], features: ['refill'] as const } })) } as unknown as Checklist;
     expect(preflightIssues(preflight(featureOnly, featureOnly.items, pos), 'pos.yaml', text)[0]).toMatchObject({

@@ -172,8 +172,7 @@ export async function runCommand(flags: RunFlags, io: CliIo): Promise<number> {
   {
     // Pre-flight: an action a required item needs and the POS lacks stops the run here (exit 2), not minutes in.
     const selected = selectItems(checklist.items, { only: parsed.only, tags: flags.tag, shard: parsed.shard });
-    const isSelection = parsed.only !== undefined || flags.tag.length > 0 || parsed.shard !== undefined;
-    const pre = preflightForRun(checklist, selected, pos, flags.ci === true, pos.file !== undefined ? readFileSync(pos.file, 'utf8') : undefined, isSelection);
+    const pre = preflightForRun(checklist, selected, pos, flags.ci === true, pos.file !== undefined ? readFileSync(pos.file, 'utf8') : undefined);
     if (pre.error) {
       io.stderr.write(`${pre.text}\n`);
       throw pre.error;
