@@ -76,6 +76,7 @@ function todo(p: SubmissionProblem, result: RunResult, f: Formatters): string {
     if (c.interrupted) return f.t('submission.runToTheEnd');
     return f.t('submission.rerun');
   }
+  if (p.kind === 'nothing') return f.t('submission.otherIntegration');
   if (p.id === undefined) return f.t(p.kind === 'fail' ? 'submission.fixFailures' : 'submission.fixErrors');
   return f.t('submission.fix', {
     id: p.id,

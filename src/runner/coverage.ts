@@ -197,8 +197,11 @@ function narrowing(selection: RunSelection | undefined): RunSelection | undefine
 
 /** Why a result cannot be sent to Azkoyen as a certification request. */
 export interface SubmissionProblem {
-  /** `incomplete`: not every applicable required item ran; `fail`/`error`: an item to fix first. */
-  kind: 'incomplete' | 'fail' | 'error';
+  /**
+   * `incomplete`: not every applicable required item ran; `nothing`: no required item applies to
+   * the POS (another integration's checklist: a result of an older version, which ran it); `fail`/`error`: an item to fix first.
+   */
+  kind: 'incomplete' | 'nothing' | 'fail' | 'error';
   /** The item to fix (fail, error). */
   id?: string;
   level?: Level;
@@ -219,6 +222,8 @@ export function submissionProblems(
   if (!coverage.complete) {
     const rest = describeCoverage(coverage);
     problems.push({ kind: 'incomplete', text: `incomplete: ${rest.join('; ') || 'the result does not record that every required item ran'}` });
+  } else if (coverage.required === 0) {
+    problems.push({ kind: 'nothing', text: 'no required item of the checklist applies to this POS: nothing was judged (run the checklist of its integration)' });
   }
   for (const item of result.items) {
     if (item.level === 'required' && item.verdict === 'fail') {

@@ -114,6 +114,13 @@ describe('saved results', () => {
       { kind: 'error', id: 'B', level: 'optional', text: 'B (optional) errored' },
     ]);
   });
+
+  it('a result of which no required item applied (another integration\'s checklist, from an older version) is not a submission', () => {
+    const nothing = { complete: true, coverage: { required: 0, covered: 0, missing: [] } };
+    expect(submissionProblems(resultOf([['A', 'not-applicable'], ['B', 'not-applicable']], nothing)).map((p) => p.kind)).toEqual(['nothing']);
+    // Without the coverage record (older still): counted from the items.
+    expect(submissionProblems(resultOf([['A', 'not-applicable']], { complete: true })).map((p) => p.kind)).toEqual(['nothing']);
+  });
 });
 
 describe('portable paths', () => {
@@ -132,5 +139,16 @@ describe('portable paths', () => {
     );
     expect(scrubPaths('Error at (/opt/tools/cashlogy-cert/src/x.ts:3:4)', roots)).toBe('Error at (<cashlogy-cert>/src/x.ts:3:4)');
     expect(scrubPathsDeep({ a: ['/home/vendor/pos'], n: 3 }, roots)).toEqual({ a: ['.'], n: 3 });
+  });
+});
+
+describe('what a report asks for before sending', () => {
+  it('names the checklist of the POS\'s integration when nothing applied, in each language', async () => {
+    const { submissionText } = await import('../../src/reporters/coverage-text.js');
+    const { formattersFor } = await import('../../src/reporters/i18n.js');
+    const nothing = resultOf([['A', 'not-applicable']], { complete: true, coverage: { required: 0, covered: 0, missing: [] } });
+    expect(submissionText(nothing, formattersFor('en')).todo).toEqual(["run the checklist of this POS's integration: no required item of this one applies to it"]);
+    expect(submissionText(nothing, formattersFor('fr')).todo[0]).toMatch(/^exécuter la liste de l'intégration de ce TPV/);
+    expect(submissionText(nothing, formattersFor('es')).todo[0]).toMatch(/^ejecutar la lista de la integración de este TPV/);
   });
 });
