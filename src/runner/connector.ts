@@ -103,6 +103,7 @@ interface Words {
   close: string;
   noConsole: string;
   refused: (prompt: string) => string;
+  noAnswer: (why: string) => string;
 }
 
 const money = (cents: number) => `${(cents / 100).toFixed(2)} €`;
@@ -117,6 +118,7 @@ const WORDS: Record<Lang, Words> = {
     close: 'Close the back-office screen on the connector now.',
     noConsole: 'no operator terminal to ask (a real connector needs a person at the machine)',
     refused: (prompt) => `the operator could not do it: ${prompt}`,
+    noAnswer: (why) => `no answer from the operator (${why})`,
   },
   fr: {
     insert: (cash) => `Insérez ${cash} dans le connecteur maintenant.`,
@@ -126,6 +128,7 @@ const WORDS: Record<Lang, Words> = {
     close: 'Fermez l’écran de back-office du connecteur maintenant.',
     noConsole: 'aucun terminal opérateur à qui demander (un vrai connecteur demande une personne à la machine)',
     refused: (prompt) => `l’opérateur n’a pas pu le faire : ${prompt}`,
+    noAnswer: (why) => `pas de réponse de l’opérateur (${why})`,
   },
   es: {
     insert: (cash) => `Introduzca ${cash} en el conector ahora.`,
@@ -135,6 +138,7 @@ const WORDS: Record<Lang, Words> = {
     close: 'Cierre la pantalla de back-office del conector ahora.',
     noConsole: 'no hay terminal de operador a quien preguntar (un conector real necesita a una persona en la máquina)',
     refused: (prompt) => `el operador no pudo hacerlo: ${prompt}`,
+    noAnswer: (why) => `sin respuesta del operador (${why})`,
   },
 };
 
@@ -162,6 +166,9 @@ export class ConnectorHandle implements SimulatorHandle {
   /** A `#B#` acceptance the connector opened and `#J#` has not closed. */
   private openAcceptance: { conn: number; command: string } | undefined;
   private readonly unsubscribe: () => void;
+  private readonly stuckListeners = new Set<(reason: string) => void>();
+  /** Counts resets: a question of an earlier item that fails late says nothing about this one. */
+  private generation = 0;
 
   constructor(
     readonly proxy: ProxyHandle,
@@ -237,11 +244,17 @@ export class ConnectorHandle implements SimulatorHandle {
     return this.proxy.getTranscript();
   }
 
+  onStuck(listener: (reason: string) => void): () => void {
+    this.stuckListeners.add(listener);
+    return () => this.stuckListeners.delete(listener);
+  }
+
   onEntry(listener: (entry: TranscriptEntry) => void): () => void {
     return this.proxy.onEntry(listener);
   }
 
   async reset(options?: { closeConnections?: boolean }): Promise<void> {
+    this.generation++;
     this.customer = { mode: 'manual' };
     this.openAcceptance = undefined;
     await this.proxy.reset(options);
@@ -309,19 +322,33 @@ export class ConnectorHandle implements SimulatorHandle {
     }
   }
 
-  /** One question at a time to the operator; the prompt and the answer go into the transcript. */
+  /**
+   * One question at a time to the operator; the prompt and the answer go into the transcript.
+   * A question nobody could act on leaves the machine waiting for ever: the item is told (onStuck).
+   */
   private prompt(kind: 'customer' | 'operator', key: string, text: string): Promise<void> {
+    const asked = this.generation;
     const run = this.prompts.then(async () => {
       const console = this.options.console;
       const question = `[${key}] ${text}`;
       if (console === undefined) throw new CertError('USAGE', `${this.words.noConsole}: ${question}`);
       this.proxy.note(kind, `asked the operator: ${question}`);
-      const { yes, answer } = await askYesNo(console, this.options.lang, question);
-      this.proxy.note(kind, `the operator answered "${answer}": ${question}`);
-      if (!yes) throw new CertError('RUNTIME', this.words.refused(question));
+      let reply: { yes: boolean; answer: string };
+      try {
+        reply = await askYesNo(console, this.options.lang, question);
+      } catch (err) {
+        throw new CertError('RUNTIME', `${this.words.noAnswer(err instanceof Error ? err.message : String(err))}: ${question}`);
+      }
+      this.proxy.note(kind, `the operator answered "${reply.answer}": ${question}`);
+      if (!reply.yes) throw new CertError('RUNTIME', this.words.refused(question));
     });
     this.prompts = run.catch(() => undefined);
-    return run;
+    return run.catch((err: unknown) => {
+      const reason = err instanceof Error ? err.message : String(err);
+      this.proxy.note(kind, reason);
+      if (asked === this.generation) for (const listener of [...this.stuckListeners]) listener(reason);
+      throw err;
+    });
   }
 }
 

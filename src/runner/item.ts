@@ -41,6 +41,9 @@ export function blankItem(item: ChecklistItem, lang: Lang, verdict: 'not-applica
   };
 }
 
+/** Why an item stopped when the machine waited for a person who could not act (SimulatorHandle.onStuck). */
+const STUCK = 'nobody at the machine';
+
 export interface PlayedItem {
   /** Why the POS must start afresh before the next item (it hung, crashed or timed out), if it must. */
   leftBroken?: string;
@@ -67,6 +70,14 @@ export async function playItem(
   const itemTimer = setTimeout(() => controller.abort(new Error('item timeout')), item.timeoutMs);
   const signal = controller.signal;
   const { watch, driver } = env;
+  // A person at a real connector could not act: the machine waits for ever, and the rest of
+  // the item would judge the POS on money that never came.
+  let stuck: string | undefined;
+  const offStuck = env.sim.onStuck?.((reason) => {
+    if (signal.aborted) return;
+    stuck = reason;
+    controller.abort(new Error(STUCK));
+  });
 
   watch.restart();
   const ctx = new ItemContext(env, controller, result.operatorAnswers);
@@ -78,11 +89,13 @@ export async function playItem(
     await Promise.all(ctx.actions.map((a) => a.settled));
   }
   clearTimeout(itemTimer);
+  offStuck?.();
   runSignal.removeEventListener('abort', onRunAbort);
-  if (stoppedBy !== undefined && stoppedBy !== 'interrupted') await judgeAfterStop(item, ctx, reached);
+  const judgeRest = stoppedBy !== undefined && stoppedBy !== 'interrupted' && stoppedBy !== STUCK;
+  if (judgeRest) await judgeAfterStop(item, ctx, reached);
 
   const final = ctx.wire(true);
-  for (const d of [...ctx.deferred].sort((a, b) => a.order - b.order || a.step - b.step)) {
+  for (const d of stoppedBy === STUCK ? [] : [...ctx.deferred].sort((a, b) => a.order - b.order || a.step - b.step)) {
     const ev = d.run({ ...final, captures: ctx.captures });
     ctx.record(d.step, d.kind, ev.status === 'pending' ? { ...ev, status: 'failed' } : ev, {
       ...(d.message !== undefined ? { message: d.message } : {}),
@@ -93,6 +106,9 @@ export async function playItem(
   checks.push(...consistencyChecks(watch.entries, ctx.actions.map((a) => a.span)));
   if (stoppedBy === 'item timeout') {
     ctx.errored(undefined, `the item finishes within ${formatMs(item.timeoutMs)}`, `the item was stopped after ${formatMs(item.timeoutMs)} (the POS or a step hung)`);
+  }
+  if (stoppedBy === STUCK) {
+    ctx.errored(undefined, 'a person at the machine does what the item needs', `the item was stopped, not judged: ${stuck ?? 'nobody could act at the machine'}`);
   }
   for (const a of driver.drainAnswers?.() ?? []) result.operatorAnswers.push(a);
 

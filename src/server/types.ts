@@ -112,6 +112,13 @@ export interface SimulatorHandle {
   close(): Promise<void>;
   /** The operator clears device errors (after a jam, a door left open…), like `POST /operator {"clearErrors": true}`. */
   clearErrors?(): void;
+  /**
+   * The machine waits for something nobody will do: at a real connector, a person asked to pay,
+   * insert, cancel or close a screen could not (no terminal, the terminal closed, "no"). The item
+   * in progress cannot go on and is not the POS's fault. A simulator never calls it. Returns an
+   * unsubscribe function.
+   */
+  onStuck?(listener: (reason: string) => void): () => void;
   /** Denominations and currency of the loaded profile, like `GET /profile`. */
   getProfile?(): ProfileView;
 }

@@ -102,6 +102,29 @@ describe('run --connector (a simulator on loopback standing in for the real mach
     expect((JSON.parse(readFileSync(join(out, 'result.json'), 'utf8')) as RunResult).connector?.kind).toBe('real');
   }, 120_000);
 
+  it('a person who cannot act at the machine leaves the item in error, at once, not failed after its timeout', async () => {
+    // No terminal (stdin is /dev/null): the question gets no answer.
+    const out = join(dir, 'nobody');
+    const ran = await runCli(['run', '--connector', `127.0.0.1:${sim.port}`, '--only', 'EXP-01,EXP-03', '--lang', 'en', '--out', out], { cwd: dir });
+    expect(ran.code, ran.stderr).toBe(3);
+    const result = JSON.parse(readFileSync(join(out, 'result.json'), 'utf8')) as RunResult;
+    const sale = result.items.find((i) => i.id === 'EXP-03');
+    expect(sale?.verdict).toBe('error');
+    expect(sale?.reason).toMatch(/^the item was stopped, not judged: no answer from the operator \(the terminal closed.*\[pay 1000\]/);
+    expect(sale?.durationMs).toBeLessThan(30_000);
+    expect(result.items.find((i) => i.id === 'EXP-01')?.verdict).toBe('pass');
+    // An operator who answers "no" to paying: the same, with their answer as evidence.
+    const refusing = join(dir, 'refusing.yaml');
+    writeFileSync(refusing, "- when: '^\\[pay '\n  answer: n\n- when: '.'\n  answer: y\n");
+    const out2 = join(dir, 'refused');
+    const ran2 = await runCli(['run', '--connector', `127.0.0.1:${sim.port}`, '--only', 'EXP-03', '--answers', refusing, '--lang', 'en', '--out', out2], { cwd: dir });
+    expect(ran2.code, ran2.stderr).toBe(3);
+    const refused = (JSON.parse(readFileSync(join(out2, 'result.json'), 'utf8')) as RunResult).items.find((i) => i.id === 'EXP-03');
+    expect(refused?.verdict).toBe('error');
+    expect(refused?.reason).toMatch(/the operator could not do it: \[pay 1000\]/);
+    expect(refused?.transcript.some((e) => e.dir === 'event' && /the operator answered "n": \[pay 1000\]/.test(e.data))).toBe(true);
+  }, 120_000);
+
   it('--jobs > 1 is a usage error: one machine', async () => {
     const ran = await runMain(['run', '--connector', `127.0.0.1:${sim.port}`, '--jobs', '2', '--out', join(dir, 'jobs')], { cwd: dir });
     expect(ran.code).toBe(1);
