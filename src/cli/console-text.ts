@@ -19,6 +19,8 @@ interface Own {
   replay: string;
   /** The run's floor (src/runner/floor.ts): {floor} and {added} are durations. */
   floor: string;
+  /** The same for items run side by side in lanes: {items} is their time added up. */
+  floorLanes: string;
   report: string;
   onItemsThatRan: string;
   interrupted: string;
@@ -44,6 +46,7 @@ const OWN: Record<Lang, Own> = {
     left: 'left',
     replay: 'replay the same fault decisions with --seed {seed}',
     floor: 'Floor: {floor} (the waits the checklist declares); the POS and the tool added {added}',
+    floorLanes: 'Floor: {floor} (the waits the checklist declares); the items took {items} in all, side by side in lanes: the POS and the tool added {added} to them',
     report: 'Report',
     onItemsThatRan: 'on the items that ran',
     interrupted: 'interrupted',
@@ -63,6 +66,7 @@ const OWN: Record<Lang, Own> = {
     left: 'restant',
     replay: 'rejouez les mêmes décisions de pannes avec --seed {seed}',
     floor: 'Plancher : {floor} (les attentes que la checklist déclare) ; le TPV et l’outil ont ajouté {added}',
+    floorLanes: 'Plancher : {floor} (les attentes que la checklist déclare) ; les points ont pris {items} en tout, côte à côte dans des voies : le TPV et l’outil y ont ajouté {added}',
     report: 'Rapport',
     onItemsThatRan: 'sur les points exécutés',
     interrupted: 'interrompu',
@@ -82,6 +86,7 @@ const OWN: Record<Lang, Own> = {
     left: 'restante',
     replay: 'repita las mismas decisiones de fallos con --seed {seed}',
     floor: 'Mínimo: {floor} (las esperas que declara la checklist); el TPV y la herramienta añadieron {added}',
+    floorLanes: 'Mínimo: {floor} (las esperas que declara la checklist); los puntos tardaron {items} en total, en paralelo en carriles: el TPV y la herramienta les añadieron {added}',
     report: 'Informe',
     onItemsThatRan: 'en los puntos ejecutados',
     interrupted: 'interrumpido',

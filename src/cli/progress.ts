@@ -303,11 +303,17 @@ export function createProgress(options: ProgressOptions): Progress {
  * How much of the run was the checklist's own waits (src/runner/floor.ts) and how much the tool
  * and the POS added: a vendor reading a 5-minute run sees whether the time is the items' or ours.
  */
-export function floorLine(result: Pick<RunResult, 'summary' | 'startedAt' | 'finishedAt'>, lang: Lang = 'en'): string | undefined {
+export function floorLine(result: Pick<RunResult, 'summary' | 'startedAt' | 'finishedAt'> & { items?: readonly Pick<ItemResult, 'durationMs'>[] }, lang: Lang = 'en'): string | undefined {
   const floorMs = result.summary.floorMs;
   const tookMs = Date.parse(result.finishedAt) - Date.parse(result.startedAt);
   if (floorMs === undefined || !Number.isFinite(tookMs)) return undefined;
   const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+  // Lanes run items side by side: the floor adds up every item's waits, so it is set against
+  // the items' time added up, not against a wall clock that ran them in parallel.
+  const itemsMs = (result.items ?? []).reduce((sum, item) => sum + (Number.isFinite(item.durationMs) ? item.durationMs : 0), 0);
+  if (itemsMs > tookMs) {
+    return consoleText(lang).own('floorLanes', { floor: seconds(floorMs), items: seconds(itemsMs), added: seconds(Math.max(0, itemsMs - floorMs)) });
+  }
   return consoleText(lang).own('floor', { floor: seconds(floorMs), added: seconds(Math.max(0, tookMs - floorMs)) });
 }
 

@@ -526,6 +526,16 @@ describe('the run summary line', () => {
     expect(floorLine(result, 'es')).toMatch(/^Mínimo: 12\.3 s/);
   });
 
+  it('sets the floor against the items\' time added up when lanes ran them side by side', () => {
+    const summary = { total: 2, pass: 2, fail: 0, error: 0, partial: 0, notApplicable: 0, skipped: 0, requiredFailed: 0, floorMs: 12_000 };
+    const parallel = { summary, startedAt: '2026-01-01T10:00:00.000Z', finishedAt: '2026-01-01T10:00:08.000Z', items: [{ durationMs: 7_000 }, { durationMs: 8_500 }] };
+    expect(floorLine(parallel)).toBe('Floor: 12.0 s (the waits the checklist declares); the items took 15.5 s in all, side by side in lanes: the POS and the tool added 3.5 s to them');
+    expect(floorLine(parallel, 'fr')).toMatch(/^Plancher : 12\.0 s .* les points ont pris 15\.5 s en tout/);
+    // One lane: the items take less than the run, and the wall clock is compared.
+    const oneLane = { ...parallel, finishedAt: '2026-01-01T10:00:16.000Z' };
+    expect(floorLine(oneLane)).toBe('Floor: 12.0 s (the waits the checklist declares); the POS and the tool added 4.0 s');
+  });
+
   it('says nothing for a result without a floor (merged or older)', () => {
     const line = floorLine({
       summary: { total: 0, pass: 0, fail: 0, error: 0, partial: 0, notApplicable: 0, skipped: 0, requiredFailed: 0 },
