@@ -304,10 +304,12 @@ export function preflightForRun(
     warnings: warnings.map((w) => `${formatIssue(w, text)}\n\n`).join(''),
   };
   if (errors.length > 0) {
+    const missingRequired = p.missing.filter((m) => m.severity === 'error').length;
     const what = p.nothingApplies
       ? `no item of ${checklist.id} applies to this ${p.pos.integration} POS`
       : p.manualInCi
-        ? 'the manual driver cannot run with --ci' : `${count(p.missing.filter((m) => m.severity === 'error').length, 'driver action')} that required items need ${p.missing.filter((m) => m.severity === 'error').length === 1 ? 'is' : 'are'} missing`;
+        ? 'the manual driver cannot run with --ci'
+        : `${count(missingRequired, 'driver action')} that required items need ${missingRequired === 1 ? 'is' : 'are'} missing`;
     result.error = new InvalidInputError(`pre-flight: ${what}; nothing was started (check it with: cashlogy-cert validate <pos.yaml> --checklist ${checklist.id})`, errors);
   }
   return result;
