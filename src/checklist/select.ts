@@ -53,18 +53,7 @@ export function defaultChecklistFor(integration: IntegrationType): string[] {
  * checklist for the POS's integration type.
  */
 export function resolveChecklist(pos: PosProfile, arg?: string): Checklist {
-  if (arg === undefined || arg === '') {
-    switch (pos.integration) {
-      case 'express':
-        return loadChecklist(SHIPPED_CHECKLISTS['chapter7-express']);
-      case 'complete':
-        return loadChecklist(SHIPPED_CHECKLISTS['chapter7-complete']);
-      case 'mixed':
-        return mixedChecklist(pos);
-      case 'tickets':
-        return loadChecklist(SHIPPED_CHECKLISTS['tickets-micro']);
-    }
-  }
+  if (arg === undefined || arg === '') return resolveChecklist(pos, defaultChecklistName(pos.integration));
   if (arg === MIXED_CHECKLIST_ID) return mixedChecklist(pos);
   if (Object.hasOwn(SHIPPED_CHECKLISTS, arg)) return loadChecklist(SHIPPED_CHECKLISTS[arg as keyof typeof SHIPPED_CHECKLISTS]);
   if (existsSync(arg) || /[\\/]|\.ya?ml$/i.test(arg)) return loadChecklist(arg);

@@ -68,6 +68,7 @@
 import { parseDuration } from '../duration.js';
 import { commandOf } from '../checklist/pattern-syntax.js';
 import type { ChecklistItem, Step } from '../checklist/types.js';
+import type { FaultPoint } from '../faults/definition.js';
 import { FAULT_TYPES, getFaultDefinition } from '../faults/registry.js';
 import type { FaultSpec } from '../faults/spec.js';
 import type { MachineProfile } from '../machine/profile.js';
@@ -249,8 +250,13 @@ function actsAfterPayment(fault: FaultSpec, integration: IntegrationType | undef
   if (DELAY_ONLY.has(fault.type)) return true;
   if (integration !== 'express' || fault.on?.command !== 'C') return false;
   if (DURING_CHANGE.has(fault.type)) return true;
-  if (!(FAULT_TYPES as readonly string[]).includes(fault.type) || fault.on.after !== undefined) return false;
-  return getFaultDefinition(fault.type).points.every((point) => point === 'reply');
+  return actsOnlyAt(fault, ['reply']);
+}
+
+/** The fault is known, has no progress trigger (`after`), and each point it can fire at is one of `points`. */
+function actsOnlyAt(fault: FaultSpec, points: readonly FaultPoint[]): boolean {
+  if (!(FAULT_TYPES as readonly string[]).includes(fault.type) || fault.on?.after !== undefined) return false;
+  return getFaultDefinition(fault.type).points.every((point) => points.includes(point));
 }
 
 function faultsOf(step: Step): readonly FaultSpec[] {
@@ -400,13 +406,20 @@ function restartColdMs(fault: FaultSpec, later: readonly Step[], options: FloorO
  * cancels), so a delay added to it follows them.
  */
 function awaited(action: Extract<Step, { kind: 'action' }>, after: readonly Step[]): boolean {
-  if (action.wait) return true;
+  return action.wait || outcomeChecksOf(action, after).length > 0;
+}
+
+type OutcomeCheck = Extract<Extract<Step, { kind: 'expect' }>['expect'], { type: 'outcome' }>;
+
+/** The later `expect: {outcome}` checks that read this action (by its name, or as the last action before them). */
+function outcomeChecksOf(action: Extract<Step, { kind: 'action' }>, after: readonly Step[]): OutcomeCheck[] {
+  const checks: OutcomeCheck[] = [];
   let last = true;
   for (const step of after) {
     if (step.kind === 'action') last = false;
-    else if (step.kind === 'expect' && step.expect.type === 'outcome' && (step.expect.of === undefined ? last : step.expect.of === action.name)) return true;
+    else if (step.kind === 'expect' && step.expect.type === 'outcome' && (step.expect.of === undefined ? last : step.expect.of === action.name)) checks.push(step.expect);
   }
-  return false;
+  return checks;
 }
 
 /**
@@ -438,22 +451,16 @@ function coldStartMs(steps: readonly Step[], options: FloorOptions): number {
 
 /** A fault that acts on a connection, before a command runs, or on its reply: never while a machine operation runs. */
 function actsAroundCommand(fault: FaultSpec): boolean {
-  if (!(FAULT_TYPES as readonly string[]).includes(fault.type) || fault.on?.after !== undefined) return false;
-  return getFaultDefinition(fault.type).points.every((point) => point === 'connect' || point === 'command' || point === 'reply');
+  return actsOnlyAt(fault, ['connect', 'command', 'reply']);
 }
 
 /** A later check reads the action's outcome and passes only `completed` (not an uncertain one). */
 function requiresCompleted(action: Extract<Step, { kind: 'action' }>, after: readonly Step[]): boolean {
-  let last = true;
-  for (const step of after) {
-    if (step.kind === 'action') last = false;
-    else if (step.kind === 'expect' && step.expect.type === 'outcome' && (step.expect.of === undefined ? last : step.expect.of === action.name)) {
-      const wanted = step.expect.fields['outcome'];
-      const completed = wanted === 'completed' || (typeof wanted === 'object' && wanted !== null && 'equals' in wanted && wanted.equals === 'completed');
-      if (completed && step.expect.acceptUncertain !== true) return true;
-    }
-  }
-  return false;
+  return outcomeChecksOf(action, after).some((check) => {
+    const wanted = check.fields['outcome'];
+    const completed = wanted === 'completed' || (typeof wanted === 'object' && wanted !== null && 'equals' in wanted && wanted.equals === 'completed');
+    return completed && check.acceptUncertain !== true;
+  });
 }
 
 function insertMs(pieces: readonly number[], machine: FloorMachine): number {

@@ -18,6 +18,7 @@ describe('run without --pos', () => {
     for (const [checklist, item, integration] of [
       ['chapter7-complete', 'COM-01', 'complete'],
       ['tickets-micro', 'TIX-01', 'tickets'],
+      ['chapter7-mixed', 'EXP-01', 'mixed'],
       ['chapter7-express', 'EXP-01', 'express'],
     ] as const) {
       const out = join(tempDir('cashlogy-default-pos-'), 'reports');

@@ -99,7 +99,10 @@ async function referenceFor(arg: string | undefined, cwd: string): Promise<{ pos
   const express = await withChecklist(referencePosProfile('express'), arg, cwd);
   const written = express.checklist.integrations;
   const integration = written.length === 0 || written.includes('express') ? 'express' : (written[0] as IntegrationType);
-  return integration === 'express' ? express : withChecklist(referencePosProfile(integration), arg, cwd);
+  if (integration === 'express') return express;
+  const pos = referencePosProfile(integration);
+  // Only the mixed composition depends on the POS (its features pick the complete items).
+  return integration === 'mixed' ? withChecklist(pos, arg, cwd) : { pos, checklist: express.checklist };
 }
 
 function runId(now: Date, seed: number): string {
